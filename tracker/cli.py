@@ -1,0 +1,101 @@
+"""The command line: `python -m tracker import|sql|…`; every message to the user in Chinese."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from tracker import paths
+from tracker.import_report import ImportProgress, outcome_json, outcome_lines
+from tracker.importer import Outcome, import_paths
+from tracker.sql_console import SqlRefused, format_rows, run_read_only
+from tracker.store import StoreProblem
+from tracker.values import ValueProblem, parse_date
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with the complaint in Chinese."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        day = parse_date(text)
+    except ValueProblem as problem:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别：{problem}") from None
+    if day is None:
+        raise argparse.ArgumentTypeError("日期为空")
+    return day
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(prog="python -m tracker", description="县级脱贫攻坚进度看板：导入台账、查询数据。")
+    parser.add_argument("--data-dir", help="数据目录（默认：环境变量 TRACKER_DATA_DIR，否则 ./data）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    imp = sub.add_parser("import", help="导入台账导出文件（文件或文件夹）")
+    imp.add_argument("paths", nargs="+", type=Path, help="文件或文件夹")
+    imp.add_argument("--as-of", type=_day, help="数据截至日期，如 2017-10-13（默认取标题行或文件名中的日期）")
+    imp.add_argument("--allow-rejects", action="store_true", help="导入有效行，错误行单独保存以便查看")
+    imp.add_argument("--json", action="store_true", help="以一个JSON对象输出结果")
+    imp.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
+    sql = sub.add_parser(
+        "sql", help="只读SQL查询（表：villages、households、party_orgs、funds、targets、import_log、rejects）"
+    )
+    sql.add_argument("query", help="一条 SELECT 语句")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
+    sql.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; the return value is the exit code."""
+    args = build_parser().parse_args(argv)
+    data_dir = paths.data_dir(getattr(args, "sub_data_dir", None) or args.data_dir)
+    try:
+        if args.command == "import":
+            return _import(args, data_dir)
+        if args.command == "sql":
+            return _sql(args, data_dir)
+    except StoreProblem as problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断，未做任何更改", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _import(args: argparse.Namespace, data_dir: Path) -> int:
+    progress = ImportProgress(sys.stderr)
+    outcome: Outcome = import_paths(args.paths, data_dir, args.as_of, args.allow_rejects, progress.file)
+    progress.close()
+    if args.json:
+        print(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=1))
+    else:
+        out, err = outcome_lines(outcome)
+        for line in err:
+            print(line, file=sys.stderr)
+        for line in out:
+            print(line)
+    return outcome.status
+
+
+def _sql(args: argparse.Namespace, data_dir: Path) -> int:
+    try:
+        columns, rows = run_read_only(data_dir, args.query)
+    except SqlRefused as refused:
+        print(f"错误：{refused}", file=sys.stderr)
+        return 2
+    sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0

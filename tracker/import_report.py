@@ -1,0 +1,101 @@
+"""Telling the clerk what an import did: progress while it runs, a summary when it ends."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from tracker.importer import Outcome
+
+# More row errors than this are summarised: nobody reads ten thousand lines.
+MAX_ERRORS_SHOWN = 200
+_STATUS = {0: "imported", 1: "refused", 2: "unusable"}
+
+
+class ImportProgress:
+    """A progress bar on a terminal, plain lines when the output is a file or a pipe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.bar: tqdm | None = None
+
+    def file(self, name: str, number: int, total: int) -> None:
+        """Called as each file starts."""
+        if not self.interactive:
+            print(f"读取 {number}/{total}：{name}", file=self.stream, flush=True)
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit="个文件", file=self.stream, leave=False)
+        self.bar.set_description(name[:30])
+        self.bar.update(1)
+
+    def close(self) -> None:
+        """Clear the bar before the summary is printed."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+def outcome_lines(outcome: Outcome) -> tuple[list[str], list[str]]:
+    """Lines for stdout (the summary) and stderr (problems and row errors)."""
+    err = [f"无法导入：{p}" for p in outcome.file_problems]
+    shown = outcome.errors[:MAX_ERRORS_SHOWN]
+    err += [f"行错误：{e.describe()}" for e in shown]
+    if len(outcome.errors) > len(shown):
+        err.append(f"……另有 {len(outcome.errors) - len(shown)} 条行错误未列出")
+    out = [_sheet_line(s) for s in outcome.sheets]
+    out += outcome.notes
+    out += [
+        f"未识别的列（已忽略）：{s.file} {'、'.join(s.unknown_columns)}"
+        for s in outcome.sheets
+        if s.unknown_columns
+    ]
+    out.append(_verdict(outcome))
+    return out, err
+
+
+def _sheet_line(s: Any) -> str:
+    sheet = f"［{s.sheet}］" if s.sheet else ""
+    extra = f"，去除合计行 {s.totals_dropped}" if s.totals_dropped else ""
+    extra += f"，家庭成员行 {s.members_dropped}" if s.members_dropped else ""
+    return (
+        f"{s.file}{sheet} → {s.table} 截至 {s.as_of.isoformat()}："
+        f"接受 {s.accepted} 行，拒绝 {s.rejected} 行{extra}"
+    )
+
+
+def _verdict(outcome: Outcome) -> str:
+    if outcome.status == 0:
+        rejected = sum(s.rejected for s in outcome.sheets)
+        kept = f"（{rejected} 行错误已单独保存，可在数据页查看）" if rejected else ""
+        return f"导入完成{kept}"
+    if outcome.status == 1:
+        return f"导入被拒绝：共 {len(outcome.errors)} 条行错误，未做任何更改（修正后重新导入，或加 --allow-rejects 只导入有效行）"
+    return "导入失败：未做任何更改"
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """The same as one JSON object."""
+    return {
+        "status": _STATUS[outcome.status],
+        "exit_code": outcome.status,
+        "files": [
+            {
+                "file": s.file,
+                "sheet": s.sheet,
+                "table": s.table,
+                "as_of": s.as_of.isoformat(),
+                "rows_accepted": s.accepted,
+                "rows_rejected": s.rejected,
+                "rows_totals_dropped": s.totals_dropped,
+                "rows_members_dropped": s.members_dropped,
+                "unknown_columns": s.unknown_columns,
+            }
+            for s in outcome.sheets
+        ],
+        "problems": outcome.file_problems,
+        "errors": [e.__dict__ for e in outcome.errors],
+        "notes": outcome.notes,
+        "county_config_imported": outcome.county_imported,
+    }

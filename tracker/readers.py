@@ -1,0 +1,144 @@
+"""Opening an export: whatever its name says, find out what it is and read its cells.
+
+A file becomes one or more `Sheet`s: a grid of raw cells (row 0 is the first row
+Excel shows) plus the merged ranges, which the header finder needs. The type is
+told by the bytes, not the name, so a PDF renamed .xlsx or a truncated workbook
+gets one clear sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import python_calamine
+
+# A workbook that inflates past this is refused: exports of a county are tens of MB
+# at most, and a "zip bomb" would otherwise fill memory.
+MAX_UNZIPPED_BYTES = 1_000_000_000
+MAX_ZIP_RATIO = 200
+
+
+class FileProblem(Exception):
+    """A file that cannot be read at all; the message says why, in Chinese."""
+
+
+@dataclass
+class Sheet:
+    """The cells of one sheet (or of a whole CSV file)."""
+
+    name: str | None
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def read_path(path: Path) -> list[Sheet]:
+    """Every sheet of the file at path."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileProblem(f"无法读取文件：{exc.strerror or exc}") from None
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str) -> list[Sheet]:
+    """Every sheet of a file given as bytes (an upload, or a file read from disk)."""
+    if not data.strip():
+        raise FileProblem("文件为空")
+    kind = sniff(data)
+    if kind == "xlsx":
+        _check_zip(data)
+        return _read_workbook(data)
+    if kind == "xls":
+        return _read_workbook(data)
+    if kind == "pdf":
+        raise FileProblem("这是PDF文件，不是表格导出；请从台账导出Excel或CSV")
+    if kind == "zip":
+        raise FileProblem("这是压缩包或损坏的Excel文件，无法读取；请解压或重新导出")
+    if kind == "binary":
+        raise FileProblem("无法识别的文件格式；应为Excel（xlsx/xls）或CSV")
+    return [Sheet(None, _read_csv(data))]
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are: xlsx, xls, pdf, zip, binary or text."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "zip"
+        return "xlsx" if any(n.startswith("xl/") for n in names) else "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16, as Excel's "Unicode text" export writes
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+def _check_zip(data: bytes) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1) + 50_000_000:
+        raise FileProblem("Excel文件解压后过大，疑似恶意文件，已拒绝")
+
+
+def _read_workbook(data: bytes) -> list[Sheet]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [_read_sheet(book, name) for name in book.sheet_names]
+    except python_calamine.PasswordError:
+        raise FileProblem("Excel文件有密码保护，请去掉密码后重新导出") from None
+    except Exception:  # noqa: BLE001 - calamine raises many kinds for a damaged file
+        raise FileProblem("Excel文件已损坏或不完整，无法打开；请重新导出") from None
+
+
+def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> Sheet:
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False)
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    return Sheet(name, [list(r) for r in rows], merged)
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    text = decode(data)
+    delimiter = _delimiter(text[:20000])
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def decode(data: bytes) -> str:
+    """Text of a CSV export: UTF-8 (with or without BOM) first, then GB18030, then a guess.
+
+    UTF-8 goes first because GB18030 accepts almost any bytes and would silently
+    garble a UTF-8 file; a valid UTF-8 file is almost never valid by accident.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise FileProblem("无法识别文件编码；请另存为UTF-8或GBK编码的CSV")
+    return str(best)
+
+
+def _delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:30] if line.strip()]
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","

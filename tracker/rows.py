@@ -1,0 +1,237 @@
+"""Turning the data rows of one sheet into canonical records, or row errors.
+
+Work goes column by column and each distinct raw value is parsed once, since
+ledgers repeat the same townships, dates and flags on every row: a 100,000-row
+export has a few thousand distinct cells outside its keys. Rows are never
+guessed at; a row that breaks a rule is kept aside with every reason it broke.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker import personal, schema
+from tracker.county import County
+from tracker.headers import RELATION, Layout
+from tracker.values import ValueProblem, clean_text, compact, parser_for
+
+_TOTAL_ROW = re.compile(r"(合计|总计|小计)[:：]?$")
+_HEAD_OF_HOUSEHOLD = frozenset({"户主", "本人", "户主本人"})
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason a row cannot be imported, located as the clerk sees the file in Excel."""
+
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def describe(self) -> str:
+        """One line in Chinese: where, which value, why."""
+        where = f"{self.file}" + (f"［{self.sheet}］" if self.sheet else "")
+        column = f"“{self.column}”列" if self.column else ""
+        value = f"值“{self.value}”：" if self.value else ""
+        return f"{where} 第{self.row}行 {column}{value}{self.reason}"
+
+
+@dataclass
+class ParsedRows:
+    """The outcome for one sheet: accepted records column by column, and the rest."""
+
+    table: str
+    records: dict[str, list[Any]]
+    row_numbers: list[int]
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: set[int] = field(default_factory=set)
+    rejected_cells: set[tuple[int, str]] = field(default_factory=set)
+    totals_dropped: int = 0
+    members_dropped: int = 0
+
+
+@dataclass
+class _Context:
+    file: str
+    sheet: str | None
+    headers: dict[str, str]  # canonical column -> header as written
+    county: County
+    key: bytes
+
+
+def parse_rows(
+    rows: list[list[Any]],
+    layout: Layout,
+    county: County,
+    id_key: bytes,
+    file: str,
+    sheet: str | None,
+    header_names: dict[str, str],
+) -> ParsedRows:
+    """Validate and normalise the data rows of a sheet laid out as layout."""
+    table = schema.TABLES[layout.table]
+    ctx = _Context(file, sheet, header_names, county, id_key)
+    data, numbers, totals, members = _data_rows(rows, layout)
+    out = ParsedRows(table.name, {}, numbers, totals_dropped=totals, members_dropped=members)
+    index_of = {name: i for i, name in layout.columns.items()}
+    for col in table.columns:
+        raw = [r[index_of[col.name]] if col.name in index_of else None for r in data]
+        out.records[col.name] = _parse_column(col, raw, numbers, ctx, out)
+    _check_row_rules(table, out, ctx)
+    _check_unique(table, out, ctx)
+    return out
+
+
+def _data_rows(rows: list[list[Any]], layout: Layout) -> tuple[list[list[Any]], list[int], int, int]:
+    """Rows below the header that hold data, padded; total rows and member rows counted."""
+    width = max(layout.columns) + 1 if layout.columns else 0
+    relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
+    data, numbers, totals, members = [], [], 0, 0
+    for index in range(layout.first_data_row, len(rows)):
+        row = rows[index]
+        if not any(_filled(v) for v in row):
+            continue
+        if _is_total(row):
+            totals += 1
+            continue
+        if relation_col is not None and relation_col < len(row):
+            relation = compact(clean_text(row[relation_col]) or "")
+            if relation and relation not in _HEAD_OF_HOUSEHOLD:
+                members += 1
+                continue
+        if len(row) < width:
+            row = list(row) + [None] * (width - len(row))
+        data.append(row)
+        numbers.append(index + 1)
+    return data, numbers, totals, members
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _is_total(row: list[Any]) -> bool:
+    return any(isinstance(value, str) and _TOTAL_ROW.search(compact(value)) for value in row[:6])
+
+
+def _parse_column(
+    col: schema.Column, raw: list[Any], numbers: list[int], ctx: _Context, out: ParsedRows
+) -> list[Any]:
+    parse = _cell_parser(col, ctx)
+    memo: dict[tuple[type, Any], Any] = {}
+    values: list[Any] = []
+    for position, cell in enumerate(raw):
+        token = (type(cell), cell)
+        try:
+            result = memo[token]
+        except KeyError:
+            try:
+                result = parse(cell)
+            except ValueProblem as problem:
+                result = problem
+            except (TypeError, OverflowError):
+                result = ValueProblem("无法识别的值")
+            if col.kind != "id_number":
+                memo[token] = result
+        if isinstance(result, ValueProblem):
+            _reject(out, ctx, position, numbers, col.name, _shown(col, cell), str(result))
+            values.append(None)
+        else:
+            values.append(result)
+    return values
+
+
+def _cell_parser(col: schema.Column, ctx: _Context) -> Any:
+    base = parser_for(col)
+    if col.kind == "id_number":
+        return lambda cell: _hash_or_none(personal.normalise_id_number(cell), ctx.key)
+    if col.kind == "person_name":
+        return personal.mask_name
+    if col.kind == "township":
+        return lambda cell: _township(cell, ctx.county)
+
+    def checked(cell: Any) -> Any:
+        value = base(cell)
+        if value is not None and col.minimum is not None and value < col.minimum:
+            raise ValueProblem(f"不能小于{col.minimum:g}")
+        return value
+
+    return checked
+
+
+def _hash_or_none(id_number: str | None, key: bytes) -> str | None:
+    return personal.hash_id_number(id_number, key) if id_number else None
+
+
+def _township(cell: Any, county: County) -> str | None:
+    if clean_text(cell) is None:
+        return None
+    name = county.township(cell)
+    if name is None:
+        raise ValueProblem(f"不是{county.name}的乡镇（见县配置文件）")
+    return name
+
+
+def _shown(col: schema.Column, cell: Any) -> str:
+    """A cell as an error message may show it: personal data never in clear."""
+    if col.kind == "id_number":
+        return personal.redact_id_number(cell)
+    if col.kind == "person_name":
+        return personal.mask_name(cell) or ""
+    text = clean_text(cell)
+    if text is None:
+        return ""
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _reject(
+    out: ParsedRows, ctx: _Context, position: int, numbers: list[int], column: str, value: Any, reason: str
+) -> None:
+    header = ctx.headers.get(column, column)
+    out.errors.append(RowError(ctx.file, ctx.sheet, numbers[position], header, value or "", reason))
+    out.rejected_rows.add(position)
+    out.rejected_cells.add((position, column))
+
+
+def _check_row_rules(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
+    rec = out.records
+    for name in table.required:
+        for position, value in enumerate(rec[name]):
+            if value is None and (position, name) not in out.rejected_cells:
+                _reject(out, ctx, position, out.row_numbers, name, "", "必填项为空")
+    if table.name == "villages":
+        _require_when(out, ctx, "relocation_status", "relocation_batch", "已填搬迁批次，搬迁进度必填")
+    if table.name == "party_orgs":
+        _require_when(out, ctx, "rectification_status", "weak_lax", "软弱涣散党组织须填整顿状态")
+
+
+def _require_when(out: ParsedRows, ctx: _Context, needed: str, when: str, reason: str) -> None:
+    for position, (value, condition) in enumerate(zip(out.records[needed], out.records[when])):
+        if condition and value is None and position not in out.rejected_rows:
+            _reject(out, ctx, position, out.row_numbers, needed, "", reason)
+
+
+def _check_unique(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
+    if not table.key:
+        return
+    seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    columns = [out.records[k] for k in table.key]
+    for position, key in enumerate(zip(*columns)):
+        if key[0] is not None:
+            seen[key].append(position)
+    label = "、".join(ctx.headers.get(k, table.column(k).headers[0]) for k in table.key)
+    for positions in seen.values():
+        if len(positions) < 2:
+            continue
+        rows = "、".join(str(out.row_numbers[p]) for p in positions)
+        for position in positions:
+            value = " ".join(
+                str(out.records[k][position]) for k in table.key if out.records[k][position] is not None
+            )
+            reason = f"{label}重复（第{rows}行），无法确定哪一行正确"
+            _reject(out, ctx, position, out.row_numbers, table.key[-1], value, reason)
