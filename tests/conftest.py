@@ -60,3 +60,44 @@ def run_module(*args: object, cwd: Path = REPO, timeout: float = 120) -> subproc
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the shipped sample data (imported once per test session)."""
+    from tracker.importer import import_paths
+    from tracker.paths import SAMPLE_DIR
+
+    folder = tmp_path_factory.mktemp("sample") / "store"
+    outcome = import_paths([SAMPLE_DIR], folder)
+    assert outcome.status == 0, (outcome.file_problems, outcome.errors[:5])
+    return folder
+
+
+@pytest.fixture
+def open_page(sample_store: Path, monkeypatch: pytest.MonkeyPatch):
+    """Open a dashboard page in AppTest on the sample store: open_page("pages/relocation.py", township=[...])."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str | None = None, store: Path | None = None, **query: object) -> AppTest:
+        monkeypatch.setenv("TRACKER_DATA_DIR", str(store or sample_store))
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def page_text(at) -> str:
+    """Everything a page shows as text: markdown, HTML cards, metrics, captions, alerts, tables."""
+    parts = [m.value for m in at.markdown] + [h.proto.body for h in at.get("html")]
+    parts += [str(m.value) for m in at.metric] + [c.value for c in at.caption]
+    parts += [e.value for kind in ("info", "warning", "success", "error") for e in getattr(at, kind)]
+    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)

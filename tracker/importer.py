@@ -147,7 +147,12 @@ def import_sources(
         outcome.status = 2
         return outcome
     county = county_config.parse_config(county_text) if county_text else county_config.load_county(data_dir)
-    key = personal.store_key(data_dir) if not dry_run else b"dry-run"
+    try:
+        key = personal.store_key(data_dir) if not dry_run else b"dry-run"
+    except OSError as exc:
+        outcome.status = 2
+        outcome.file_problems.append(f"数据目录 {data_dir} 无法写入（{exc.strerror or exc}），未做任何更改")
+        return outcome
     parsed: list[tuple[SheetResult, ParsedRows]] = []
     for number, source in enumerate(exports, 1):
         if progress:

@@ -96,8 +96,10 @@ class Snapshot:
 
 
 @contextlib.contextmanager
-def import_lock(data_dir: Path, wait_seconds: float = 30.0) -> Iterator[None]:
+def import_lock(data_dir: Path, wait_seconds: float | None = None) -> Iterator[None]:
     """Hold the store for one import; a second import waits, then gives up with StoreBusy."""
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get("TRACKER_IMPORT_WAIT", "60"))
     data_dir.mkdir(parents=True, exist_ok=True)
     handle = open(data_dir / LOCK, "a+")  # noqa: SIM115 - held for the duration of the block
     deadline = time.monotonic() + wait_seconds

@@ -28,6 +28,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_SERIAL_RANGE = (20000, 60000)
 
 _SPACES = re.compile(r"\s+")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:\D.*)?$")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$")
 
 # Units a number may carry, by what the column counts. The factor converts to the
@@ -86,7 +87,12 @@ def parse_number(raw: Any, unit: str | None = None) -> float | None:
     text = clean_text(raw)
     if text is None or text in {"-", "—", "/"}:
         return None
-    text = compact(text).replace(",", "").replace("，", "")
+    text = compact(text).replace("，", ",")
+    if "," in text:
+        # 1,050 is a thousand and fifty; 1,5 is a typo, not fifteen.
+        if not _GROUPED.match(text):
+            raise ValueProblem("千位分隔符位置不对")
+        text = text.replace(",", "")
     match = _NUMBER.match(text)
     if not match:
         raise ValueProblem("应为数字")
@@ -217,6 +223,9 @@ def parse_batch(raw: Any) -> int | None:
     if not match:
         raise ValueProblem("无法识别的批次（应如 第一批 或 1）")
     token = match.group(1)
+    if token not in _CN_DIGITS and len(token.lstrip("0")) > 9:
+        # The column is stored as a 32-bit INTEGER.
+        raise ValueProblem("批次数值过大")
     batch = _CN_DIGITS[token] if token in _CN_DIGITS else int(token)
     if batch < 1:
         raise ValueProblem("批次应不小于1")
@@ -249,8 +258,10 @@ def parse_indicator(raw: Any) -> str | None:
     key = compact(text)
     if key in schema.INDICATORS:
         return key
-    if key in schema.INDICATOR_ALIASES:
-        return schema.INDICATOR_ALIASES[key]
+    # Labels are folded the way the cell is (（万元） → (万元)) before they are compared.
+    for label, indicator in schema.INDICATOR_ALIASES.items():
+        if compact(clean_text(label) or "") == key:
+            return indicator
     raise ValueProblem("未知指标（指标清单见 README）")
 
 

@@ -1,0 +1,45 @@
+"""Named queries: every file is well-formed, runs on an empty store, and binds its parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tracker import queries, store
+
+CATALOGUE = queries.catalogue()
+COMMON = {"as_of": dt.date(2017, 10, 13), "township": [], "batch": None}
+
+
+def test_every_query_file_says_what_it_answers() -> None:
+    assert CATALOGUE, "no queries found"
+    for query in CATALOGUE.values():
+        assert len(query.doc) > 20, query.name
+        assert "-- params:" in query.sql, query.name
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_query_runs_on_an_empty_store(tmp_path: Path, name: str) -> None:
+    cursor = store.Reader(tmp_path / "empty").cursor()
+    params = {k: COMMON.get(k) for k in CATALOGUE[name].params}
+    frame = queries.run(cursor, name, **params)
+    assert frame is not None
+
+
+def test_a_missing_parameter_is_a_loud_error(tmp_path: Path) -> None:
+    cursor = store.Reader(tmp_path / "empty").cursor()
+    with pytest.raises(queries.QueryProblem, match="needs parameters"):
+        queries.run(cursor, "township_ranking", as_of=dt.date(2017, 10, 13))
+
+
+def test_an_unknown_query_is_a_loud_error() -> None:
+    with pytest.raises(queries.QueryProblem, match="no query named"):
+        queries.get("no_such_query")
+
+
+def test_a_township_value_is_data_not_sql(tmp_path: Path) -> None:
+    cursor = store.Reader(tmp_path / "empty").cursor()
+    hostile = {"as_of": dt.date(2017, 10, 13), "township": ["' OR 1=1 --"], "batch": None}
+    assert queries.run(cursor, "township_ranking", **hostile).empty

@@ -1,0 +1,559 @@
+"""Cell parsers, checked against DATA_CONTRACT.md "Values as clerks write them".
+
+Expected values come from the contract, not from what the code happens to return:
+full-width digits and spaces, thousands separators, units after numbers, 元 and 万元,
+every listed date form, the listed booleans, batches, enumeration aliases, and the
+snapshot day found in titles and file names. A value that breaks its rule is a
+ValueProblem whose message the clerk can read, so it must be in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker import schema, values
+from tracker.values import ValueProblem
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+INT32_MAX = 2**31 - 1
+
+PROPERTY = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def column(table: str, name: str) -> schema.Column:
+    return schema.TABLES[table].column(name)
+
+
+def parse(table: str, name: str, raw: Any) -> Any:
+    """The cell raw read the way the importer reads column name of table."""
+    return values.parser_for(column(table, name))(raw)
+
+
+def assert_problem(func: Any, *args: Any) -> ValueProblem:
+    """func(*args) is refused with a ValueProblem whose message is in Chinese."""
+    with pytest.raises(ValueProblem) as info:
+        func(*args)
+    message = str(info.value)
+    assert CJK.search(message), f"ValueProblem message not in Chinese: {message!r}"
+    return info.value
+
+
+def full_width(text: str) -> str:
+    """ASCII digits and punctuation as their full-width forms (１６, ，, ．)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# --- empty cells --------------------------------------------------------------------------
+
+EMPTY = [None, "", "   ", "\u3000", "\u3000 \u3000", "\n"]
+
+
+@pytest.mark.parametrize("raw", EMPTY)
+@pytest.mark.parametrize(
+    "func",
+    [
+        values.parse_text,
+        values.parse_number,
+        values.parse_int,
+        values.parse_decimal,
+        values.parse_date,
+        values.parse_bool,
+        values.parse_batch,
+        values.parse_indicator,
+        lambda raw: values.parse_enum(raw, "resettlement_mode", schema.RESETTLEMENT_MODES),
+    ],
+)
+def test_empty_cell_is_none(func: Any, raw: Any) -> None:
+    assert func(raw) is None
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def test_text_is_trimmed_and_full_width_spaces_removed() -> None:
+    assert values.parse_text("  县城安置点 ") == "县城安置点"
+    assert values.parse_text("\u3000县城安置点\u3000") == "县城安置点"
+    assert parse("households", "resettled_at", "\u3000文笔镇　安置小区 ") == "文笔镇 安置小区"
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("16", 16),
+        ("１６", 16),
+        ("\u3000１６\u3000", 16),
+        (" 16 ", 16),
+        ("1,050", 1050),
+        ("１，０５０", 1050),
+        ("1,050,000", 1050000),
+        (16, 16),
+        (16.0, 16),
+        ("16.0", 16),
+        ("0", 0),
+    ],
+)
+def test_int_accepts_what_clerks_write(raw: Any, expected: int) -> None:
+    result = values.parse_int(raw)
+    assert result == expected
+    assert type(result) is int
+
+
+@pytest.mark.parametrize("raw", ["2.5", 2.5, "２．５", "1,050.5", "16.01"])
+def test_int_rejects_fractions(raw: Any) -> None:
+    assert_problem(values.parse_int, raw)
+
+
+@pytest.mark.parametrize("raw", ["abc", "十六", "16-17", "约16", "?", "1..2", "NaN", "inf"])
+def test_number_rejects_nonsense(raw: str) -> None:
+    assert_problem(values.parse_number, raw)
+    assert_problem(values.parse_int, raw)
+    assert_problem(values.parse_decimal, raw)
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_number_rejects_booleans(raw: bool) -> None:
+    assert_problem(values.parse_number, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1,050.5", 1050.5), ("１，０５０．５", 1050.5), ("0.25", 0.25), (" 3.5 ", 3.5), (3.5, 3.5)],
+)
+def test_decimal_accepts_what_clerks_write(raw: Any, expected: float) -> None:
+    assert values.parse_decimal(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "raw", "expected"),
+    [
+        ("villages", "planned_households", "16户", 16),
+        ("villages", "planned_households", "１６户", 16),
+        ("villages", "planned_households", "16 户", 16),
+        ("villages", "planned_households", "1,050户", 1050),
+        ("villages", "planned_people", "40人", 40),
+        ("households", "people", "4人", 4),
+        ("party_orgs", "members", "40人", 40),
+        ("households", "rooms_demolished", "3间", 3),
+    ],
+)
+def test_int_with_unit(table: str, name: str, raw: str, expected: int) -> None:
+    assert parse(table, name, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "raw", "expected"),
+    [
+        ("villages", "pv_kw", "200kW", 200),
+        ("villages", "pv_kw", "200KW", 200),
+        ("villages", "pv_kw", "200 kW", 200),
+        ("villages", "pv_kw", "200千瓦", 200),
+        ("villages", "pv_kw", "２００ｋＷ", 200),
+        ("households", "homestead_m2", "31788平方米", 31788),
+        ("households", "homestead_m2", "31,788平方米", 31788),
+        ("households", "homestead_m2", "120.5平方米", 120.5),
+    ],
+)
+def test_decimal_with_unit(table: str, name: str, raw: str, expected: float) -> None:
+    assert parse(table, name, raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "raw", "expected"),
+    [
+        # A column in 万元 reads 元 by dividing by 10,000 ...
+        ("villages", "collective_income_10k", "5000元", 0.5),
+        ("villages", "collective_income_10k", "5,000元", 0.5),
+        ("villages", "collective_income_10k", "3万元", 3),
+        ("villages", "collective_income_10k", "3", 3),
+        ("funds", "amount_10k", "5000元", 0.5),
+        ("funds", "amount_10k", "120万元", 120),
+        # ... and a column in 元 reads 万元 by multiplying by 10,000.
+        ("households", "subsidy_yuan", "2万元", 20000),
+        ("households", "subsidy_yuan", "1.5万元", 15000),
+        ("households", "subsidy_yuan", "5000元", 5000),
+        ("households", "subsidy_yuan", "5,000", 5000),
+        ("households", "self_funded_yuan", "2万元", 20000),
+        ("households", "income_per_capita_yuan", "４，５００元", 4500),
+    ],
+)
+def test_money_converts_between_yuan_and_10k_yuan(table: str, name: str, raw: str, expected: float) -> None:
+    assert parse(table, name, raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "raw"),
+    [
+        ("villages", "planned_households", "16人"),
+        ("villages", "planned_people", "16户"),
+        ("villages", "planned_people", "16kW"),
+        ("villages", "pv_kw", "200元"),
+        ("villages", "pv_kw", "200平方米"),
+        ("villages", "collective_income_10k", "5000kW"),
+        ("households", "subsidy_yuan", "200户"),
+        ("households", "homestead_m2", "100元"),
+        ("households", "people", "4间"),
+        ("households", "people", "4斤"),
+        ("funds", "amount_10k", "5美元"),
+    ],
+)
+def test_wrong_unit_is_a_problem(table: str, name: str, raw: str) -> None:
+    assert_problem(parse, table, name, raw)
+
+
+def test_unit_on_a_number_without_a_unit_is_a_problem() -> None:
+    assert_problem(values.parse_int, "16户")
+    assert_problem(values.parse_decimal, "16元")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+@PROPERTY
+def test_int_round_trips_through_clerk_spellings(n: int) -> None:
+    for text in (str(n), f"{n:,}", full_width(str(n)), full_width(f"{n:,}"), f"\u3000{n} ", f"{n}户"):
+        assert parse("villages", "planned_households", text) == n
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+@PROPERTY
+def test_yuan_and_10k_yuan_agree(n: int) -> None:
+    in_10k = parse("villages", "collective_income_10k", f"{n}元")
+    assert in_10k == pytest.approx(n / 10000)
+    assert parse("households", "subsidy_yuan", f"{n}万元") == pytest.approx(n * 10000)
+
+
+# --- dates --------------------------------------------------------------------------------
+
+OCT13 = dt.date(2017, 10, 13)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2017-10-13",
+        "2017/10/13",
+        "2017.10.13",
+        "2017年10月13日",
+        "20171013",
+        " 2017-10-13 ",
+        "２０１７年１０月１３日",
+        "２０１７－１０－１３",
+        "\u30002017/10/13\u3000",
+        43021,
+        43021.0,
+        "43021",
+        OCT13,
+        dt.datetime(2017, 10, 13),
+        dt.datetime(2017, 10, 13, 8, 30),
+    ],
+)
+def test_date_in_every_listed_form(raw: Any) -> None:
+    result = values.parse_date(raw)
+    assert result == OCT13
+    assert type(result) is dt.date
+
+
+def test_date_with_single_digit_month_and_day() -> None:
+    assert values.parse_date("2017-3-5") == dt.date(2017, 3, 5)
+    assert values.parse_date("2017/3/5") == dt.date(2017, 3, 5)
+    assert values.parse_date("2017年3月5日") == dt.date(2017, 3, 5)
+
+
+def test_excel_serial_numbers() -> None:
+    assert values.parse_date(43021) == OCT13
+    assert values.parse_date(43101) == dt.date(2018, 1, 1)
+    # A time of day in the serial does not move the day.
+    assert values.parse_date(43021.75) == OCT13
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2017-02-30",
+        "2017/02/30",
+        "2017.02.30",
+        "2017年2月30日",
+        "20170230",
+        "2017-13-01",
+        "2018-02-29",
+        "2017-00-10",
+    ],
+)
+def test_impossible_date_is_a_problem(raw: str) -> None:
+    assert_problem(values.parse_date, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["明天", "abc", "2017", "2017-10", "10月13日", "13/10/2017", "10/13/2017", "2017-10-13-14", "是", True],
+)
+def test_nonsense_date_is_a_problem(raw: Any) -> None:
+    assert_problem(values.parse_date, raw)
+
+
+@given(st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2060, 12, 31)))
+@PROPERTY
+def test_every_date_form_round_trips(day: dt.date) -> None:
+    y, m, d = day.year, day.month, day.day
+    forms = [
+        f"{y:04d}-{m:02d}-{d:02d}",
+        f"{y:04d}/{m:02d}/{d:02d}",
+        f"{y:04d}.{m:02d}.{d:02d}",
+        f"{y}-{m}-{d}",
+        f"{y}年{m}月{d}日",
+        f"{y:04d}{m:02d}{d:02d}",
+        full_width(f"{y:04d}-{m:02d}-{d:02d}"),
+        (day - EXCEL_EPOCH).days,
+        float((day - EXCEL_EPOCH).days),
+        dt.datetime(y, m, d, 12, 0),
+        day,
+    ]
+    for form in forms:
+        assert values.parse_date(form) == day, form
+
+
+# --- find_date: titles and file names -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "河曲县整村搬迁户台账（截至2017年10月13日）",
+        "河曲县整村搬迁户台账(截至2017年10月13日)",
+        "河曲县整村搬迁户台账（截至２０１７年１０月１３日）",
+        "数据截至 2017年10月13日",
+        "households_2017-10-13.csv",
+        "村级台账20171013.xlsx",
+        "村级台账2017.10.13.xlsx",
+        "党组织台账_2017_10_13.xls",
+        "截至2017/10/13",
+    ],
+)
+def test_find_date_in_titles_and_file_names(text: str) -> None:
+    assert values.find_date(text) == OCT13
+
+
+@pytest.mark.parametrize("text", ["河曲县整村搬迁户台账", "households.csv", "台账20170230.xlsx", "", "第2批"])
+def test_find_date_without_a_day_is_none(text: str) -> None:
+    assert values.find_date(text) is None
+
+
+@given(st.text(max_size=80))
+@PROPERTY
+def test_find_date_never_raises(text: str) -> None:
+    result = values.find_date(text)
+    assert result is None or isinstance(result, dt.date)
+
+
+# --- booleans -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [
+        ("是", "否"),
+        ("有", "无"),
+        ("已", "未"),
+        ("√", "×"),
+        ("Y", "N"),
+        ("y", "n"),
+        ("1", "0"),
+        (1, 0),
+        (1.0, 0.0),
+        (True, False),
+        ("已迁移", "未迁移"),
+        (" 是 ", "\u3000否\u3000"),
+        ("１", "０"),
+        ("Ｙ", "Ｎ"),
+    ],
+)
+def test_booleans(yes: Any, no: Any) -> None:
+    assert values.parse_bool(yes) is True
+    assert values.parse_bool(no) is False
+
+
+def test_boolean_columns_use_the_boolean_parser() -> None:
+    assert parse("villages", "hukou_transferred", "已迁移") is True
+    assert parse("households", "hukou_transferred", "未迁移") is False
+    assert parse("households", "is_poor", "是") is True
+    assert parse("party_orgs", "weak_lax", "否") is False
+    assert parse("villages", "joint_branch", "√") is True
+
+
+@pytest.mark.parametrize("raw", ["可能", "abc", "2", "待定", "?", "12345678"])
+def test_boolean_nonsense_is_a_problem(raw: str) -> None:
+    assert_problem(values.parse_bool, raw)
+
+
+# --- batches ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("第一批", 1),
+        ("第二批", 2),
+        ("第三批", 3),
+        ("1", 1),
+        ("第2批", 2),
+        ("第２批", 2),
+        (" 第一批 ", 1),
+        (1, 1),
+        (2.0, 2),
+    ],
+)
+def test_batches(raw: Any, expected: int) -> None:
+    result = values.parse_batch(raw)
+    assert result == expected
+    assert type(result) is int
+    assert parse("villages", "relocation_batch", raw) == expected
+    assert parse("households", "relocation_batch", raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["第零批", "0", "第0批", "abc", "第1.5批", 2.5, "一二", "-1", "第99999999999批"]
+)
+def test_batch_nonsense_is_a_problem(raw: Any) -> None:
+    assert_problem(values.parse_batch, raw)
+
+
+# --- enumerations and indicators ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", schema.RESETTLEMENT_MODES)
+def test_every_resettlement_mode_with_and_without_its_suffix(mode: str) -> None:
+    assert parse("households", "resettlement_mode", mode) == mode
+    assert parse("households", "resettlement_mode", mode.removesuffix("安置")) == mode
+    assert parse("households", "resettlement_mode", f"\u3000{mode} ") == mode
+
+
+def test_enum_aliases() -> None:
+    assert parse("households", "resettlement_mode", "县城集中") == "县城集中安置"
+    for table, name in [
+        ("villages", "poverty_class"),
+        ("villages", "relocation_status"),
+        ("households", "resettlement_mode"),
+        ("party_orgs", "org_type"),
+        ("party_orgs", "rectification_status"),
+    ]:
+        col = column(table, name)
+        for choice in col.choices:
+            assert parse(table, name, choice) == choice
+        for alias, canonical in schema.ENUM_ALIASES.get(name, {}).items():
+            assert canonical in col.choices
+            assert parse(table, name, alias) == canonical
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "raw"),
+    [
+        ("households", "resettlement_mode", "火星安置"),
+        ("households", "resettlement_mode", "县城"),
+        ("villages", "relocation_status", "差不多了"),
+        ("villages", "poverty_class", "富裕村"),
+        ("party_orgs", "org_type", "委员会"),
+        ("party_orgs", "rectification_status", "已搬迁"),
+    ],
+)
+def test_unknown_enum_value_is_a_problem(table: str, name: str, raw: str) -> None:
+    assert_problem(parse, table, name, raw)
+
+
+def test_indicators_by_key_or_label() -> None:
+    for key, label in schema.INDICATORS.items():
+        assert parse("targets", "indicator", key) == key
+        assert parse("targets", "indicator", label) == key
+    for alias, key in schema.INDICATOR_ALIASES.items():
+        assert parse("targets", "indicator", alias) == key
+    assert_problem(parse, "targets", "indicator", "幸福指数")
+
+
+# --- every parser of every column: a value or a ValueProblem, never anything else ---------
+
+EXCLUDED_KINDS = {"township", "id_number", "person_name"}
+COLUMNS = [
+    (table.name, col)
+    for table in schema.TABLES.values()
+    for col in table.columns
+    if col.kind not in EXCLUDED_KINDS
+]
+
+CLERK_ALPHABET = (
+    "0123456789.,-+eE 　年月日号/户人间元万千瓦kKwWmM²㎡平方米第批次一二三十是否已未有无√×YN"
+    "０１２３４５６７８９，．"
+)
+
+RAW_CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.text(alphabet=CLERK_ALPHABET, max_size=20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+
+
+def _check_result(col: schema.Column, result: Any) -> None:
+    """A parsed value has the type its column's SQL type stores."""
+    if result is None:
+        return
+    if col.kind in {"int", "batch"}:
+        assert type(result) is int
+        assert -INT32_MAX - 1 <= result <= INT32_MAX, f"{result} does not fit an INTEGER column"
+    elif col.kind == "decimal":
+        assert isinstance(result, float) and math.isfinite(result)
+    elif col.kind == "date":
+        assert type(result) is dt.date
+    elif col.kind == "bool":
+        assert type(result) is bool
+    elif col.kind == "enum":
+        assert result in col.choices
+    elif col.kind == "indicator":
+        assert result in schema.INDICATORS
+    else:
+        assert isinstance(result, str) and result == result.strip() and result
+
+
+@pytest.mark.parametrize(("table", "col"), COLUMNS, ids=[f"{t}.{c.name}" for t, c in COLUMNS])
+@given(raw=RAW_CELLS)
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_parser_returns_a_value_or_a_value_problem(table: str, col: schema.Column, raw: Any) -> None:
+    parser = values.parser_for(col)
+    try:
+        result = parser(raw)
+    except ValueProblem as problem:
+        assert CJK.search(str(problem)), f"ValueProblem message not in Chinese: {problem}"
+        return
+    _check_result(col, result)
+
+
+@given(col=st.sampled_from([c for _, c in COLUMNS]), raw=RAW_CELLS)
+@PROPERTY
+def test_any_column_any_cell(col: schema.Column, raw: Any) -> None:
+    try:
+        result = values.parser_for(col)(raw)
+    except ValueProblem as problem:
+        assert CJK.search(str(problem))
+        return
+    _check_result(col, result)
