@@ -308,3 +308,23 @@ def test_a_folder_imports_every_export_in_it(tmp_path: Path, tracker) -> None:
     result = tracker("import", folder, "--json")
     assert result.code == 0, result.out
     assert sorted(f["table"] for f in result.json()["files"]) == ["households", "villages"]
+
+
+def test_a_township_cell_merged_down_over_its_villages_applies_to_each(tmp_path: Path, tracker) -> None:
+    rows = [
+        ["河曲县村级台账（截至2017年10月13日）", None, None],
+        ["乡镇", "村名", "集体经济收入（万元）"],
+        ["赵家沟乡", "葫芦山村", 0],
+        [None, "枪佛也村", 1.5],
+        [None, "后沟村", 2],
+        ["巡镇镇", "上榆皮洼村", 3],
+    ]
+    path = write_xlsx(tmp_path / "v.xlsx", rows, merges=["A1:C1", "A3:A5"])
+    assert tracker("import", path).code == 0
+    got = tracker("sql", "SELECT village, township FROM villages", "--format", "json").json()
+    assert {r["village"]: r["township"] for r in got} == {
+        "葫芦山村": "赵家沟乡",
+        "枪佛也村": "赵家沟乡",
+        "后沟村": "赵家沟乡",
+        "上榆皮洼村": "巡镇镇",
+    }

@@ -153,15 +153,16 @@ def _combined_headers(sheet: Sheet, row: int, span: int) -> list[str]:
 def _spread_parents(sheet: Sheet, row: int, top: list[str], bottom: list[str]) -> list[str]:
     """Each column's parent header: merged cells cover their span; without merge info, fill right."""
     parents = list(top)
-    if sheet.merged:
-        for r0, c0, r1, c1 in sheet.merged:
-            if r0 <= row <= r1 and c0 < len(parents):
-                for c in range(c0, min(c1 + 1, len(parents))):
-                    parents[c] = top[c0]
-        return parents
+    covered: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= row <= r1 and c0 < len(parents):
+            for c in range(c0, min(c1 + 1, len(parents))):
+                parents[c] = top[c0]
+                covered.add(c)
     for c in range(1, len(parents)):
-        # A CSV loses merges: an empty parent over a child belongs to the group on its left.
-        if not parents[c] and bottom[c] and bottom[c - 1]:
+        # A CSV (or a careless sheet) loses merges: an empty parent over a child
+        # belongs to the group on its left.
+        if c not in covered and not parents[c] and bottom[c] and bottom[c - 1]:
             parents[c] = parents[c - 1]
     return parents
 

@@ -233,6 +233,7 @@ def _check_sheet(
     source: _Source, sheet: Sheet, county: county_config.County, key: bytes, as_of: dt.date | None
 ) -> tuple[SheetResult, ParsedRows]:
     layout = find_layout(sheet)
+    sheet.fill_merged(layout.first_data_row)
     label = Path(source.name).name
     day = as_of or as_of_from_title(layout.title) or find_date(Path(source.name).stem)
     if day is None:

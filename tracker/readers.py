@@ -36,6 +36,22 @@ class Sheet:
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
+    def fill_merged(self, from_row: int) -> None:
+        """Give every cell of a merged range below from_row the range's value.
+
+        Ledgers merge a township cell down over all its villages; Excel shows the
+        name on every one of those rows, and so must the import.
+        """
+        for r0, c0, r1, c1 in self.merged:
+            if r1 < from_row or r0 >= len(self.rows):
+                continue
+            row0 = self.rows[r0]
+            value = row0[c0] if c0 < len(row0) else None
+            for r in range(max(r0, from_row), min(r1 + 1, len(self.rows))):
+                row = self.rows[r]
+                for c in range(c0, min(c1 + 1, len(row))):
+                    row[c] = value
+
 
 def read_path(path: Path) -> list[Sheet]:
     """Every sheet of the file at path."""

@@ -1,0 +1,24 @@
+"""The benchmarks run (at a tiny size) so they cannot rot; their speed is measured elsewhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def test_import_benchmark_runs_and_reports_throughput() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/import_throughput.py", "--rows", "2000"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["results"]["csv"]["rows"] == 2000
+    assert figures["results"]["xlsx"]["rows"] == 2000
+    assert figures["results"]["csv"]["rows_per_second"] > 0
