@@ -101,3 +101,25 @@ def page_text(at) -> str:
     parts += [e.value for kind in ("info", "warning", "success", "error") for e in getattr(at, kind)]
     parts += [t.value for t in at.title] + [s.value for s in at.subheader]
     return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture(scope="session")
+def served(sample_store: Path):
+    """The real dashboard served on a free local port over the sample store; yields its base URL."""
+    from tracker.serve import dashboard
+
+    with dashboard(sample_store) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from tracker.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -46,7 +46,7 @@ def launch(playwright: Any) -> Any:
 
 
 # True when the app has finished: no running indicator, no skeleton, charts drawn.
-_DRAWN = """
+DRAWN_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return false;
@@ -61,8 +61,8 @@ _DRAWN = """
 }
 """
 
-_ERRORS = """
-() => Array.from(document.querySelectorAll('[data-testid="stException"], [data-testid="stAlertContentError"]'))
+ERRORS_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stException"]'))
         .map(e => e.innerText.slice(0, 300))
 """
 
@@ -73,11 +73,10 @@ def wait_until_drawn(page: Any, name: str, timeout: float = 60.0, settle: float 
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
     stable_since = None
     while time.monotonic() < deadline:
-        errors = page.evaluate(_ERRORS)
-        exceptions = [e for e in errors if "Traceback" in e or "Error" in e]
-        if exceptions:
-            raise PageNotReady(f"页面“{name}”出错：{exceptions[0]}")
-        if page.evaluate(_DRAWN):
+        errors = page.evaluate(ERRORS_JS)
+        if errors:
+            raise PageNotReady(f"页面“{name}”出错：{errors[0]}")
+        if page.evaluate(DRAWN_JS):
             stable_since = stable_since or time.monotonic()
             if time.monotonic() - stable_since >= settle:
                 return

@@ -55,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help="一条 SELECT 语句")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
     sql.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
+    rep = sub.add_parser("report", help="生成周报：各页面截图（PNG）和一个PDF")
+    rep.add_argument("--as-of", type=_day, help="数据截至日期（默认最新一期）")
+    rep.add_argument("--township", nargs="+", default=[], help="只生成这些乡镇（默认全部乡镇）")
+    rep.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 ./reports）")
+    rep.add_argument("--url", help="使用已在运行的看板地址，而不是自行启动")
+    rep.add_argument("--width", type=int, default=1600, help="截图宽度（CSS像素，默认1600）")
+    rep.add_argument("--no-phone", dest="phone", action="store_false", help="不生成手机宽度（390像素）的截图")
+    rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
     return parser
 
 
@@ -67,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args, data_dir)
         if args.command == "sql":
             return _sql(args, data_dir)
+        if args.command == "report":
+            return _report(args, data_dir)
     except StoreProblem as problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
@@ -98,4 +109,24 @@ def _sql(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"错误：{refused}", file=sys.stderr)
         return 2
     sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def _report(args: argparse.Namespace, data_dir: Path) -> int:
+    from tracker.report import ReportProblem, make_report
+    from tracker.serve import ServerProblem
+
+    def progress(done: int, total: int, name: str) -> None:
+        print(f"截图 {done}/{total}：{name}", file=sys.stderr, flush=True)
+
+    try:
+        report = make_report(
+            data_dir, args.out, args.as_of, args.township, args.url, args.phone, args.width, progress
+        )
+    except (ReportProblem, ServerProblem) as problem:
+        print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
+        return 1
+    print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张截图")
+    print(f"PDF：{report.pdf}")
+    print(f"索引：{report.manifest}")
     return 0

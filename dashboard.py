@@ -1,0 +1,34 @@
+"""The county progress dashboard: page config, the shared filters, and the pages.
+
+Run it with `make run` (or `streamlit run dashboard.py`); the store it reads is
+TRACKER_DATA_DIR, else ./data.
+"""
+
+import streamlit as st
+
+from tracker import theme
+from ui import data, filters
+
+st.set_page_config(page_title=f"{data.county().name}脱贫攻坚进度看板", page_icon="📊", layout="wide")
+theme.register()
+
+PAGES = [
+    st.Page(
+        "pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True
+    ),
+    st.Page("pages/relocation.py", title="整村搬迁", icon=":material/home_work:", url_path="relocation"),
+    st.Page("pages/collective.py", title="集体经济", icon=":material/savings:", url_path="collective"),
+    st.Page("pages/party.py", title="党建", icon=":material/groups:", url_path="party"),
+    st.Page("pages/funds.py", title="资金", icon=":material/account_balance:", url_path="funds"),
+    st.Page("pages/data.py", title="数据", icon=":material/upload_file:", url_path="data"),
+]
+
+# ?report=1 is the weekly screenshot layout (see tracker/report.py).
+REPORT_MODE = st.query_params.get("report") == "1"
+if REPORT_MODE:
+    st.html(theme.REPORT_CSS)
+
+page = st.navigation(PAGES, position="hidden" if REPORT_MODE else "sidebar")
+st.sidebar.caption(f"{data.county().province}{data.county().city}{data.county().name}")
+filters.sidebar()
+page.run()

@@ -1,0 +1,89 @@
+"""总览: every target at a glance, what changed since last week, and how the townships rank."""
+
+import streamlit as st
+
+from tracker import charts, formatting, indicators, theme
+from ui import data, filters, widgets
+
+TABLE_LABELS = {
+    "villages": "村级台账",
+    "households": "搬迁户台账",
+    "party_orgs": "党组织台账",
+    "funds": "资金台账",
+    "targets": "目标任务",
+}
+
+f = filters.current()
+widgets.page_start("总览", f)
+if f.as_of is None:
+    widgets.no_data()
+    st.stop()
+
+# --- Targets: one card per indicator (and batch) -----------------------------------------
+series = data.query("indicator_series", **f.params())
+targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
+cards = indicators.progress(series, targets, f.as_of)
+if not cards:
+    widgets.no_data("尚未导入目标任务，无法对照目标。请在“数据”页导入目标任务表。")
+else:
+    widgets.kpi_grid([widgets.progress_card(c) for c in cards])
+    late = [c.label for c in cards if c.status in ("behind", "at_risk")]
+    if late:
+        st.warning("按近四周进度推算，以下指标可能无法按期完成：" + "、".join(late))
+
+# --- Townships ------------------------------------------------------------------------------
+st.subheader("乡镇排名")
+ranking = data.query("township_ranking", **f.params())
+if ranking.empty:
+    widgets.no_data("所选范围内没有村级台账数据。")
+else:
+    moving = ranking[ranking["households"] > 0]
+    if not moving.empty:
+        figure = charts.township_bars(
+            moving,
+            "moved_percent",
+            "搬迁户入住比例（点击乡镇可筛选）",
+            unit="%",
+            target=100,
+            colour=theme.DONE,
+        )
+        widgets.chart(
+            figure,
+            key="overview_rank_chart",
+            on_click=lambda: widgets.filter_from_chart("overview_rank_chart"),
+        )
+    shown = ranking.rename(
+        columns={
+            "township": "乡镇",
+            "relocation_villages": "搬迁村",
+            "villages_completed": "已完成搬迁村",
+            "households": "搬迁户",
+            "households_moved": "已入住户",
+            "people_moved": "已入住人",
+            "moved_percent": "入住比例（%）",
+            "villages": "行政村",
+            "villages_past_zero": "已破零村",
+            "zero_break_rate": "破零率（%）",
+            "weak_orgs": "软弱涣散组织",
+            "weak_orgs_rectified": "已整顿",
+        }
+    )
+    widgets.table(
+        shown,
+        f"乡镇排名_{f.as_of.isoformat()}",
+        key="overview_ranking",
+        column_config={
+            "入住比例（%）": st.column_config.NumberColumn(format="%.1f"),
+            "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+
+# --- Freshness ------------------------------------------------------------------------------
+fresh = data.query("data_freshness", as_of=f.as_of)
+parts = [
+    f"{TABLE_LABELS.get(r.table_name, r.table_name)} {formatting.day(r.as_of)}（{r.rows:,} 行）"
+    for r in fresh.itertuples()
+]
+missing = [label for table, label in TABLE_LABELS.items() if table not in set(fresh["table_name"])]
+parts += [f"{label} 暂无" for label in missing]
+st.html('<div class="freshness">数据截至：' + "；".join(parts) + "</div>")

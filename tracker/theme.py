@@ -1,0 +1,123 @@
+"""How everything looks, in one place: colours by meaning, the CJK font stack, the plotly template.
+
+Colours carry meaning across every chart: green is done, amber in progress,
+grey not started, red the target line (and behind schedule). A leader who has
+learnt that on one page reads every other page the same way.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from tracker import schema
+
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", sans-serif'
+)
+
+DONE = "#2E7D32"
+IN_PROGRESS = "#F9A825"
+NOT_STARTED = "#B0BEC5"
+TARGET = "#C62828"
+AT_RISK = "#EF6C00"
+NEUTRAL = "#1565C0"
+MUTED = "#607D8B"
+
+STATUS_COLOURS = {"done": DONE, "on_track": DONE, "at_risk": AT_RISK, "behind": TARGET, "no_target": MUTED}
+STATUS_LABELS = {
+    "done": "已完成",
+    "on_track": "按期",
+    "at_risk": "有风险",
+    "behind": "滞后",
+    "no_target": "无目标",
+}
+
+# Relocation stages from grey (not started) through amber (under way) to greens (done).
+STAGE_COLOURS = dict(
+    zip(schema.RELOCATION_STAGES, ("#CFD8DC", "#FFE082", "#F9A825", "#66BB6A", "#2E7D32", "#1B5E20"))
+)
+RECTIFICATION_COLOURS = dict(zip(schema.RECTIFICATION_STAGES, ("#CFD8DC", "#F9A825", "#66BB6A", "#2E7D32")))
+MODE_COLOURS = dict(
+    zip(schema.RESETTLEMENT_MODES, ("#1565C0", "#42A5F5", "#26A69A", "#7E57C2", "#8D6E63", "#90A4AE"))
+)
+SERIES = [NEUTRAL, "#26A69A", "#7E57C2", "#8D6E63", "#EC407A", "#78909C", "#FFA726"]
+
+TEMPLATE_NAME = "county"
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT_STACK, "size": 14, "color": "#263238"},
+            title={"font": {"size": 17}, "x": 0, "xanchor": "left"},
+            colorway=SERIES,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            margin={"l": 8, "r": 8, "t": 48, "b": 8},
+            legend={
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "left",
+                "x": 0,
+                "title": {"text": ""},
+            },
+            xaxis={
+                "gridcolor": "#ECEFF1",
+                "zerolinecolor": "#CFD8DC",
+                "automargin": True,
+                "title": {"standoff": 6},
+            },
+            yaxis={
+                "gridcolor": "#ECEFF1",
+                "zerolinecolor": "#CFD8DC",
+                "automargin": True,
+                "title": {"standoff": 6},
+            },
+            hoverlabel={"font": {"family": FONT_STACK}},
+            separators=".,",
+        )
+    )
+
+
+def register() -> str:
+    """Install the project template as plotly's default; returns its name."""
+    pio.templates[TEMPLATE_NAME] = _template()
+    pio.templates.default = f"plotly_white+{TEMPLATE_NAME}"
+    return TEMPLATE_NAME
+
+
+# Page CSS: cards that stack on a phone, tables that scroll instead of being cut off.
+PAGE_CSS = f"""
+<style>
+html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
+.kpi-grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 12px; margin: 4px 0 16px; }}
+.kpi {{ border: 1px solid #E0E0E0; border-left: 6px solid var(--accent, {MUTED}); border-radius: 8px;
+        padding: 10px 14px; background: #FFFFFF; min-width: 0; }}
+.kpi .label {{ font-size: 14px; color: #455A64; margin-bottom: 2px; }}
+.kpi .value {{ font-size: 26px; font-weight: 700; color: #212121; line-height: 1.25; word-break: break-all; }}
+.kpi .target {{ font-size: 13px; color: #546E7A; }}
+.kpi .bar {{ height: 6px; background: #ECEFF1; border-radius: 3px; margin: 6px 0 4px; overflow: hidden; }}
+.kpi .bar > span {{ display: block; height: 100%; background: var(--accent, {MUTED}); }}
+.kpi .meta {{ font-size: 12.5px; color: #607D8B; display: flex; flex-wrap: wrap; gap: 4px 10px; }}
+.kpi .status {{ font-weight: 600; color: var(--accent, {MUTED}); }}
+.freshness {{ font-size: 13px; color: #546E7A; }}
+.report-header {{ font-size: 15px; color: #37474F; border-bottom: 2px solid {NEUTRAL}; padding-bottom: 4px; margin-bottom: 8px; }}
+@media (max-width: 640px) {{
+  .kpi-grid {{ grid-template-columns: 1fr; }}
+  .kpi .value {{ font-size: 22px; }}
+}}
+</style>
+"""
+
+# The weekly report's layout: no sidebar, toolbar or header, so each screenshot stands alone.
+REPORT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stBottom"], [data-testid="stSidebarNav"], header { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; max-width: 100% !important; }
+[data-testid="stDownloadButton"] { display: none !important; }
+</style>
+"""

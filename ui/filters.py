@@ -1,0 +1,96 @@
+"""The shared filters: township, batch and snapshot, created once in the sidebar and bound to the URL.
+
+A link such as `/relocation?township=赵家沟乡&as_of=2017-10-13` opens exactly that
+view: each widget's key is its query parameter, and Streamlit drops URL values
+that are not among the options, so a hand-edited or hostile URL can only ever
+select a real township or day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from tracker import formatting
+from ui import data
+
+ALL_BATCHES = "全部批次"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar says to show."""
+
+    townships: list[str]
+    batch: int | None
+    as_of: dt.date | None
+    days: list[dt.date]
+
+    @property
+    def scope(self) -> str:
+        """Whom the numbers are about, for headings: 全县 or the townships."""
+        return "、".join(self.townships) if self.townships else "全县"
+
+    def params(self) -> dict[str, object]:
+        """The shared query parameters."""
+        return {"township": self.townships, "batch": self.batch, "as_of": self.as_of}
+
+
+def snapshot_days() -> list[dt.date]:
+    """Every day any ledger has a snapshot for, newest first."""
+    reader = data.reader()
+    days = {
+        d for table in ("villages", "households", "party_orgs", "funds") for d in reader.snapshot_days(table)
+    }
+    return sorted(days, reverse=True)
+
+
+def _batches() -> list[int]:
+    batches = data.query("batches")["relocation_batch"]
+    return [int(b) for b in batches] or [1, 2]
+
+
+def sidebar() -> Filters:
+    """Draw the filters (once, from dashboard.py) and return their values."""
+    county = data.county()
+    days = snapshot_days()
+    st.sidebar.multiselect(
+        "乡镇",
+        county.township_names,
+        key="township",
+        bind="query-params",
+        placeholder="全县（可选一个或多个乡镇）",
+        help="不选则显示全县；可多选",
+    )
+    batch_names = [ALL_BATCHES] + [formatting.batch(b) for b in _batches()]
+    st.sidebar.selectbox("搬迁批次", batch_names, key="batch", bind="query-params")
+    st.sidebar.selectbox(
+        "数据截至",
+        [d.isoformat() for d in days] or ["—"],
+        key="as_of",
+        bind="query-params",
+        help="默认最新一期；可查看以往任一周",
+        disabled=not days,
+    )
+    return current()
+
+
+def current() -> Filters:
+    """The filter values of this run, for a page."""
+    days = snapshot_days()
+    townships = list(st.session_state.get("township") or [])
+    batch_name = st.session_state.get("batch") or ALL_BATCHES
+    batch = None
+    if batch_name != ALL_BATCHES:
+        batch = next((b for b in range(1, 11) if formatting.batch(b) == batch_name), None)
+    chosen = st.session_state.get("as_of")
+    as_of = dt.date.fromisoformat(chosen) if chosen and chosen != "—" else (days[0] if days else None)
+    return Filters(townships, batch, as_of, days)
+
+
+def select_township(name: str) -> None:
+    """Narrow the view to one township (a click on its bar or row)."""
+    if name in data.county().township_names:
+        st.session_state["township"] = [name]

@@ -1,0 +1,185 @@
+"""Page furniture every page shares: the heading, KPI cards, charts, downloadable tables, empty states."""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracker import formatting, theme
+from tracker.indicators import Progress
+from ui import data
+from ui.filters import Filters, select_township
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
+
+
+def page_start(title: str, filters: Filters) -> None:
+    """The heading: page title, whom it is about, and the snapshot day."""
+    st.html(theme.PAGE_CSS)
+    st.title(title)
+    when = formatting.day(filters.as_of) if filters.as_of else "暂无数据"
+    week = f" · {formatting.week(filters.as_of)}" if filters.as_of else ""
+    batch = f" · {formatting.batch(filters.batch)}" if filters.batch else ""
+    county = data.county().name
+    st.html(
+        f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
+        f" · 数据截至 {html.escape(when)}</div>"
+    )
+
+
+def no_data(message: str = "暂无数据。请先在“数据”页导入台账，或运行 make run 载入示例数据。") -> None:
+    """A friendly message in place of a chart or table that has nothing to show."""
+    st.info(message)
+
+
+def kpi_card(
+    label: str,
+    value: str,
+    target: str = "",
+    percent: float | None = None,
+    meta: Sequence[str] = (),
+    status: str = "no_target",
+) -> str:
+    """The HTML of one card (cards are joined into a grid by kpi_grid)."""
+    accent = theme.STATUS_COLOURS.get(status, theme.MUTED)
+    bar = ""
+    if percent is not None:
+        width = max(0.0, min(percent, 100.0))
+        bar = f'<div class="bar"><span style="width:{width:.1f}%"></span></div>'
+    status_text = theme.STATUS_LABELS.get(status, "")
+    metas = "".join(f"<span>{html.escape(m)}</span>" for m in meta if m)
+    status_html = (
+        f'<span class="status">{status_text}</span>' if status_text and status != "no_target" else ""
+    )
+    return (
+        f'<div class="kpi" style="--accent:{accent}">'
+        f'<div class="label">{html.escape(label)}</div>'
+        f'<div class="value">{html.escape(value)}</div>'
+        f'<div class="target">{html.escape(target)}</div>{bar}'
+        f'<div class="meta">{status_html}{metas}</div></div>'
+    )
+
+
+def kpi_grid(cards: Sequence[str]) -> None:
+    """Cards in a grid that wraps, one per row on a phone."""
+    st.html('<div class="kpi-grid">' + "".join(cards) + "</div>")
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """An indicator value in its unit, as leaders read it."""
+    if unit == "%":
+        return formatting.percent(value)
+    if unit == "万元":
+        return formatting.wan_yuan(value)
+    if unit == "平方米":
+        return formatting.count(value, "平方米")
+    return formatting.count(value, unit)
+
+
+def progress_card(card: Progress) -> str:
+    """A card for one indicator against its target."""
+    target = ""
+    if card.target is not None:
+        target = f"目标 {format_value(card.target, card.unit)}"
+        if card.percent is not None:
+            target += f" · 完成 {formatting.percent(card.percent)}"
+    digits = 1 if card.unit in ("%", "万元") else 0
+    change = f"较上周 {formatting.signed(card.change, '' if card.unit == '%' else card.unit, digits)}"
+    due = ""
+    if card.due is not None:
+        left = card.days_left
+        due = f"时限 {formatting.day(card.due)}" + (
+            f"（剩 {left} 天）" if left is not None and left >= 0 else "（已过期）"
+        )
+    return kpi_card(
+        card.label, format_value(card.actual, card.unit), target, card.percent, [change, due], card.status
+    )
+
+
+def chart(figure: go.Figure, key: str, on_click: Callable[[], None] | None = None) -> None:
+    """A plotly chart at full width; with on_click, clicking a bar or point calls it."""
+    if on_click is None:
+        st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
+    else:
+        st.plotly_chart(
+            figure,
+            width="stretch",
+            config=PLOTLY_CONFIG,
+            key=key,
+            on_select=on_click,
+            selection_mode="points",
+        )
+
+
+def filter_from_chart(key: str) -> None:
+    """Callback: narrow the view to the township whose bar was clicked in chart `key`."""
+    state = st.session_state.get(key) or {}
+    points = state.get("selection", {}).get("points", [])
+    if points:
+        point = points[0]
+        name = point.get("customdata") or point.get("y") or point.get("x")
+        if isinstance(name, list):
+            name = name[0] if name else None
+        if isinstance(name, str):
+            select_township(name)
+
+
+def filter_from_table(key: str, frame: pd.DataFrame, column: str) -> None:
+    """Callback: narrow the view to the township of the row selected in table `key`."""
+    state = st.session_state.get(key) or {}
+    rows = state.get("selection", {}).get("rows", [])
+    if rows and rows[0] < len(frame):
+        select_township(str(frame.iloc[rows[0]][column]))
+
+
+def _xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
+    return buffer.getvalue()
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    column_config: dict[str, Any] | None = None,
+    height: int | str = "auto",
+    on_select: Callable[[], None] | None = None,
+) -> None:
+    """A table that scrolls, with CSV (UTF-8 BOM, opens in Excel) and XLSX downloads."""
+    if frame.empty:
+        no_data("没有符合条件的记录。")
+        return
+    options: dict[str, Any] = {
+        "hide_index": True,
+        "column_config": column_config,
+        "height": height,
+        "key": key,
+    }
+    if on_select is not None:
+        options |= {"on_select": on_select, "selection_mode": "single-row"}
+    st.dataframe(frame, width="stretch", **options)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "下载 CSV",
+        data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "下载 Excel",
+        data=lambda: _xlsx(frame, name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
