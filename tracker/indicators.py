@@ -51,7 +51,7 @@ class Progress:
     previous: float | None
     as_of: dt.date
     projected: float | None
-    status: str  # done, on_track, at_risk, behind, no_target
+    status: str  # done, on_track, at_risk, behind, unknown (no pace yet), no_target
 
     @property
     def percent(self) -> float | None:
@@ -194,7 +194,7 @@ def _status(
     if due is not None and as_of > due:
         return "behind"
     if projected is None:
-        return "at_risk"
+        return "unknown"  # too few weeks to measure a pace
     if projected >= target:
         return "on_track"
     return "at_risk" if projected >= AT_RISK_SHARE * target else "behind"

@@ -24,12 +24,20 @@ AT_RISK = "#EF6C00"
 NEUTRAL = "#1565C0"
 MUTED = "#607D8B"
 
-STATUS_COLOURS = {"done": DONE, "on_track": DONE, "at_risk": AT_RISK, "behind": TARGET, "no_target": MUTED}
+STATUS_COLOURS = {
+    "done": DONE,
+    "on_track": DONE,
+    "at_risk": AT_RISK,
+    "behind": TARGET,
+    "unknown": NEUTRAL,
+    "no_target": MUTED,
+}
 STATUS_LABELS = {
     "done": "已完成",
     "on_track": "按期",
     "at_risk": "有风险",
     "behind": "滞后",
+    "unknown": "待观察",
     "no_target": "无目标",
 }
 

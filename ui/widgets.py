@@ -94,9 +94,9 @@ def progress_card(card: Progress) -> str:
     due = ""
     if card.due is not None:
         left = card.days_left
-        due = f"时限 {formatting.day(card.due)}" + (
-            f"（剩 {left} 天）" if left is not None and left >= 0 else "（已过期）"
-        )
+        due = f"时限 {formatting.day(card.due)}"
+        if card.status != "done":
+            due += f"（剩 {left} 天）" if left is not None and left >= 0 else "（已逾期）"
     return kpi_card(
         card.label, format_value(card.actual, card.unit), target, card.percent, [change, due], card.status
     )
