@@ -17,6 +17,7 @@ from tracker import formatting
 from ui import data
 
 ALL_BATCHES = "全部批次"
+LATEST = "最新一期"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def sidebar() -> Filters:
     st.sidebar.selectbox("搬迁批次", batch_names, key="batch", bind="query-params")
     st.sidebar.selectbox(
         "数据截至",
-        [d.isoformat() for d in days] or ["—"],
+        [LATEST] + [d.isoformat() for d in days],
         key="as_of",
         bind="query-params",
         help="默认最新一期；可查看以往任一周",
@@ -86,8 +87,14 @@ def current() -> Filters:
     if batch_name != ALL_BATCHES:
         batch = next((b for b in range(1, 11) if formatting.batch(b) == batch_name), None)
     chosen = st.session_state.get("as_of")
-    as_of = dt.date.fromisoformat(chosen) if chosen and chosen != "—" else (days[0] if days else None)
+    # "最新一期" follows new snapshots as they land; a date in the URL stays put.
+    as_of = dt.date.fromisoformat(chosen) if chosen and chosen != LATEST else (days[0] if days else None)
     return Filters(townships, batch, as_of, days)
+
+
+def follows_latest() -> bool:
+    """Whether the pages show the newest snapshot, whichever it is (no day chosen)."""
+    return st.session_state.get("as_of") in (None, LATEST)
 
 
 def select_township(name: str) -> None:

@@ -1,0 +1,298 @@
+"""数据: upload exports (checked and previewed before anything is written), the import log,
+rejected rows, consistency checks across ledgers, and the targets, editable."""
+
+import datetime as dt
+from collections.abc import Callable, Sized
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from tracker import consistency, formatting, schema, upload_review
+from tracker.importer import Outcome, import_uploads
+from ui import data, filters, widgets
+
+FLASH = "data_flash"  # a message that outlives the rerun after an import lands
+PREVIEW = "data_preview"  # (fingerprint, dry-run Outcome) of the files chosen now
+UPLOAD_TYPES = ["csv", "xlsx", "xls", "toml"]
+# The dropzone's built-in English ("Drag and drop files here", "Upload", "Limit 200MB per file")
+# cannot be set through the API; these rules put Chinese in its place.
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > * { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before {
+  content: "将台账文件拖到此处，或点“选择文件”"; font-size: 14px; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "CSV、Excel（xlsx/xls）或县配置（toml），可多选"; display: block; font-size: 12px; color: #607D8B; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
+</style>
+"""
+
+
+# --- useful functions --------------------------------------------------------------------------
+
+
+def show_message(kind: str, text: str) -> None:
+    """st.success / st.warning / st.error by name."""
+    {"success": st.success, "warning": st.warning}.get(kind, st.error)(text)
+
+
+def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], None]]:
+    """A progress bar and the importer callback that moves it, one step per file."""
+    bar = st.progress(0, text=f"{verb}…")
+
+    def update(name: str, number: int, total: int) -> None:
+        bar.progress((number - 1) / max(total, 1), text=f"{verb} {name}（{number}/{total}）")
+
+    return bar, update
+
+
+def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool]:
+    """The uploader and its two options; returns (files, as_of override, import valid rows only)."""
+    st.html(UPLOADER_CSS)
+    files = st.file_uploader(
+        "选择要导入的台账导出文件",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"upload_files_{data.reader().generation}",
+        help="村级台账、搬迁户台账、党组织台账、资金台账、目标任务表，或县配置文件；导入前会先检查，不会直接写入",
+    )
+    left, right = st.columns(2)
+    as_of = left.date_input(
+        "数据截至日期（可选）",
+        value=None,
+        format="YYYY-MM-DD",
+        key="upload_as_of",
+        help="留空则从标题行（如“截至2017年10月13日”）或文件名中的日期识别",
+    )
+    allow = right.checkbox(
+        "只导入有效行",
+        key="upload_allow_rejects",
+        help="有错误的行不导入，单独保存，可在下方“被拒绝的行”中查看；不勾选时只要有一行错误，整批都不导入",
+    )
+    return files or [], as_of, allow
+
+
+def dry_run(uploads: list[tuple[str, bytes]], as_of: dt.date | None) -> Outcome:
+    """The importer's verdict on the files without writing anything; kept while the files stay the same."""
+    key = upload_review.fingerprint(uploads, as_of)
+    kept = st.session_state.get(PREVIEW)
+    if kept and kept[0] == key:
+        return kept[1]
+    bar, update = progress_bar("正在检查")
+    outcome = import_uploads(uploads, data.data_dir(), as_of=as_of, dry_run=True, progress=update)
+    bar.empty()
+    st.session_state[PREVIEW] = (key, outcome)
+    return outcome
+
+
+def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
+    """What the files hold, what would be refused and why."""
+    show_message(*upload_review.dry_run_message(outcome, allow))
+    for problem in outcome.file_problems:
+        st.error(problem)
+    for note in outcome.notes:
+        st.caption(note)
+    if outcome.sheets:
+        widgets.table(upload_review.sheets_frame(outcome), "导入预览", key=f"{key}_sheets")
+    if outcome.errors:
+        st.markdown(f"**行错误（{len(outcome.errors):,} 条）**")
+        widgets.table(
+            upload_review.errors_frame(outcome.errors),
+            "行错误",
+            key=f"{key}_errors",
+            height=_height(outcome.errors),
+        )
+
+
+def _height(rows: Sized) -> int | str:
+    """Short tables fit their rows; long ones scroll."""
+    return "auto" if len(rows) <= 10 else 320
+
+
+def land(
+    uploads: list[tuple[str, bytes]], as_of: dt.date | None, allow: bool, showing: dt.date | None
+) -> None:
+    """Run the real import with a progress bar; on success reload the page so every view shows it."""
+    bar, update = progress_bar("正在导入")
+    outcome = import_uploads(uploads, data.data_dir(), as_of=as_of, allow_rejects=allow, progress=update)
+    kind, text = upload_review.landed_message(outcome, showing)
+    if outcome.landed:
+        bar.progress(1.0, text="导入完成")
+        st.session_state[FLASH] = (kind, text)
+        st.session_state.pop(PREVIEW, None)
+        st.rerun()
+    bar.empty()
+    show_outcome(outcome, allow, "upload_result")
+    show_message(kind, text)
+
+
+def upload_section(showing: dt.date | None) -> None:
+    st.subheader("上传台账")
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        show_message(*flash)
+    files, as_of, allow = upload_options()
+    if not files:
+        st.caption("选择文件后先检查并预览，确认后才写入；同一台账同一截至日期再次导入会替换该期数据。")
+        return
+    uploads = [(f.name, f.getvalue()) for f in files]
+    outcome = dry_run(uploads, as_of)
+    show_outcome(outcome, allow, "upload_preview")
+    if upload_review.can_land(outcome, allow) and st.button("确认导入", type="primary", key="upload_confirm"):
+        land(uploads, as_of, allow, showing)
+
+
+def import_log_section() -> None:
+    st.subheader("导入记录")
+    log = data.query("data_import_log")
+    if log.empty:
+        widgets.no_data("尚无导入记录。")
+        return
+    log["table_name"] = log["table_name"].map(upload_review.table_label)
+    shown = log.rename(
+        columns={
+            "imported_at": "导入时间",
+            "file": "文件",
+            "sheet": "工作表",
+            "table_name": "台账",
+            "as_of": "数据截至",
+            "rows_accepted": "有效行",
+            "rows_rejected": "错误行",
+            "rows_totals_dropped": "去除合计行",
+            "sha256": "文件指纹",
+        }
+    )
+    widgets.table(
+        shown,
+        "导入记录",
+        key="data_import_log",
+        height=320,
+        column_config={
+            "导入时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", timezone="Asia/Shanghai"),
+            "数据截至": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
+    )
+
+
+def rejects_section() -> None:
+    st.subheader("被拒绝的行")
+    rejects = data.query("data_rejects")
+    if rejects.empty:
+        st.success("各期导入中没有被拒绝的行。")
+        return
+    rejects["table_name"] = rejects["table_name"].map(upload_review.table_label)
+    st.caption("用“只导入有效行”导入时未导入的行及原因；身份证号、姓名已脱敏。")
+    shown = rejects.rename(
+        columns={
+            "table_name": "台账",
+            "as_of": "数据截至",
+            "file": "文件",
+            "sheet": "工作表",
+            "row": "行",
+            "column": "列",
+            "value": "值",
+            "reason": "原因",
+        }
+    )
+    widgets.table(
+        shown,
+        "被拒绝的行",
+        key="data_rejects",
+        height=_height(rejects),
+        column_config={"数据截至": st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
+
+
+def checks_section(f: filters.Filters) -> None:
+    st.subheader("一致性检查")
+    if f.as_of is None:
+        widgets.no_data("尚无数据。")
+        return
+    st.caption(f"核对{f.scope}截至{formatting.day(f.as_of)}各台账之间是否一致。")
+    for check in consistency.CHECKS:
+        found = data.query(check.query, **f.params())
+        if found.empty:
+            st.success(f"{check.title}：未发现问题")
+            continue
+        st.warning(f"{check.title}：{len(found)} 处")
+        st.caption(check.advice)
+        widgets.table(
+            found.rename(columns=check.columns),
+            f"{check.title}_{f.as_of.isoformat()}",
+            key=f"check_{check.query}",
+            column_config={"搬迁完成日期": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        )
+
+
+def targets_section() -> None:
+    st.subheader("目标任务")
+    reader = data.reader()
+    day = upload_review.latest_day({table: reader.snapshot_days(table) for table in schema.TABLES})
+    if day is None:
+        widgets.no_data("尚无数据。请先上传台账和目标任务表。")
+        return
+    frame = upload_review.targets_for_editing(data.query("targets_in_force", as_of=day))
+    headers = upload_review.TARGET_HEADERS
+    st.caption(
+        f"这里是全县及各乡镇的全部目标（不受左侧乡镇筛选影响）。修改后点“保存目标任务”，保存为{formatting.day(day)}"
+        "的目标任务，自该日起生效，以前各期仍按原目标；可增删行，乡镇留空表示全县目标。"
+    )
+    edited = st.data_editor(
+        frame,
+        key=f"targets_editor_{reader.generation}",
+        num_rows="dynamic",
+        placeholder="",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            headers["indicator"]: st.column_config.SelectboxColumn(
+                options=list(schema.INDICATORS.values()), required=True, width="medium"
+            ),
+            headers["relocation_batch"]: st.column_config.NumberColumn(min_value=1, step=1, format="%d"),
+            headers["township"]: st.column_config.SelectboxColumn(
+                options=data.county().township_names, help="留空表示全县"
+            ),
+            headers["target"]: st.column_config.NumberColumn(required=True, format="%g"),
+            headers["due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+            headers["label"]: st.column_config.TextColumn(width="medium"),
+        },
+    )
+    left, right, _ = st.columns([1, 1, 3])
+    save = left.button("保存目标任务", type="primary", key="targets_save")
+    right.download_button(
+        "下载 CSV",
+        data=upload_review.targets_csv(frame),
+        file_name=f"目标任务_{day.isoformat()}.csv",
+        mime="text/csv",
+        key="targets_csv",
+        on_click="ignore",
+    )
+    if save:
+        csv = upload_review.targets_csv(edited)
+        outcome = import_uploads([(upload_review.targets_file_name(day), csv)], data.data_dir(), as_of=day)
+        if outcome.landed:
+            count = sum(s.accepted for s in outcome.sheets)
+            st.session_state[FLASH + "_targets"] = (
+                "success",
+                f"目标任务已保存：{count} 项，自{formatting.day(day)}起生效。",
+            )
+            st.rerun()
+        show_message(*upload_review.landed_message(outcome))
+        if outcome.errors:
+            widgets.table(upload_review.errors_frame(outcome.errors), "目标任务错误", key="targets_errors")
+    flash = st.session_state.pop(FLASH + "_targets", None)
+    if flash:
+        show_message(*flash)
+
+
+# --- draw the page -------------------------------------------------------------------------------
+
+f = filters.current()
+widgets.page_start("数据", f)
+upload_section(None if filters.follows_latest() else f.as_of)
+import_log_section()
+rejects_section()
+checks_section(f)
+targets_section()

@@ -1,0 +1,123 @@
+"""资金: integrated relocation funds by source, township and month, cumulative against the total target."""
+
+import streamlit as st
+
+from tracker import formatting, funds_charts, indicators
+from ui import data, filters, widgets
+
+f = filters.current()
+widgets.page_start("资金", f)
+if f.as_of is None:
+    widgets.no_data()
+    st.stop()
+
+summary = data.query("funds_summary", as_of=f.as_of, township=f.townships)
+if summary.empty:
+    widgets.no_data("尚未导入资金台账（或所选日期之前没有资金台账）。请在“数据”页上传资金台账。")
+    st.stop()
+totals = summary.iloc[0]
+if not totals.allocations:
+    widgets.no_data(f"所选乡镇在 {formatting.day(totals.as_of)} 的资金台账中没有拨付记录。")
+    st.stop()
+
+# --- Headline: the total against its target ------------------------------------------------
+series = data.query("indicator_series", **f.params())
+series = series[series["indicator"] == "funds_10k"]
+targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
+targets = targets[targets["indicator"] == "funds_10k"]
+card = next(iter(indicators.progress(series, targets, f.as_of)), None)
+target = card.target if card else None
+due = card.due if card else None
+
+by_source = data.query("funds_by_source", as_of=f.as_of, township=f.townships)
+cards = []
+if card is not None:
+    goal = (
+        f"目标 {formatting.wan_yuan(card.target)} · 完成 {formatting.percent(card.percent)}"
+        if card.target
+        else ""
+    )
+    left = f"时限 {formatting.day(card.due)}" if card.due else ""
+    cards.append(
+        widgets.kpi_card(
+            "整合资金",
+            formatting.wan_yuan(totals.amount_10k),
+            goal,
+            card.percent,
+            [f"较上周 {formatting.signed(card.change, '万元', 2)}", left],
+            card.status,
+        )
+    )
+else:
+    cards.append(widgets.kpi_card("整合资金", formatting.wan_yuan(totals.amount_10k), "所选范围没有资金目标"))
+top = by_source.sort_values("amount_10k", ascending=False).iloc[0]
+cards.append(
+    widgets.kpi_card(
+        "资金来源", f"{int(totals.sources)} 类", f"最多：{top.source} {formatting.percent(top.share_percent)}"
+    )
+)
+cards.append(
+    widgets.kpi_card(
+        "拨付笔数",
+        formatting.count(totals.allocations, "笔"),
+        f"涉及 {int(totals.townships)} 个乡镇、{int(totals.villages)} 个村",
+    )
+)
+widgets.kpi_grid(cards)
+notes = [f"资金台账截至 {formatting.day(totals.as_of)}，金额单位：万元。"]
+if f.townships:
+    notes.append("按乡镇筛选时不含县级统筹资金（未落到乡镇的拨付），整合资金目标为全县目标。")
+if totals.undated_10k:
+    notes.append(f"另有 {formatting.wan_yuan(totals.undated_10k)} 未填拨付日期，未计入按月统计。")
+st.caption(" ".join(notes))
+
+# --- Month by month, cumulative ---------------------------------------------------------------
+months = data.query("funds_by_month", as_of=f.as_of, township=f.townships)
+if not months.empty:
+    widgets.chart(
+        funds_charts.cumulative_by_month(months, "逐月拨付与累计", target=target, due=due),
+        key="funds_month_chart",
+    )
+
+# --- By source and by township ---------------------------------------------------------------
+st.subheader("按资金来源")
+widgets.chart(funds_charts.by_source(by_source, "各来源资金（万元，占比）"), key="funds_source_chart")
+
+st.subheader("按乡镇")
+places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
+widgets.chart(
+    funds_charts.by_township(places, "各乡镇资金（万元，点击乡镇可筛选）"),
+    key="funds_township_chart",
+    on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
+)
+matrix = funds_charts.township_source_table(places, list(by_source["source"]))
+money = st.column_config.NumberColumn(format="accounting")
+widgets.table(
+    matrix,
+    f"资金_分乡镇分来源_{f.as_of.isoformat()}",
+    key="funds_matrix",
+    column_config={c: money for c in matrix.columns if c != "乡镇"},
+)
+
+# --- Every allocation -------------------------------------------------------------------------
+st.subheader("拨付明细")
+detail = data.query("funds_allocations", as_of=f.as_of, township=f.townships).rename(
+    columns={
+        "allocated_on": "拨付日期",
+        "source": "资金来源",
+        "township": "乡镇",
+        "village": "村名",
+        "purpose": "用途",
+        "amount_10k": "金额（万元）",
+    }
+)
+widgets.table(
+    detail,
+    f"资金_拨付明细_{f.as_of.isoformat()}",
+    key="funds_detail",
+    height=400,
+    column_config={
+        "拨付日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "金额（万元）": money,
+    },
+)
