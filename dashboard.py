@@ -14,13 +14,13 @@ theme.register()
 
 PAGES = [
     st.Page(
-        "pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True
+        "app_pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True
     ),
-    st.Page("pages/relocation.py", title="整村搬迁", icon=":material/home_work:", url_path="relocation"),
-    st.Page("pages/collective.py", title="集体经济", icon=":material/savings:", url_path="collective"),
-    st.Page("pages/party.py", title="党建", icon=":material/groups:", url_path="party"),
-    st.Page("pages/funds.py", title="资金", icon=":material/account_balance:", url_path="funds"),
-    st.Page("pages/data.py", title="数据", icon=":material/upload_file:", url_path="data"),
+    st.Page("app_pages/relocation.py", title="整村搬迁", icon=":material/home_work:", url_path="relocation"),
+    st.Page("app_pages/collective.py", title="集体经济", icon=":material/savings:", url_path="collective"),
+    st.Page("app_pages/party.py", title="党建", icon=":material/groups:", url_path="party"),
+    st.Page("app_pages/funds.py", title="资金", icon=":material/account_balance:", url_path="funds"),
+    st.Page("app_pages/data.py", title="数据", icon=":material/upload_file:", url_path="data"),
 ]
 
 # ?report=1 is the weekly screenshot layout (see tracker/report.py).

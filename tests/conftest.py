@@ -76,7 +76,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def open_page(sample_store: Path, monkeypatch: pytest.MonkeyPatch):
-    """Open a dashboard page in AppTest on the sample store: open_page("pages/relocation.py", township=[...])."""
+    """Open a dashboard page in AppTest on the sample store: open_page("app_pages/relocation.py", township=[...])."""
     from streamlit.testing.v1 import AppTest
 
     def run(page: str | None = None, store: Path | None = None, **query: object) -> AppTest:

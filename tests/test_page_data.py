@@ -17,7 +17,7 @@ from tracker.importer import expand_paths, import_uploads
 from tracker.paths import SAMPLE_DIR
 from tracker.upload_review import targets_csv, targets_for_editing
 
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 FUNDS_HEADER = "资金来源,金额（万元）,乡镇,村名,拨付日期,用途\n"
 GOOD_FUNDS = (
     FUNDS_HEADER
@@ -107,7 +107,7 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     assert "资金台账_2017-10-20.csv" in set(_table(at, "导入时间")["文件"])
     assert _funds_total(store_copy, dt.date(2017, 10, 20)) == 1334.56
     # The new day is now the latest snapshot: a page opened afresh shows it.
-    funds = open_page("pages/funds.py", store=store_copy)
+    funds = open_page("app_pages/funds.py", store=store_copy)
     assert "数据截至 2017年10月20日" in page_text(funds)
     assert ">1,334.56 万元<" in "\n".join(h.proto.body for h in funds.get("html"))
     assert "数据截至 2017年10月20日" in page_text(open_page(store=store_copy))  # the overview

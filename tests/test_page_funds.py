@@ -10,7 +10,7 @@ from tracker.funds_charts import KNOWN_SOURCES
 from tracker.importer import import_paths
 from tracker.paths import SAMPLE_DIR
 
-PAGE = "pages/funds.py"
+PAGE = "app_pages/funds.py"
 
 
 def _sql(store: Path, query: str) -> list[dict]:

@@ -17,7 +17,7 @@ from tracker import store
 from tracker.importer import import_paths
 from tracker.paths import SAMPLE_DIR
 
-PAGE = "pages/relocation.py"
+PAGE = "app_pages/relocation.py"
 COMPLETED = {"已搬迁", "已拆除复垦", "已销号"}
 HOUSEHOLD_COLUMNS = [
     "户编号",

@@ -1,0 +1,127 @@
+"""集体经济: 破零 rate by township against the target and over time, the villages still at zero, incomes, PV."""
+
+import streamlit as st
+
+from tracker import charts, collective, collective_charts, formatting, indicators, theme
+from ui import data, filters, widgets
+
+f = filters.current()
+widgets.page_start("集体经济", f)
+if f.as_of is None:
+    widgets.no_data()
+    st.stop()
+
+scope = {"as_of": f.as_of, "township": f.townships}
+by_township = data.query("collective_by_township", **scope)
+if by_township.empty:
+    widgets.no_data(
+        f"所选范围在 {formatting.day(f.as_of)} 及以前没有村级台账数据，无法统计集体经济。请在“数据”页导入村级台账。"
+    )
+    st.stop()
+if f.batch is not None:
+    st.caption("集体经济按全部行政村统计，不区分搬迁批次。")
+
+# --- Headline ---------------------------------------------------------------------------------
+series = collective.rounded_series(data.query("collective_series", **scope))
+targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
+target, due = collective.zero_break_target(targets)
+totals = collective.totals(by_township)
+widgets.kpi_grid(
+    [
+        widgets.progress_card(collective.zero_break_progress(series, targets, f.as_of)),
+        widgets.kpi_card(
+            "已破零村",
+            formatting.count(totals.past_zero, "个村"),
+            f"共 {formatting.count(totals.villages, '个行政村')}",
+            totals.rate,
+        ),
+        widgets.kpi_card(
+            "未破零村（集体经济收入为零）",
+            formatting.count(totals.at_zero, "个村"),
+            "名单见下方，可下载",
+        ),
+        widgets.kpi_card("村集体经济收入合计", formatting.wan_yuan(totals.income_10k), "当年累计"),
+        widgets.kpi_card(
+            "村级光伏电站装机",
+            formatting.count(totals.pv_kw, "千瓦"),
+            f"{formatting.count(totals.pv_villages, '个村')}建有光伏电站",
+        ),
+    ]
+)
+if target is None:
+    st.caption("所选范围未下达破零率目标。")
+
+# --- 破零 by township and over time ------------------------------------------------------------
+st.subheader("各乡镇破零率")
+rate_chart = charts.township_bars(
+    by_township,
+    "zero_break_rate",
+    "村集体经济破零率（点击乡镇可筛选）",
+    unit="%",
+    target=target,
+    target_label="目标",
+    colour=theme.DONE,
+)
+widgets.chart(
+    rate_chart,
+    key="collective_rate_chart",
+    on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
+)
+
+trend = charts.progress_over_time(
+    series,
+    "as_of",
+    {"zero_break_rate": "破零率"},
+    f"{f.scope}破零率逐周变化",
+    target=target,
+    due=due,
+    unit="%",
+)
+widgets.chart(trend, key="collective_trend_chart")
+
+# --- The villages still at zero ------------------------------------------------------------------
+st.subheader(f"未破零村名单（{formatting.count(totals.at_zero, '个村')}）")
+zero_list = collective.zero_income_table(data.query("collective_zero_income_villages", **scope))
+if zero_list.empty:
+    st.success("所选范围内所有行政村均已破零。")
+else:
+    st.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
+    widgets.table(
+        zero_list,
+        f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",
+        key="collective_zero_list",
+        column_config={"光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f")},
+        height=min(420, 38 + 35 * len(zero_list)),
+        on_select=lambda: widgets.filter_from_table("collective_zero_list", zero_list, "乡镇"),
+    )
+
+# --- Incomes and PV -------------------------------------------------------------------------
+st.subheader("收入分布与光伏电站")
+bands = collective.income_bands(data.query("collective_village_income", **scope))
+widgets.chart(
+    collective_charts.income_distribution(bands, "行政村集体经济收入分布"), key="collective_income_chart"
+)
+
+pv_chart = charts.township_bars(
+    by_township, "pv_kw", "各乡镇光伏装机（点击乡镇可筛选）", unit=" 千瓦", colour=theme.NEUTRAL
+)
+widgets.chart(
+    pv_chart, key="collective_pv_chart", on_click=lambda: widgets.filter_from_chart("collective_pv_chart")
+)
+
+# --- The township table --------------------------------------------------------------------
+st.subheader("分乡镇明细")
+shown = collective.township_table(by_township)
+widgets.table(
+    shown,
+    f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
+    key="collective_townships",
+    height=min(520, 38 + 35 * len(shown)),
+    column_config={
+        "破零率（%）": st.column_config.NumberColumn(format="%.1f%%"),
+        "集体经济收入合计（万元）": st.column_config.NumberColumn(format="%.2f"),
+        "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
+        "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
+    },
+    on_select=lambda: widgets.filter_from_table("collective_townships", shown, "乡镇"),
+)

@@ -1,0 +1,231 @@
+"""党建: weak and lax organizations under rectification, joint branches, floating members, first secretaries.
+
+Read top to bottom: one small function per section, then the page drawn from them.
+Every section takes the rows of its named query; the rules (what counts as
+rectified, as covered by a first secretary …) live in tracker.party.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from tracker import charts, formatting, indicators, party, party_charts, theme
+from ui import data, filters, widgets
+from ui.filters import Filters
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+def headline(
+    f: Filters,
+    series: pd.DataFrame,
+    weak: pd.DataFrame,
+    joint: pd.DataFrame,
+    secretaries: pd.DataFrame,
+    targets: pd.DataFrame,
+) -> None:
+    """The cards: weak organizations, rectified against target, joint branches per batch, floating, coverage."""
+    cards = []
+    if not series.empty:
+        stages = party.stage_counts(weak)
+        detail = " · ".join(f"{stage} {n}" for stage, n in stages.items() if n)
+        cards.append(
+            widgets.kpi_card(
+                "软弱涣散党组织", formatting.count(sum(stages.values()), "个"), detail or "所选范围内没有"
+            )
+        )
+        cards.append(widgets.progress_card(party.rectified_progress(series, targets, f.as_of)))
+    cards += [joint_card(card, joint) for card in party.joint_progress(joint, targets, f.as_of)]
+    if not series.empty:
+        members, change = party.floating_change(series)
+        branches = int(series.iloc[-1]["floating_branches"])
+        cards.append(
+            widgets.kpi_card(
+                "流动党员",
+                formatting.people(members),
+                f"由 {branches} 个流动党员党支部管理",
+                meta=[f"较上周 {formatting.signed(change, '人')}"],
+            )
+        )
+        cover = party.coverage(secretaries)
+        done = cover.rate is not None and cover.rate >= party.COVERAGE_TARGET
+        cards.append(
+            widgets.kpi_card(
+                "第一书记覆盖率",
+                formatting.percent(cover.rate),
+                f"目标 {formatting.percent(party.COVERAGE_TARGET)}（全覆盖）",
+                cover.rate,
+                meta=[f"{cover.covered} / {cover.branches} 个贫困村党支部"],
+                status="done" if done else "at_risk",
+            )
+        )
+    if cards:
+        widgets.kpi_grid(cards)
+
+
+def joint_card(card: indicators.Progress, joint: pd.DataFrame) -> str:
+    """A batch's joint branches: against its target where one is set, else against the villages that need one."""
+    if card.target is not None:
+        return widgets.progress_card(card)
+    need = party.joint_by_batch(joint).set_index("relocation_batch")["completed"].get(card.batch, 0)
+    return widgets.kpi_card(
+        card.label,
+        formatting.count(card.actual, "个"),
+        f"应建 {need} 个（已完成整村搬迁村数）",
+        100.0 * (card.actual or 0) / need if need else None,
+        meta=[f"较上周 {formatting.signed(card.change, '个')}"],
+    )
+
+
+def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Weak organizations by stage and township, by stage over the weeks, and their list."""
+    st.subheader("软弱涣散党组织整顿")
+    if weak.empty:
+        st.success("所选范围内没有软弱涣散党组织。")
+        return
+    target, _ = party.target_of(targets, "weak_orgs_rectified")
+    if target is None:
+        st.caption("所选乡镇未分解整顿目标，全县目标见“总览”。")
+    by_stage = party_charts.stages_by_township(
+        party.stages_by_township(weak), "各乡镇整顿进度（点击乡镇可筛选）"
+    )
+    widgets.chart(
+        by_stage, key="party_stage_chart", on_click=lambda: widgets.filter_from_chart("party_stage_chart")
+    )
+    trend = party_charts.stages_over_time(
+        party.stages_over_time(series), "整顿进度逐周变化", target, "整顿完成目标"
+    )
+    widgets.chart(trend, key="party_stage_trend")
+    rows = party.weak_table(weak)
+    widgets.table(
+        rows,
+        f"软弱涣散党组织_{f.scope}_{f.as_of.isoformat()}",
+        key="party_weak_list",
+        height=min(420, 38 + 35 * len(rows)),
+        on_select=lambda: widgets.filter_from_table("party_weak_list", rows, "乡镇"),
+    )
+
+
+def joint_section(f: Filters, joint: pd.DataFrame) -> None:
+    """Completed relocation villages and their joint branches, per batch and township, and the list."""
+    st.subheader("搬迁村联合党支部")
+    st.caption(party.JOINT_DEFINITION)
+    if party.in_force(joint).empty:
+        widgets.no_data("所选范围内还没有已完成整村搬迁的村。")
+        return
+    for row in party.joint_by_batch(joint).itertuples():
+        missing = row.completed - row.with_joint
+        st.markdown(
+            f"**{formatting.batch(row.relocation_batch)}**：已完成整村搬迁 {row.completed} 个村，"
+            f"其中 {row.with_joint} 个已建立联合党支部"
+            + (f"，{missing} 个尚未建立。" if missing else "，已全部建立。")
+        )
+    figure = party_charts.joint_branch_bars(
+        party.joint_by_township(joint), "各乡镇联合党支部（点击乡镇可筛选）"
+    )
+    widgets.chart(
+        figure, key="party_joint_chart", on_click=lambda: widgets.filter_from_chart("party_joint_chart")
+    )
+    rows = party.joint_table(joint)
+    widgets.table(
+        rows,
+        f"搬迁村联合党支部_{f.scope}_{f.as_of.isoformat()}",
+        key="party_joint_list",
+        height=min(420, 38 + 35 * len(rows)),
+        on_select=lambda: widgets.filter_from_table("party_joint_list", rows, "乡镇"),
+    )
+
+
+def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -> None:
+    """Floating members per township's floating-member branch, over the weeks, and the branches."""
+    st.subheader("流动党员")
+    st.caption(party.FLOATING_DEFINITION)
+    if floating.empty:
+        widgets.no_data("所选范围内没有流动党员党支部。")
+        return
+    figure = charts.township_bars(
+        floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
+    )
+    widgets.chart(
+        figure, key="party_floating_chart", on_click=lambda: widgets.filter_from_chart("party_floating_chart")
+    )
+    trend = charts.progress_over_time(
+        series, "as_of", {"floating_members": "流动党员"}, "流动党员逐周变化", unit="人"
+    )
+    widgets.chart(trend, key="party_floating_trend")
+    rows = party.floating_table(floating)
+    widgets.table(
+        rows,
+        f"流动党员党支部_{f.scope}_{f.as_of.isoformat()}",
+        key="party_floating_list",
+        height=min(520, 38 + 35 * len(rows)),
+        on_select=lambda: widgets.filter_from_table("party_floating_list", rows, "乡镇"),
+    )
+
+
+def secretary_section(f: Filters, secretaries: pd.DataFrame) -> None:
+    """First-secretary coverage per township against full coverage, and the coverage list."""
+    st.subheader("第一书记")
+    st.caption(party.COVERAGE_DEFINITION)
+    by_township = party.coverage_by_township(secretaries)
+    if by_township.empty:
+        widgets.no_data("所选范围内没有贫困村。")
+        return
+    cover = party.coverage(secretaries)
+    if cover.without_branch:
+        st.caption(
+            f"另有 {cover.without_branch} 个贫困村整村搬迁后不再单设村党支部，不计入覆盖率，列在名单末尾。"
+        )
+    figure = charts.township_bars(
+        by_township,
+        "coverage_rate",
+        "第一书记覆盖率（点击乡镇可筛选）",
+        unit="%",
+        target=party.COVERAGE_TARGET,
+        target_label="全覆盖",
+        colour=theme.DONE,
+    )
+    widgets.chart(
+        figure, key="party_coverage_chart", on_click=lambda: widgets.filter_from_chart("party_coverage_chart")
+    )
+    rows = party.coverage_table(secretaries)
+    widgets.table(
+        rows,
+        f"第一书记覆盖_{f.scope}_{f.as_of.isoformat()}",
+        key="party_coverage_list",
+        height=min(420, 38 + 35 * len(rows)),
+        on_select=lambda: widgets.filter_from_table("party_coverage_list", rows, "乡镇"),
+    )
+
+
+# --- Draw the page ----------------------------------------------------------------------------
+
+f = filters.current()
+widgets.page_start("党建", f)
+if f.as_of is None:
+    widgets.no_data()
+    st.stop()
+
+scope = {"as_of": f.as_of, "township": f.townships}
+targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
+series = data.query("party_series", **scope)
+has_orgs = not series.empty  # the party ledger has a snapshot on or before the day, for these townships
+weak = data.query("party_weak_orgs", **scope) if has_orgs else pd.DataFrame()
+secretaries = data.query("party_first_secretary", **scope) if has_orgs else pd.DataFrame()
+joint = data.query("party_joint_branches", **scope, batch=f.batch, **party.rule_params())
+
+if f.batch is not None:
+    st.caption(
+        f"搬迁批次筛选只作用于联合党支部（{formatting.batch(f.batch)}）；其余党建指标按全部党组织统计。"
+    )
+headline(f, series, weak, joint, secretaries, targets)
+if has_orgs:
+    weak_section(f, series, weak, targets)
+else:
+    widgets.no_data(
+        f"所选范围在 {formatting.day(f.as_of)} 及以前没有党组织台账数据，软弱涣散党组织、流动党员和第一书记暂无法统计。"
+        "请在“数据”页导入党组织台账。"
+    )
+joint_section(f, joint)
+if has_orgs:
+    floating_section(f, series, data.query("party_floating", **scope))
+    secretary_section(f, secretaries)
