@@ -10,7 +10,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker import consistency, formatting, schema, upload_review
 from tracker.importer import Outcome, import_uploads
-from ui import data, filters, widgets
+from ui import data, filters, report_panel, widgets
 
 FLASH = "data_flash"  # a message that outlives the rerun after an import lands
 PREVIEW = "data_preview"  # (fingerprint, dry-run Outcome) of the files chosen now
@@ -296,3 +296,4 @@ import_log_section()
 rejects_section()
 checks_section(f)
 targets_section()
+report_panel.report_section(f.as_of)

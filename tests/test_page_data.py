@@ -216,3 +216,18 @@ def test_targets_round_trip_through_the_contracts_csv() -> None:
         "完成整村搬迁村数,2,赵家沟乡,3,,",  # in the dashboard's order of indicators
         "整合资金（万元）,,,8000,2017-10-31,整合资金",
     ]
+
+
+@pytest.mark.browser
+def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_copy: Path) -> None:
+    at = open_page(PAGE, store=store_copy)
+    at.radio(key="report_scope").set_value("全县各页").run()
+    at.checkbox(key="report_phone").uncheck().run()
+    at.button(key="report_make").click().run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "2017-W41 周报已生成：6 张截图" in page_text(at)
+    folder = store_copy / "reports"
+    assert (folder / "2017-W41_县_周报.pdf").exists()
+    assert len(list(folder.glob("2017-W41_县_*.png"))) == 6
+    labels = {b.label for b in at.get("download_button")}
+    assert {"下载PDF", "下载全部截图（zip）"} <= labels
