@@ -62,30 +62,90 @@ class County:
             return None
         return self._lookup.get(compact(text))
 
+    @property
+    def counties(self) -> tuple[County, ...]:
+        """The counties the deployment covers: just this one."""
+        return (self,)
+
+    def county(self, raw: Any) -> County | None:
+        """The county a clerk's 县 cell names (its name or code), or None."""
+        text = clean_text(raw)
+        return self if text is not None and compact(text) in (self.name, self.code) else None
+
+
+@dataclass(frozen=True)
+class Region(County):
+    """Several counties served by one deployment (a city or a province).
+
+    Township names repeat across counties (every county has its 城关镇), so a
+    township is only ever looked up within its county; the region-wide lists are
+    for display.
+    """
+
+    members: tuple[County, ...] = ()
+
+    @property
+    def counties(self) -> tuple[County, ...]:
+        """The counties, in configuration order."""
+        return self.members
+
+    def county(self, raw: Any) -> County | None:
+        """The county a 县 cell names (its name, short name without 县/市/区, or code), or None."""
+        text = clean_text(raw)
+        if text is None:
+            return None
+        key = compact(text)
+        for member in self.members:
+            if key in (member.name, member.code):
+                return member
+        return None
+
+    def counties_with_township(self, raw: Any) -> list[County]:
+        """Every county that has a township spelt this way (to fill a missing 县 cell when unique)."""
+        return [c for c in self.members if c.township(raw) is not None]
+
+
+def _county(raw: dict[str, Any], parent: dict[str, Any]) -> County:
+    towns = tuple(
+        Township(str(t["name"]), str(t["code"]), tuple(str(a) for a in t.get("aliases", ())))
+        for t in raw["townships"]
+    )
+    if not towns:
+        raise KeyError("townships")
+    return County(
+        name=str(raw["name"]),
+        code=str(raw["code"]),
+        city=str(raw.get("city", parent.get("city", ""))),
+        province=str(raw.get("province", parent.get("province", ""))),
+        townships=towns,
+        villages_expected=raw.get("villages_expected"),
+    )
+
 
 def parse_config(text: str, source: str = "county.toml") -> County:
-    """A County from the text of a configuration file."""
+    """The county (or, with a `[[counties]]` list, the region of counties) a configuration file names."""
     try:
         raw = tomllib.loads(text)
-        towns = tuple(
-            Township(str(t["name"]), str(t["code"]), tuple(str(a) for a in t.get("aliases", ())))
-            for t in raw["townships"]
-        )
-        county = County(
+        if "counties" not in raw:
+            return _county(raw, raw)
+        members = tuple(_county(c, raw) for c in raw["counties"])
+        if not members:
+            raise KeyError("counties")
+        # Region-wide lists are for display; lookups go through a member county.
+        names = tuple(dict.fromkeys(t.name for c in members for t in c.townships))
+        return Region(
             name=str(raw["name"]),
-            code=str(raw["code"]),
+            code=str(raw.get("code", "")),
             city=str(raw.get("city", "")),
             province=str(raw.get("province", "")),
-            townships=towns,
-            villages_expected=raw.get("villages_expected"),
+            townships=tuple(Township(n, "") for n in names),
+            villages_expected=sum(c.villages_expected or 0 for c in members) or None,
+            members=members,
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigProblem(f"{source}：县配置文件格式错误（{exc}）") from None
     except (KeyError, TypeError) as exc:
-        raise ConfigProblem(f"{source}：县配置文件缺少必填项 {exc}") from None
-    if not towns:
-        raise ConfigProblem(f"{source}：县配置文件没有列出任何乡镇")
-    return county
+        raise ConfigProblem(f"{source}：县配置文件缺少必填项或为空 {exc}") from None
 
 
 def load_county(data_dir: Path | None = None) -> County:

@@ -81,7 +81,11 @@ def parse_rows(
     index_of = {name: i for i, name in layout.columns.items()}
     for col in table.columns:
         raw = [r[index_of[col.name]] if col.name in index_of else None for r in data]
-        out.records[col.name] = _parse_column(col, raw, numbers, ctx, out)
+        if col.kind == "township":
+            out.records[col.name] = _parse_townships(col, raw, out.records[schema.COUNTY], ctx, out)
+        else:
+            out.records[col.name] = _parse_column(col, raw, numbers, ctx, out)
+    _fill_single_county(out.records[schema.COUNTY], ctx.county)
     _check_row_rules(table, out, ctx)
     _check_unique(table, out, ctx)
     return out
@@ -152,8 +156,8 @@ def _cell_parser(col: schema.Column, ctx: _Context) -> Any:
         return lambda cell: _hash_or_none(personal.normalise_id_number(cell), ctx.key)
     if col.kind == "person_name":
         return personal.mask_name
-    if col.kind == "township":
-        return lambda cell: _township(cell, ctx.county)
+    if col.kind == "county":
+        return lambda cell: _county(cell, ctx.county)
 
     def checked(cell: Any) -> Any:
         value = base(cell)
@@ -168,13 +172,63 @@ def _hash_or_none(id_number: str | None, key: bytes) -> str | None:
     return personal.hash_id_number(id_number, key) if id_number else None
 
 
-def _township(cell: Any, county: County) -> str | None:
+def _county(cell: Any, region: County) -> str | None:
     if clean_text(cell) is None:
         return None
-    name = county.township(cell)
-    if name is None:
-        raise ValueProblem(f"不是{county.name}的乡镇（见县配置文件）")
-    return name
+    county = region.county(cell)
+    if county is None:
+        raise ValueProblem(f"不是{region.name}的县（见县配置文件）")
+    return county.name
+
+
+def _parse_townships(
+    col: schema.Column, raw: list[Any], counties: list[str | None], ctx: _Context, out: ParsedRows
+) -> list[str | None]:
+    """Townships, each looked up in its row's county; a missing county is filled when the township says it."""
+    memo: dict[tuple[str | None, type, Any], tuple[str | None, str | None] | ValueProblem] = {}
+    values: list[str | None] = []
+    for position, cell in enumerate(raw):
+        token = (counties[position], type(cell), cell)
+        if token not in memo:
+            memo[token] = _township(cell, counties[position], ctx.county)
+        result = memo[token]
+        if isinstance(result, ValueProblem):
+            _reject(out, ctx, position, out.row_numbers, col.name, _shown(col, cell), str(result))
+            values.append(None)
+            continue
+        county, township = result
+        counties[position] = county
+        values.append(township)
+    return values
+
+
+def _township(
+    cell: Any, county_name: str | None, region: County
+) -> tuple[str | None, str | None] | ValueProblem:
+    """(county, township) for a township cell, or the problem with it."""
+    if clean_text(cell) is None:
+        return county_name, None
+    if county_name is not None:
+        county = region.county(county_name)
+        name = county.township(cell) if county else None
+        if name is None:
+            return ValueProblem(f"不是{county_name}的乡镇（见县配置文件）")
+        return county_name, name
+    candidates = [c for c in region.counties if c.township(cell) is not None]
+    if not candidates:
+        return ValueProblem(f"不是{region.name}的乡镇（见县配置文件）")
+    if len(candidates) > 1:
+        return ValueProblem("多个县都有这个乡镇，请在“县”列写明所属县")
+    return candidates[0].name, candidates[0].township(cell)
+
+
+def _fill_single_county(counties: list[str | None], region: County) -> None:
+    """A one-county deployment needs no 县 column: every row is that county's."""
+    if len(region.counties) == 1:
+        only = region.counties[0].name
+        for position, value in enumerate(counties):
+            if value is None:
+                counties[position] = only
 
 
 def _shown(col: schema.Column, cell: Any) -> str:
@@ -224,7 +278,8 @@ def _check_unique(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
     for position, key in enumerate(zip(*columns)):
         if key[0] is not None:
             seen[key].append(position)
-    label = "、".join(ctx.headers.get(k, table.column(k).headers[0]) for k in table.key)
+    shown = [k for k in table.key if k != schema.COUNTY or k in ctx.headers]
+    label = "、".join(ctx.headers.get(k, table.column(k).headers[0]) for k in shown)
     for positions in seen.values():
         if len(positions) < 2:
             continue

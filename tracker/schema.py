@@ -150,11 +150,17 @@ class Table:
 
 
 TOWNSHIP_HEADERS = "乡镇 / 乡(镇) / 所属乡镇 / 乡镇名称"
+# Added to the contract for city and province deployments: which county a row belongs to.
+# A one-county deployment may leave it out (it is filled in); several counties need it
+# unless the township's name says which county it is.
+COUNTY = "county"
+COUNTY_HEADERS = "县 / 县(市、区、旗) / 县(市、区) / 县(市) / 所属县 / 县区 / 县名称 / 县市区"
 
 VILLAGES = Table(
     "villages",
     "村级台账",
     (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
         _c("township", TOWNSHIP_HEADERS, "township", required=True),
         _c("village", "村名 / 行政村 / 村 / 迁出村 / 村名称", required=True),
         _c("poverty_class", "村类别 / 贫困村类型", "enum", choices=POVERTY_CLASSES),
@@ -176,7 +182,7 @@ VILLAGES = Table(
         ),
         _c("pv_kw", "光伏装机（千瓦） / 光伏电站(kW)", "decimal", minimum=0, unit="kW"),
     ),
-    key=("township", "village"),
+    key=("county", "township", "village"),
     signature=("搬迁进度", "村类别", "集体经济收入", "计划搬迁户数", "光伏装机", "迁入村"),
 )
 
@@ -184,6 +190,7 @@ HOUSEHOLDS = Table(
     "households",
     "搬迁户台账",
     (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
         _c("household_id", "户编号 / 户码 / 户号", required=True),
         _c("id_hash", "户主身份证号 / 身份证号 / 证件号码 / 户主证件号码", "id_number"),
         _c("head_name_masked", "户主 / 户主姓名 / 姓名", "person_name"),
@@ -212,6 +219,7 @@ PARTY_ORGS = Table(
     "party_orgs",
     "党组织台账",
     (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
         _c("township", TOWNSHIP_HEADERS, "township", required=True),
         _c("org_name", "党组织名称 / 支部名称", required=True),
         _c("org_type", "组织类型", "enum", choices=ORG_TYPES),
@@ -222,7 +230,7 @@ PARTY_ORGS = Table(
         _c("first_secretary", "第一书记"),
         _c("floating_members", "流动党员数", "int", minimum=0, unit="人"),
     ),
-    key=("org_name",),
+    key=("county", "org_name"),
     signature=("党组织名称", "支部名称", "软弱涣散", "整顿状态"),
 )
 
@@ -230,6 +238,7 @@ FUNDS = Table(
     "funds",
     "资金台账",
     (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
         _c("source", "资金来源 / 资金类别", required=True),
         _c("amount_10k", "金额（万元） / 金额", "decimal", required=True, minimum=0, unit="万元"),
         _c("township", TOWNSHIP_HEADERS, "township"),
@@ -245,6 +254,7 @@ TARGETS = Table(
     "targets",
     "目标任务",
     (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
         _c("indicator", "指标", "indicator", required=True),
         _c("relocation_batch", "批次 / 搬迁批次", "batch", minimum=1),
         _c("township", TOWNSHIP_HEADERS, "township"),
@@ -252,7 +262,7 @@ TARGETS = Table(
         _c("due", "完成时限", "date"),
         _c("label", "说明"),
     ),
-    key=("indicator", "relocation_batch", "township"),
+    key=("indicator", "relocation_batch", "county", "township"),
     signature=("指标", "目标值", "完成时限"),
 )
 

@@ -21,7 +21,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,8 +212,11 @@ class Reader:
     connection is not safe to share between threads).
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, scope: Mapping[str, Sequence[str]] | None = None) -> None:
+        """scope limits every table to rows whose columns hold one of the given values,
+        e.g. {"county": ["河曲县"]}: a query on this reader cannot see any other row."""
         self.data_dir = Path(data_dir)
+        self.scope = {k: tuple(v) for k, v in (scope or {}).items()}
         self.manifest = read_manifest(self.data_dir)
         self.generation = int(self.manifest.get("generation", 0))
         self.connection = duckdb.connect(":memory:")
@@ -226,7 +229,7 @@ class Reader:
             files = self.files(name)
             if files:
                 relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
-                relation.create_view(name, replace=True)
+                self._scoped(relation, table).create_view(name, replace=True)
             else:
                 con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
         self._define_rejects()
@@ -258,6 +261,20 @@ class Reader:
                 'NULL::VARCHAR AS file, NULL::VARCHAR AS sheet, NULL::INTEGER AS "row", '
                 'NULL::VARCHAR AS "column", NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false'
             )
+
+    def _scoped(self, relation: duckdb.DuckDBPyRelation, table: schema.Table) -> duckdb.DuckDBPyRelation:
+        # Values go in as constant expressions, never as SQL text.
+        names = {c.name for c in table.columns}
+        for column, allowed in self.scope.items():
+            if column in names:
+                constants = [duckdb.ConstantExpression(v) for v in allowed]
+                condition = (
+                    duckdb.ColumnExpression(column).isin(*constants)
+                    if constants
+                    else duckdb.ConstantExpression(False)
+                )
+                relation = relation.filter(condition)
+        return relation
 
     def _lock_down(self) -> None:
         # Queries may read the store's own files and nothing else, and cannot undo this.

@@ -26,7 +26,9 @@ from tracker.importer import Outcome
 from tracker.rows import RowError
 
 # The targets editor's columns, in the contract's order and with its first header for each.
-TARGET_HEADERS: dict[str, str] = {c.name: c.headers[0] for c in schema.TARGETS.columns}
+TARGET_HEADERS: dict[str, str] = {
+    c.name: c.headers[0] for c in schema.TARGETS.columns if c.name != schema.COUNTY
+}
 ERROR_COLUMNS = ("文件", "工作表", "行", "列", "值", "原因")
 
 

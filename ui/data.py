@@ -33,30 +33,50 @@ def version() -> str:
     return f"{stat.st_mtime_ns}-{stat.st_size}"
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _reader(folder: str, stamp: str) -> store.Reader:
-    return store.Reader(Path(folder))
+Scope = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _reader(folder: str, stamp: str, scope: Scope = ()) -> store.Reader:
+    return store.Reader(Path(folder), dict(scope))
+
+
+def scope() -> Scope:
+    """Which rows this session may see: a chosen county (several-county deployments), else all."""
+    chosen = st.session_state.get("county")
+    if chosen and chosen in {c.name for c in region().counties}:
+        return (("county", (chosen,)),)
+    return ()
 
 
 def reader() -> store.Reader:
-    """The store reader for the current version."""
-    return _reader(str(data_dir()), version())
+    """The store reader for the current version and this session's scope."""
+    return _reader(str(data_dir()), version(), scope())
 
 
 @st.cache_resource(show_spinner=False)
-def _county(folder: str, stamp: str) -> County:
+def _region(folder: str, stamp: str) -> County:
     return load_county(Path(folder))
 
 
+def region() -> County:
+    """The configuration in force: one county, or a region of several."""
+    return _region(str(data_dir()), version())
+
+
 def county() -> County:
-    """The county configuration in force."""
-    return _county(str(data_dir()), version())
+    """The county the pages are about: the one chosen, or the whole configuration."""
+    whole = region()
+    chosen = st.session_state.get("county")
+    return next((c for c in whole.counties if c.name == chosen), whole)
 
 
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _run(name: str, stamp: str, folder: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _run(
+    name: str, stamp: str, folder: str, scope: Scope, params: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
     bound = {k: list(v) if isinstance(v, tuple) else v for k, v in params}
-    return queries.run(_reader(folder, stamp).cursor(), name, **bound)
+    return queries.run(_reader(folder, stamp, scope).cursor(), name, **bound)
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
@@ -65,4 +85,4 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in wanted)
     )
-    return _run(name, version(), str(data_dir()), frozen)
+    return _run(name, version(), str(data_dir()), scope(), frozen)

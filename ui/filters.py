@@ -18,6 +18,7 @@ from ui import data
 
 ALL_BATCHES = "全部批次"
 LATEST = "最新一期"
+ALL_COUNTIES = "全部县"
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,12 @@ class Filters:
     as_of: dt.date | None
     days: list[dt.date]
 
+    whole: str = "全县"
+
     @property
     def scope(self) -> str:
         """Whom the numbers are about, for headings: 全县 or the townships."""
-        return "、".join(self.townships) if self.townships else "全县"
+        return "、".join(self.townships) if self.townships else self.whole
 
     def params(self) -> dict[str, object]:
         """The shared query parameters."""
@@ -55,11 +58,21 @@ def _batches() -> list[int]:
 
 def sidebar() -> Filters:
     """Draw the filters (once, from dashboard.py) and return their values."""
+    region = data.region()
+    if len(region.counties) > 1:
+        # Township names repeat across counties: choose the county first.
+        st.sidebar.selectbox(
+            "县",
+            [ALL_COUNTIES] + [c.name for c in region.counties],
+            key="county",
+            bind="query-params",
+            help=f"{region.name}共 {len(region.counties)} 个县",
+        )
     county = data.county()
     days = snapshot_days()
     st.sidebar.multiselect(
         "乡镇",
-        county.township_names,
+        county.township_names if county is not region or len(region.counties) == 1 else [],
         key="township",
         bind="query-params",
         placeholder="全县（可选一个或多个乡镇）",
@@ -89,7 +102,8 @@ def current() -> Filters:
     chosen = st.session_state.get("as_of")
     # "最新一期" follows new snapshots as they land; a date in the URL stays put.
     as_of = dt.date.fromisoformat(chosen) if chosen and chosen != LATEST else (days[0] if days else None)
-    return Filters(townships, batch, as_of, days)
+    several = len(data.region().counties) > 1 and data.county() is data.region()
+    return Filters(townships, batch, as_of, days, "全部县" if several else "全县")
 
 
 def follows_latest() -> bool:
@@ -99,5 +113,6 @@ def follows_latest() -> bool:
 
 def select_township(name: str) -> None:
     """Narrow the view to one township (a click on its bar or row)."""
-    if name in data.county().township_names:
+    county = data.county()
+    if name in county.township_names and (county is not data.region() or len(county.counties) == 1):
         st.session_state["township"] = [name]
