@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--width", type=int, default=1600, help="截图宽度（CSS像素，默认1600）")
     rep.add_argument("--no-phone", dest="phone", action="store_false", help="不生成手机宽度（390像素）的截图")
     rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
+    gen = sub.add_parser("generate", help="生成市、省规模的模拟台账（CSV），用于性能测试")
+    gen.add_argument("--counties", type=int, default=14, help="县的个数（省级约120）")
+    gen.add_argument("--weeks", type=int, default=26, help="周数（每周五一期）")
+    gen.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    gen.add_argument("--seed", type=int, default=2017, help="随机种子（相同种子生成相同数据）")
+    gen.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
     return parser
 
 
@@ -78,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sql(args, data_dir)
         if args.command == "report":
             return _report(args, data_dir)
+        if args.command == "generate":
+            return _generate(args)
     except StoreProblem as problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
@@ -129,4 +138,15 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
     print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张截图")
     print(f"PDF：{report.pdf}")
     print(f"索引：{report.manifest}")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from tracker.province_generator import generate
+
+    if args.counties < 1 or args.weeks < 1:
+        print("参数错误：县的个数和周数都应至少为1", file=sys.stderr)
+        return 2
+    summary = generate(args.counties, args.weeks, args.out, args.seed)
+    print(json.dumps(summary, ensure_ascii=False, default=str))
     return 0

@@ -94,4 +94,4 @@ def store_key(data_dir: Path) -> bytes:
 
 def hash_id_number(id_number: str, key: bytes) -> str:
     """The salted hash that stands for an ID number in the store."""
-    return hmac.new(key, id_number.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(key, id_number.encode(), hashlib.sha256).hex()[:32]

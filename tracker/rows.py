@@ -120,17 +120,19 @@ def _filled(value: Any) -> bool:
 
 
 def _is_total(row: list[Any]) -> bool:
-    return any(isinstance(value, str) and _TOTAL_ROW.search(compact(value)) for value in row[:6])
+    # 合计, 总计 and 小计 all end in 计: test for it before paying for a regex.
+    return any(isinstance(v, str) and "计" in v and _TOTAL_ROW.search(compact(v)) for v in row[:6])
 
 
 def _parse_column(
     col: schema.Column, raw: list[Any], numbers: list[int], ctx: _Context, out: ParsedRows
 ) -> list[Any]:
     parse = _cell_parser(col, ctx)
-    memo: dict[tuple[type, Any], Any] = {}
+    memo: dict[Any, Any] = {}
     values: list[Any] = []
     for position, cell in enumerate(raw):
-        token = (type(cell), cell)
+        # Text cells key the memo as they are; others with their type, since 1 == 1.0 == True.
+        token = cell if type(cell) is str else (type(cell), cell)
         try:
             result = memo[token]
         except KeyError:
