@@ -7,7 +7,7 @@ TRACKER_DATA_DIR, else ./data.
 import streamlit as st
 
 from tracker import theme
-from ui import data, filters
+from ui import auth, data, filters
 
 st.set_page_config(page_title=f"{data.county().name}脱贫攻坚进度看板", page_icon="📊", layout="wide")
 theme.register()
@@ -28,7 +28,9 @@ REPORT_MODE = st.query_params.get("report") == "1"
 if REPORT_MODE:
     st.html(theme.REPORT_CSS)
 
+user = auth.require_user()  # stops at the sign-in form until someone has signed in
 page = st.navigation(PAGES, position="hidden" if REPORT_MODE else "sidebar")
+auth.sidebar_identity(user)
 st.sidebar.caption(f"{data.county().province}{data.county().city}{data.county().name}")
 filters.sidebar()
 page.run()

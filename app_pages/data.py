@@ -8,9 +8,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from tracker import consistency, formatting, schema, upload_review
+from tracker import access, consistency, formatting, schema, upload_review
 from tracker.importer import Outcome, import_uploads
-from ui import data, filters, report_panel, widgets
+from ui import auth, data, filters, report_panel, widgets
 
 FLASH = "data_flash"  # a message that outlives the rerun after an import lands
 PREVIEW = "data_preview"  # (fingerprint, dry-run Outcome) of the files chosen now
@@ -117,6 +117,16 @@ def land(
     """Run the real import with a progress bar; on success reload the page so every view shows it."""
     bar, update = progress_bar("正在导入")
     outcome = import_uploads(uploads, data.data_dir(), as_of=as_of, allow_rejects=allow, progress=update)
+    access.audit(
+        data.data_dir(),
+        auth.current_user().login,
+        "import",
+        {
+            "files": [name for name, _ in uploads],
+            "status": outcome.status,
+            "rows": sum(s.accepted for s in outcome.sheets),
+        },
+    )
     kind, text = upload_review.landed_message(outcome, showing)
     if outcome.landed:
         bar.progress(1.0, text="导入完成")
@@ -272,6 +282,12 @@ def targets_section() -> None:
     if save:
         csv = upload_review.targets_csv(edited)
         outcome = import_uploads([(upload_review.targets_file_name(day), csv)], data.data_dir(), as_of=day)
+        access.audit(
+            data.data_dir(),
+            auth.current_user().login,
+            "targets_edit",
+            {"as_of": day.isoformat(), "status": outcome.status, "rows": len(edited)},
+        )
         if outcome.landed:
             count = sum(s.accepted for s in outcome.sheets)
             st.session_state[FLASH + "_targets"] = (
@@ -290,10 +306,17 @@ def targets_section() -> None:
 # --- draw the page -------------------------------------------------------------------------------
 
 f = filters.current()
+user = auth.current_user()
 widgets.page_start("数据", f)
-upload_section(None if filters.follows_latest() else f.as_of)
-import_log_section()
-rejects_section()
+if user.may_import:
+    upload_section(None if filters.follows_latest() else f.as_of)
+else:
+    st.info("导入台账和修改目标任务需要录入员或县级账号。")
+if user.may_see_everything:
+    import_log_section()
+    rejects_section()
 checks_section(f)
-targets_section()
-report_panel.report_section(f.as_of)
+if user.may_import:
+    targets_section()
+if user.may_see_everything:
+    report_panel.report_section(f.as_of)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from tracker import paths
+from tracker import access, paths
 from tracker.import_report import ImportProgress, outcome_json, outcome_lines
 from tracker.importer import Outcome, import_paths
 from tracker.sql_console import SqlRefused, format_rows, run_read_only
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sql.add_argument("query", help="一条 SELECT 语句")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
+    sql.add_argument("--user", help="以该用户的权限查询（乡镇用户只能看到本乡镇的行）")
     sql.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     rep = sub.add_parser("report", help="生成周报：各页面截图（PNG）和一个PDF")
@@ -64,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--width", type=int, default=1600, help="截图宽度（CSS像素，默认1600）")
     rep.add_argument("--no-phone", dest="phone", action="store_false", help="不生成手机宽度（390像素）的截图")
     rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
+    usr = sub.add_parser("user", help="管理登录用户（用户文件：数据目录下的 users.toml 或 TRACKER_USERS）")
+    usr.add_argument("action", choices=("add",), help="add：新增或修改用户")
+    usr.add_argument("login", help="用户名")
+    usr.add_argument(
+        "--role", required=True, choices=sorted(access.ROLES), help="county 县级、township 乡镇、clerk 录入员"
+    )
+    usr.add_argument("--township", nargs="+", default=[], help="乡镇用户可见的乡镇")
+    usr.add_argument("--name", help="显示的姓名")
+    usr.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（否则交互输入）")
+    usr.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     gen = sub.add_parser("generate", help="生成市、省规模的模拟台账（CSV），用于性能测试")
     gen.add_argument("--counties", type=int, default=14, help="县的个数（省级约120）")
@@ -87,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args, data_dir)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "user":
+            return _user(args, data_dir)
     except StoreProblem as problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
@@ -100,6 +114,16 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
     progress = ImportProgress(sys.stderr)
     outcome: Outcome = import_paths(args.paths, data_dir, args.as_of, args.allow_rejects, progress.file)
     progress.close()
+    if outcome.landed:
+        access.audit(
+            data_dir,
+            _operator(),
+            "import",
+            {
+                "files": sorted({s.file for s in outcome.sheets}),
+                "rows": sum(s.accepted for s in outcome.sheets),
+            },
+        )
     if args.json:
         print(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=1))
     else:
@@ -112,8 +136,15 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _sql(args: argparse.Namespace, data_dir: Path) -> int:
+    scope = None
+    if args.user:
+        entry = access.load_users(access.users_path(data_dir)).get(args.user)
+        if entry is None:
+            print(f"错误：用户 {args.user} 不存在", file=sys.stderr)
+            return 2
+        scope = access.user_from_entry(args.user, entry).scope
     try:
-        columns, rows = run_read_only(data_dir, args.query)
+        columns, rows = run_read_only(data_dir, args.query, scope)
     except SqlRefused as refused:
         print(f"错误：{refused}", file=sys.stderr)
         return 2
@@ -135,6 +166,7 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
     except (ReportProblem, ServerProblem) as problem:
         print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
         return 1
+    access.audit(data_dir, _operator(), "report", {"week": report.week, "files": len(report.shots)})
     print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张截图")
     print(f"PDF：{report.pdf}")
     print(f"索引：{report.manifest}")
@@ -142,11 +174,48 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from tracker.province_generator import generate
+    from tracker.province_generator import MAX_COUNTIES, generate
 
-    if args.counties < 1 or args.weeks < 1:
-        print("参数错误：县的个数和周数都应至少为1", file=sys.stderr)
+    if not 1 <= args.counties <= MAX_COUNTIES or args.weeks < 1:
+        print(f"参数错误：县的个数应在1到{MAX_COUNTIES}之间，周数至少为1", file=sys.stderr)
         return 2
     summary = generate(args.counties, args.weeks, args.out, args.seed)
     print(json.dumps(summary, ensure_ascii=False, default=str))
     return 0
+
+
+def _user(args: argparse.Namespace, data_dir: Path) -> int:
+    import getpass
+
+    from tracker.county import load_county
+
+    county = load_county(data_dir)
+    unknown = [t for t in args.township if county.township(t) is None]
+    if unknown:
+        print(f"错误：不是{county.name}的乡镇：{'、'.join(unknown)}", file=sys.stderr)
+        return 2
+    townships = [county.township(t) for t in args.township]
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    if len(password) < 8:
+        print("错误：密码至少8位", file=sys.stderr)
+        return 2
+    try:
+        access.add_user(
+            access.users_path(data_dir), args.login, args.name or args.login, args.role, townships, password
+        )
+    except access.AccessProblem as problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
+    access.audit(data_dir, getpass.getuser(), "user_add", {"login": args.login, "role": args.role})
+    print(f"已保存用户 {args.login}（{access.ROLES[args.role]}）")
+    return 0
+
+
+def _operator() -> str:
+    """Who runs a command: the operating-system account."""
+    import getpass
+
+    try:
+        return f"os:{getpass.getuser()}"
+    except OSError:
+        return "os:unknown"

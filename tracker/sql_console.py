@@ -27,9 +27,11 @@ class SqlRefused(Exception):
     """A statement that is not a single read, or that failed; the message is in Chinese."""
 
 
-def run_read_only(data_dir: Path, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of one SELECT over the store."""
-    reader = Reader(data_dir)
+def run_read_only(
+    data_dir: Path, query: str, scope: dict[str, tuple[str, ...]] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of one SELECT over the store (limited to scope, e.g. a user's townships)."""
+    reader = Reader(data_dir, scope)
     con = reader.cursor()
     try:
         statements = con.extract_statements(query)

@@ -42,11 +42,14 @@ def _reader(folder: str, stamp: str, scope: Scope = ()) -> store.Reader:
 
 
 def scope() -> Scope:
-    """Which rows this session may see: a chosen county (several-county deployments), else all."""
+    """Which rows this session may see: the user's townships (a township user) and the chosen county."""
+    from ui.auth import current_user  # ui.auth imports this module
+
+    limits = dict(current_user().scope)
     chosen = st.session_state.get("county")
     if chosen and chosen in {c.name for c in region().counties}:
-        return (("county", (chosen,)),)
-    return ()
+        limits["county"] = (chosen,)
+    return tuple(sorted(limits.items()))
 
 
 def reader() -> store.Reader:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from tracker import formatting
 from ui import data
+from ui.auth import current_user
 
 ALL_BATCHES = "全部批次"
 LATEST = "最新一期"
@@ -56,6 +57,15 @@ def _batches() -> list[int]:
     return [int(b) for b in batches] or [1, 2]
 
 
+def township_options() -> list[str]:
+    """The townships this user may choose: the county's (once a county is chosen), only their own."""
+    region, county = data.region(), data.county()
+    options = county.township_names if county is not region or len(region.counties) == 1 else []
+    allowed = current_user().townships
+    # A value outside these (a hand-edited URL, another township's name) is dropped, never used.
+    return [t for t in options if t in allowed] if allowed else list(options)
+
+
 def sidebar() -> Filters:
     """Draw the filters (once, from dashboard.py) and return their values."""
     region = data.region()
@@ -68,11 +78,10 @@ def sidebar() -> Filters:
             bind="query-params",
             help=f"{region.name}共 {len(region.counties)} 个县",
         )
-    county = data.county()
     days = snapshot_days()
     st.sidebar.multiselect(
         "乡镇",
-        county.township_names if county is not region or len(region.counties) == 1 else [],
+        township_options(),
         key="township",
         bind="query-params",
         placeholder="全县（可选一个或多个乡镇）",
@@ -94,7 +103,9 @@ def sidebar() -> Filters:
 def current() -> Filters:
     """The filter values of this run, for a page."""
     days = snapshot_days()
-    townships = list(st.session_state.get("township") or [])
+    townships = [t for t in st.session_state.get("township") or [] if t in township_options()]
+    # A township user's "everything" is their own townships: their targets, their ranking.
+    townships = townships or list(current_user().townships)
     batch_name = st.session_state.get("batch") or ALL_BATCHES
     batch = None
     if batch_name != ALL_BATCHES:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker import formatting
+from tracker import access, formatting
 from tracker.report import Report, ReportProblem, make_report
 from tracker.serve import ServerProblem
 from ui import data
+from ui.auth import current_user
 
 LAST = "report_last"
 
@@ -64,6 +65,9 @@ def report_section(as_of: dt.date | None) -> None:
             st.error(f"周报生成失败（已有文件未改动）：{problem}")
             return
         bar.progress(1.0, text="周报已生成")
+        access.audit(
+            data.data_dir(), current_user().login, "report", {"week": report.week, "files": len(report.shots)}
+        )
         st.session_state[LAST] = report
     report = st.session_state.get(LAST)
     if report is not None and report.pdf.exists():

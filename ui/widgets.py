@@ -12,8 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracker import formatting, theme
+from tracker.access import DEMO_USER
 from tracker.indicators import Progress
 from ui import data
+from ui.auth import current_user
 from ui.filters import Filters, select_township
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
@@ -27,6 +29,8 @@ def page_start(title: str, filters: Filters) -> None:
     week = f" · {formatting.week(filters.as_of)}" if filters.as_of else ""
     batch = f" · {formatting.batch(filters.batch)}" if filters.batch else ""
     county = data.county().name
+    if current_user() is DEMO_USER and st.query_params.get("report") != "1":
+        st.caption("演示模式：未配置登录，所有数据对任何访问者可见。")
     st.html(
         f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
         f" · 数据截至 {html.escape(when)}</div>"

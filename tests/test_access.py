@@ -1,0 +1,129 @@
+"""Sign-in, roles and township scope: what each kind of user can and cannot see."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import page_text, run_module
+from tracker import access
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def secured(sample_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample store with three users: a county leader, a township secretary, a clerk."""
+    store = tmp_path / "store"
+    shutil.copytree(sample_store, store)
+    users = access.users_path(store)
+    access.add_user(users, "leader", "县长", "county", [], PASSWORD)
+    access.add_user(users, "zjg", "赵家沟乡书记", "township", ["赵家沟乡"], PASSWORD)
+    access.add_user(users, "clerk", "录入员", "clerk", [], PASSWORD)
+    access.THROTTLE._failures.clear()
+    return store
+
+
+def _sign_in(at, login: str, password: str = PASSWORD):
+    at.text_input(key="sign_in_login").input(login)
+    at.text_input(key="sign_in_password").input(password)
+    at.get("form_submit_button")[0].click()
+    return at.run()
+
+
+def _cards(at) -> str:
+    return "\n".join(h.proto.body for h in at.get("html") if "kpi-grid" in h.proto.body)
+
+
+def test_the_users_file_holds_argon2_hashes_not_passwords(secured: Path) -> None:
+    text = access.users_path(secured).read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    assert text.count("$argon2id$") == 3
+    assert oct(access.users_path(secured).stat().st_mode & 0o777) == "0o600"
+
+
+def test_nothing_is_shown_before_sign_in(open_page, secured: Path) -> None:
+    at = open_page(store=secured)
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not _cards(at)
+    assert not at.dataframe
+
+
+def test_a_wrong_password_is_refused_logged_and_slowed(open_page, secured: Path) -> None:
+    at = _sign_in(open_page(store=secured), "leader", "wrong password")
+    assert "用户名或密码错误" in page_text(at)
+    assert not _cards(at)
+    log = access.read_audit(secured)
+    assert log[-1]["who"] == "leader" and log[-1]["action"] == "sign_in_failed"
+    assert access.THROTTLE.delay("leader") >= 1  # the next attempt waits
+    assert PASSWORD not in json.dumps(log) and "wrong password" not in json.dumps(log)
+
+
+def test_a_county_leader_sees_the_whole_county(open_page, secured: Path) -> None:
+    at = _sign_in(open_page(store=secured), "leader")
+    assert ">189 户<" in _cards(at)
+    assert access.read_audit(secured)[-1]["action"] == "sign_in"
+
+
+@pytest.mark.parametrize("asked", [["巡镇镇"], ["' OR 1=1 --"], ["赵家沟乡", "巡镇镇"], ["x" * 5000]])
+def test_a_township_user_only_ever_sees_their_township(open_page, secured: Path, asked: list[str]) -> None:
+    at = open_page(store=secured)
+    at.query_params["township"] = asked
+    at = _sign_in(at, "zjg")
+    cards = _cards(at)
+    assert ">101 户<" in cards and ">189 户<" not in cards  # 赵家沟乡's first batch only
+    assert "赵家沟乡" in page_text(at)
+    at.switch_page("app_pages/relocation.py").run()
+    for frame in at.dataframe:
+        if "乡镇" in frame.value.columns:
+            assert set(frame.value["乡镇"]) <= {"赵家沟乡"}
+    assert "巡镇镇" not in page_text(at)
+
+
+def test_a_township_user_cannot_import_or_read_the_import_log(open_page, secured: Path) -> None:
+    at = _sign_in(open_page(store=secured), "zjg")
+    at.switch_page("app_pages/data.py").run()
+    text = page_text(at)
+    assert "需要录入员或县级账号" in text
+    assert not at.get("file_uploader")
+    assert "导入记录" not in [s.value for s in at.subheader]
+
+
+def test_a_clerk_may_import(open_page, secured: Path) -> None:
+    at = _sign_in(open_page(store=secured), "clerk")
+    at.switch_page("app_pages/data.py").run()
+    assert at.get("file_uploader")
+
+
+def test_an_expired_session_asks_to_sign_in_again(open_page, secured: Path) -> None:
+    at = _sign_in(open_page(store=secured), "leader")
+    at.session_state["session"].expires = time.time() - 1
+    at.run()
+    assert "登录已过期" in page_text(at)
+    assert not _cards(at)
+
+
+def test_sql_as_a_township_user_returns_only_their_rows(secured: Path) -> None:
+    done = run_module(
+        "--data-dir",
+        secured,
+        "sql",
+        "SELECT DISTINCT township FROM households",
+        "--user",
+        "zjg",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"township": "赵家沟乡"}]
+
+
+def test_demo_mode_says_so_on_every_page(open_page) -> None:
+    at = open_page()
+    for page in ("app_pages/overview.py", "app_pages/funds.py"):
+        at.switch_page(page).run()
+        assert "演示模式" in page_text(at) + "\n".join(w.value for w in at.sidebar.warning)
