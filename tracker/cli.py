@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--no-phone", dest="phone", action="store_false", help="不生成手机宽度（390像素）的截图")
     rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
+    chk = sub.add_parser("check", help="检查数据存储是否完好（清单和每个快照文件）")
+    chk.add_argument("--repair", action="store_true", help="清单损坏时从备份恢复")
+    chk.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
     usr = sub.add_parser("user", help="管理登录用户（用户文件：数据目录下的 users.toml 或 TRACKER_USERS）")
     usr.add_argument("action", choices=("add",), help="add：新增或修改用户")
     usr.add_argument("login", help="用户名")
@@ -101,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             return _generate(args)
         if args.command == "user":
             return _user(args, data_dir)
+        if args.command == "check":
+            return _check(args, data_dir)
     except StoreProblem as problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
@@ -219,3 +225,17 @@ def _operator() -> str:
         return f"os:{getpass.getuser()}"
     except OSError:
         return "os:unknown"
+
+
+def _check(args: argparse.Namespace, data_dir: Path) -> int:
+    from tracker import store
+
+    if args.repair and store.repair_manifest(data_dir):
+        print("数据存储清单已从备份恢复")
+    problems = store.verify(data_dir)
+    for problem in problems:
+        print(f"问题：{problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print("数据存储完好")
+    return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ import python_calamine
 # at most, and a "zip bomb" would otherwise fill memory.
 MAX_UNZIPPED_BYTES = 1_000_000_000
 MAX_ZIP_RATIO = 200
+# One export file: a province's weekly household ledger as CSV is about 90 MB.
+MAX_FILE_BYTES = int(os.environ.get("TRACKER_MAX_FILE_MB", "400")) * 1_000_000
 
 
 class FileProblem(Exception):
@@ -66,6 +69,10 @@ def read_bytes(data: bytes, name: str) -> list[Sheet]:
     """Every sheet of a file given as bytes (an upload, or a file read from disk)."""
     if not data.strip():
         raise FileProblem("文件为空")
+    if len(data) > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"文件过大（{len(data) / 1e6:.0f} MB，上限 {MAX_FILE_BYTES / 1e6:.0f} MB）；请按乡镇分开导出"
+        )
     kind = sniff(data)
     if kind == "xlsx":
         _check_zip(data)

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from tracker import schema
 
 MANIFEST = "manifest.json"
+MANIFEST_BACKUP = "manifest.backup.json"
 LOCK = ".import.lock"
 # A reader that loaded the previous manifest may still scan its files this long.
 RETIRED_GRACE_SECONDS = 120
@@ -81,7 +82,8 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
         return json.loads(text)
     except json.JSONDecodeError:
         raise StoreProblem(
-            f"数据存储清单 {path} 已损坏；请从备份恢复，或删除数据目录后重新导入原始台账"
+            f"数据存储清单 {path} 已损坏；运行 python -m tracker check --repair 从备份恢复，"
+            "或删除数据目录后重新导入原始台账"
         ) from None
 
 
@@ -145,7 +147,10 @@ def commit(
     manifest["committed_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest["import_log"] = list(manifest.get("import_log", [])) + log_entries
     manifest["retired"] = retired
-    _write_atomic(data_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    encoded = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+    _write_atomic(data_dir / MANIFEST, encoded)
+    # A second copy, so a manifest damaged on disk can be restored (python -m tracker check --repair).
+    _write_atomic(data_dir / MANIFEST_BACKUP, encoded)
     collect_garbage(data_dir)
     return manifest
 
@@ -228,7 +233,11 @@ class Reader:
         for name, table in schema.TABLES.items():
             files = self.files(name)
             if files:
-                relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
+                try:
+                    relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
+                except duckdb.Error as error:
+                    detail = str(error).splitlines()[0]
+                    raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
                 self._scoped(relation, table).create_view(name, replace=True)
             else:
                 con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
@@ -325,3 +334,42 @@ _LOG_SCHEMA = pa.schema(
         ("rows_totals_dropped", pa.int64()),
     ]
 )
+
+
+def verify(data_dir: Path) -> list[str]:
+    """Every problem with the store, in Chinese: a damaged manifest, missing or unreadable snapshot files."""
+    try:
+        manifest = read_manifest(data_dir)
+    except StoreProblem as problem:
+        return [str(problem)]
+    problems = []
+    for table, days in manifest.get("snapshots", {}).items():
+        for day, relative in sorted(days.items()):
+            path = data_dir / relative
+            try:
+                pq.read_table(path)
+            except FileNotFoundError:
+                problems.append(f"{path}：文件缺失（{schema.TABLES[table].label} {day}）；请重新导入该期台账")
+            except (OSError, pa.ArrowException):
+                problems.append(
+                    f"{path}：文件已损坏（{schema.TABLES[table].label} {day}）；请重新导入该期台账"
+                )
+    return problems
+
+
+def repair_manifest(data_dir: Path) -> bool:
+    """Put the backup copy back when the manifest is damaged; whether it did."""
+    try:
+        read_manifest(data_dir)
+        return False
+    except StoreProblem:
+        pass
+    backup = data_dir / MANIFEST_BACKUP
+    try:
+        text = backup.read_text(encoding="utf-8")
+        json.loads(text)
+    except (OSError, json.JSONDecodeError):
+        raise StoreProblem(f"清单备份 {backup} 也无法使用；请删除数据目录后重新导入原始台账") from None
+    with import_lock(data_dir):
+        _write_atomic(data_dir / MANIFEST, text.encode("utf-8"))
+    return True

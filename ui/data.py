@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -53,8 +54,18 @@ def scope() -> Scope:
 
 
 def reader() -> store.Reader:
-    """The store reader for the current version and this session's scope."""
-    return _reader(str(data_dir()), version(), scope())
+    """The store reader for the current version and this session's scope (stops the page if damaged)."""
+    try:
+        return _reader(str(data_dir()), version(), scope())
+    except store.StoreProblem as problem:
+        _damaged(str(problem))
+        raise
+
+
+def _damaged(message: str) -> None:
+    st.error(f"数据存储有问题，无法显示：{message}")
+    st.info("恢复方法：运行 python -m tracker check 找出损坏的文件，再重新导入相应那期台账（详见 README）。")
+    st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,4 +99,12 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in wanted)
     )
-    return _run(name, version(), str(data_dir()), scope(), frozen)
+    try:
+        return _run(name, version(), str(data_dir()), scope(), frozen)
+    except store.StoreProblem as problem:
+        _damaged(str(problem))
+        raise
+    except duckdb.Error as error:
+        # A snapshot file damaged on disk: DuckDB names it in its message.
+        _damaged(str(error).splitlines()[0][:400])
+        raise

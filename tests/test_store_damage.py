@@ -1,0 +1,57 @@
+"""A damaged store: said clearly (naming the file) on the dashboard and by `check`, and restorable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import page_text, run_module
+from tracker.paths import SAMPLE_DIR
+
+
+@pytest.fixture
+def store(sample_store: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(sample_store, copy)
+    return copy
+
+
+def _households_file(store: Path) -> Path:
+    manifest = json.loads((store / "manifest.json").read_text())
+    return store / manifest["snapshots"]["households"]["2017-10-13"]
+
+
+def test_a_damaged_snapshot_is_named_and_restored_by_reimporting_its_week(store: Path, open_page) -> None:
+    damaged = _households_file(store)
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    check = run_module("--data-dir", store, "check")
+    assert check.returncode == 1
+    assert str(damaged) in check.stderr and "已损坏" in check.stderr and "2017-10-13" in check.stderr
+    at = open_page(store=store)
+    text = page_text(at)
+    assert "数据存储有问题" in text and "python -m tracker check" in text
+    week = SAMPLE_DIR / "weekly" / "2017-10-13" / "搬迁户台账_2017-10-13.xlsx"
+    assert run_module("--data-dir", store, "import", week).returncode == 0
+    assert run_module("--data-dir", store, "check").returncode == 0
+    assert ">189 户<" in page_text(open_page(store=store))
+
+
+def test_a_damaged_manifest_is_repaired_from_its_backup(store: Path) -> None:
+    (store / "manifest.json").write_text("{ half a manifest")
+    broken = run_module("--data-dir", store, "sql", "SELECT count(*) AS n FROM villages")
+    assert broken.returncode == 2 and "manifest.json" in broken.stderr and "--repair" in broken.stderr
+    repaired = run_module("--data-dir", store, "check", "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "已从备份恢复" in repaired.stdout
+    ok = run_module(
+        "--data-dir",
+        store,
+        "sql",
+        "SELECT count(*) AS n FROM villages WHERE as_of = DATE '2017-10-13'",
+        "--format",
+        "json",
+    )
+    assert json.loads(ok.stdout) == [{"n": 340}]
