@@ -22,3 +22,19 @@ def test_import_benchmark_runs_and_reports_throughput() -> None:
     assert figures["results"]["csv"]["rows"] == 2000
     assert figures["results"]["xlsx"]["rows"] == 2000
     assert figures["results"]["csv"]["rows_per_second"] > 0
+
+
+def test_load_benchmark_serves_every_page_without_error_during_an_import() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/load.py", "--sessions", "4", "--rounds", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["errors"] == []
+    assert figures["page_loads"] == 4 * 5
+    assert figures["import_landed"] is True
+    assert figures["p95_s"] is not None
