@@ -106,7 +106,7 @@ def progress_over_time(
             mode="lines+markers",
             name=label,
             line={"color": colour, "width": 3},
-            hovertemplate=f"%{{x|%Y年%m月%d日}} {label}：%{{y:,}}{unit}<extra></extra>",
+            hovertemplate=f"%{{x|%Y年%-m月%-d日}} {label}：%{{y:,}}{unit}<extra></extra>",
         )
     if target is not None:
         figure.add_hline(
@@ -129,7 +129,7 @@ def progress_over_time(
             xanchor="right",
             yanchor="bottom",
         )
-    figure.update_xaxes(tickformat="%m月%d日", title_text="")
+    figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     figure.update_yaxes(rangemode="tozero", title_text=unit)
     return figure
 

@@ -59,7 +59,7 @@ def cumulative_by_month(
         y=frame["amount_10k"],
         name="当月拨付",
         marker_color=theme.NOT_STARTED,
-        hovertemplate="%{x|%Y年%m月} 当月拨付：%{y:,.2f} 万元<extra></extra>",
+        hovertemplate="%{x|%Y年%-m月} 当月拨付：%{y:,.2f} 万元<extra></extra>",
     )
     figure.add_scatter(
         x=months,
@@ -67,7 +67,7 @@ def cumulative_by_month(
         mode="lines+markers",
         name="累计拨付",
         line={"color": theme.DONE, "width": 3},
-        hovertemplate="截至%{x|%Y年%m月}底 累计：%{y:,.2f} 万元<extra></extra>",
+        hovertemplate="截至%{x|%Y年%-m月}底 累计：%{y:,.2f} 万元<extra></extra>",
     )
     if target is not None:
         figure.add_hline(

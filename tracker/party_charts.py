@@ -71,7 +71,7 @@ def stages_over_time(
             y=part["orgs"],
             name=stage,
             marker_color=theme.RECTIFICATION_COLOURS[stage],
-            hovertemplate=f"%{{x|%Y年%m月%d日}} {stage}：%{{y}} 个<extra></extra>",
+            hovertemplate=f"%{{x|%Y年%-m月%-d日}} {stage}：%{{y}} 个<extra></extra>",
         )
     if target is not None:
         figure.add_hline(
@@ -81,7 +81,7 @@ def stages_over_time(
             annotation_position="top left",
         )
     figure.update_layout(barmode="stack", bargap=0.15, dragmode=False)
-    figure.update_xaxes(tickformat="%m月%d日", title_text="")
+    figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     tallest = float(frame.groupby("as_of")["orgs"].sum().max()) if len(frame) else 0.0
     figure.update_yaxes(title_text="党组织（个）", rangemode="tozero", dtick=1 if tallest <= 8 else None)
     return _legend_band(figure, "reversed")
