@@ -6,6 +6,7 @@ Tests that write work on a copy of the sample store, never on the session's.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -123,7 +124,8 @@ def test_a_county_configuration_alone_can_be_imported(open_page, store_copy: Pat
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "县配置已更新" in page_text(at)
-    assert (store_copy / "county.toml").read_bytes() == (SAMPLE_DIR / "county.toml").read_bytes()
+    stored = json.loads((store_copy / "manifest.json").read_text())["county_config"]
+    assert (store_copy / stored).read_bytes() == (SAMPLE_DIR / "county.toml").read_bytes()
 
 
 def test_editing_a_target_and_saving_changes_it_in_the_store(open_page, store_copy: Path) -> None:

@@ -123,3 +123,30 @@ def test_a_damaged_manifest_is_named_in_a_clear_error(tmp_path: Path, tracker, d
     result = tracker("sql", "SELECT 1")
     assert result.code == 2
     assert "manifest.json" in result.err and "损坏" in result.err
+
+
+def test_a_full_disk_during_an_import_is_a_clear_error_and_changes_nothing(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    assert _spawn_import(data_dir, _households(tmp_path / "a_2017-10-06.csv", 100, 1)).wait(60) == 0
+    before = (data_dir / "manifest.json").read_bytes()
+    files_before = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*") if p.is_file())
+    big = _households(tmp_path / "b_2017-10-13.csv", 20_000, 2)
+    # The import runs with a file-size limit, so its writes fail as on a full disk (EFBIG, like ENOSPC).
+    limited = (
+        "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)); "
+        "from tracker.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", limited, "--data-dir", str(data_dir), "import", str(big)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "未做任何更改" in done.stderr and "Traceback" not in done.stderr
+    assert (data_dir / "manifest.json").read_bytes() == before
+    files_after = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*") if p.is_file())
+    assert files_after == files_before  # no half-written file left behind

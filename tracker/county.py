@@ -8,6 +8,7 @@ configuration applies.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,12 +150,26 @@ def parse_config(text: str, source: str = "county.toml") -> County:
 
 
 def load_county(data_dir: Path | None = None) -> County:
-    """The configuration stored with the data, else the shipped default."""
-    if data_dir is not None and (data_dir / STORED_NAME).exists():
-        path = data_dir / STORED_NAME
-    else:
-        path = DEFAULT_CONFIG
+    """The configuration the store's manifest names (imported with the data), else the shipped default."""
+    path = DEFAULT_CONFIG
+    if data_dir is not None:
+        stored = _stored_config(Path(data_dir))
+        if stored is not None:
+            path = stored
     return parse_config(path.read_text(encoding="utf-8"), path.name)
+
+
+def _stored_config(data_dir: Path) -> Path | None:
+    # The manifest points at the configuration that landed with it, so a config and
+    # the snapshots checked against it always change together.
+    try:
+        manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    if manifest.get("county_config"):
+        return data_dir / manifest["county_config"]
+    legacy = data_dir / STORED_NAME
+    return legacy if legacy.exists() else None
 
 
 def looks_like_config(text: str) -> bool:

@@ -125,52 +125,91 @@ def commit(
     log_entries: list[dict[str, Any]],
     county_text: str | None = None,
 ) -> dict[str, Any]:
-    """Land the snapshots, their rejects and the log entries in one atomic step (hold the lock)."""
+    """Land the snapshots, their rejects and the log entries in one atomic step (hold the lock).
+
+    Every new file is written first under a name no manifest knows; the manifest
+    swap is the commit. If anything fails before it, the new files are removed and
+    the store is exactly as it was.
+    """
     manifest = read_manifest(data_dir)
     generation = int(manifest.get("generation", 0)) + 1
     tag = f"g{generation:06d}-{uuid.uuid4().hex[:8]}"
+    written: list[str] = []
+    try:
+        retired = _stage(data_dir, manifest, snapshots, tag, written)
+        if county_text is not None:
+            relative = f"county/{tag}.toml"
+            _write_atomic(data_dir / relative, county_text.encode("utf-8"))
+            written.append(relative)
+            retired += (
+                [{"path": manifest["county_config"], "at": time.time()}]
+                if manifest.get("county_config")
+                else []
+            )
+            manifest["county_config"] = relative
+        manifest["generation"] = generation
+        manifest["committed_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["import_log"] = list(manifest.get("import_log", [])) + log_entries
+        manifest["retired"] = retired
+        encoded = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        _write_atomic(data_dir / MANIFEST, encoded)
+    except BaseException:
+        for relative in written:
+            (data_dir / relative).unlink(missing_ok=True)
+        raise
+    # A second copy, so a manifest damaged on disk can be restored (python -m tracker check --repair).
+    with contextlib.suppress(OSError):
+        _write_atomic(data_dir / MANIFEST_BACKUP, encoded)
+    collect_garbage(data_dir)
+    return manifest
+
+
+def _stage(
+    data_dir: Path, manifest: dict[str, Any], snapshots: list[Snapshot], tag: str, written: list[str]
+) -> list[dict[str, Any]]:
+    """Write the new snapshot files and point the (not yet saved) manifest at them; returns what retires."""
     retired = list(manifest.get("retired", []))
     now = time.time()
     for snap in snapshots:
         day = snap.as_of.isoformat()
         path = _write_parquet(data_dir, f"{snap.table}/as_of={day}/part-{tag}.parquet", snap.rows)
+        written.append(path)
         old = manifest["snapshots"].setdefault(snap.table, {}).get(day)
         manifest["snapshots"][snap.table][day] = path
         old_reject = manifest.setdefault("rejects", {}).setdefault(snap.table, {}).pop(day, None)
         if snap.rejects is not None and snap.rejects.num_rows:
             name = f"{REJECTS}/table={snap.table}/as_of={day}/part-{tag}.parquet"
             manifest["rejects"][snap.table][day] = _write_parquet(data_dir, name, snap.rejects)
+            written.append(name)
         retired += [{"path": p, "at": now} for p in (old, old_reject) if p]
-    if county_text is not None:
-        _write_atomic(data_dir / "county.toml", county_text.encode("utf-8"))
-    manifest["generation"] = generation
-    manifest["committed_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest["import_log"] = list(manifest.get("import_log", [])) + log_entries
-    manifest["retired"] = retired
-    encoded = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-    _write_atomic(data_dir / MANIFEST, encoded)
-    # A second copy, so a manifest damaged on disk can be restored (python -m tracker check --repair).
-    _write_atomic(data_dir / MANIFEST_BACKUP, encoded)
-    collect_garbage(data_dir)
-    return manifest
+    return retired
 
 
 def _write_parquet(data_dir: Path, relative: str, rows: pa.Table) -> str:
     target = data_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    pq.write_table(rows, tmp, compression="zstd")
+    try:
+        pq.write_table(rows, tmp, compression="zstd")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync(tmp)
     os.replace(tmp, target)
     return relative
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 
