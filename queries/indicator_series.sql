@@ -7,7 +7,8 @@ village_rows AS (
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
 ),
 household_rows AS (
-    SELECT * FROM households
+    -- the import-time summary (one row per village, batch and week), not the 13-million-row ledger
+    SELECT * FROM household_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
 ),
 relocation_villages AS (
@@ -26,9 +27,9 @@ relocation_households AS (
     SELECT
         as_of,
         relocation_batch,
-        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
-        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0) AS people_moved,
-        coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0) AS homestead_reclaimed_m2
+        sum(households_moved) AS households_moved,
+        sum(people_moved) AS people_moved,
+        sum(homestead_reclaimed_m2) AS homestead_reclaimed_m2
     FROM household_rows
     WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
     GROUP BY as_of, relocation_batch

@@ -10,7 +10,8 @@ village_rows AS (
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
 ),
 household_rows AS (
-    SELECT * FROM households
+    -- the import-time summary (one row per village, batch and week), not the whole ledger
+    SELECT * FROM household_summary
     WHERE as_of <= $as_of
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
@@ -30,9 +31,9 @@ household_side AS (
     SELECT
         as_of,
         relocation_batch,
-        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
-        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0)::BIGINT AS people_moved,
-        coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0) AS homestead_reclaimed_m2
+        sum(households_moved) AS households_moved,
+        sum(people_moved)::BIGINT AS people_moved,
+        sum(homestead_reclaimed_m2) AS homestead_reclaimed_m2
     FROM household_rows
     GROUP BY as_of, relocation_batch
 ),

@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tracker import schema
+from tracker import schema, summaries
 
 MANIFEST = "manifest.json"
 MANIFEST_BACKUP = "manifest.backup.json"
@@ -269,7 +269,7 @@ class Reader:
 
     def _define_views(self) -> None:
         con = self.connection
-        for name, table in schema.TABLES.items():
+        for name, table in (schema.TABLES | summaries.DERIVED).items():
             files = self.files(name)
             if files:
                 try:

@@ -1,0 +1,19 @@
+-- Pre-aggregation written at import: one households snapshot summed per village and batch, so weekly series read thousands of rows, not millions.
+-- params: $as_of (DATE, the snapshot being imported; a household has moved when moved_on <= it)
+-- returns: county, township, village, relocation_batch, households, people, households_moved, people_moved,
+--          homestead_m2, homestead_reclaimed_m2, rooms_demolished (over the table `snapshot`, the rows being imported)
+SELECT
+    county,
+    township,
+    village,
+    relocation_batch,
+    count(*) AS households,
+    coalesce(sum(people), 0)::BIGINT AS people,
+    count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= $as_of) AS households_moved,
+    coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= $as_of), 0)::BIGINT AS people_moved,
+    coalesce(sum(homestead_m2), 0)::DOUBLE AS homestead_m2,
+    coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0)::DOUBLE AS homestead_reclaimed_m2,
+    coalesce(sum(rooms_demolished), 0)::BIGINT AS rooms_demolished
+FROM snapshot
+GROUP BY ALL
+ORDER BY ALL

@@ -1,0 +1,19 @@
+-- 破零 rate, collective income and PV capacity in every snapshot up to the day shown, read from the weekly rollups (tracker/province_layout.py): the trend charts and weekly change.
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: as_of DATE, villages, villages_past_zero, zero_break_rate DOUBLE (percent), income_10k (万元), pv_kw; oldest first
+WITH
+v AS (
+    SELECT * FROM villages_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+),
+final AS (
+    SELECT
+        as_of,
+        sum(villages)::BIGINT AS villages,
+        sum(villages_past_zero)::BIGINT AS villages_past_zero,
+        100.0 * sum(villages_past_zero) / sum(villages) AS zero_break_rate,
+        coalesce(sum(income_10k), 0)::DOUBLE AS income_10k,
+        coalesce(sum(pv_kw), 0)::DOUBLE AS pv_kw
+    FROM v GROUP BY as_of
+)
+SELECT * FROM final ORDER BY as_of

@@ -1,0 +1,13 @@
+-- Each village's collective income on the day shown, for the income distribution. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: township, village, collective_income_10k DOUBLE (万元; NULL when the ledger leaves it empty)
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+final AS (
+    SELECT township, village, collective_income_10k::DOUBLE AS collective_income_10k FROM v
+)
+SELECT * FROM final ORDER BY township, village

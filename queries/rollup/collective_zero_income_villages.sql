@@ -1,0 +1,16 @@
+-- The villages still at zero collective income on the day shown (not yet 破零): the list leaders act on. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: township, village, poverty_class, relocation_batch, party_members, pv_kw,
+--          collective_income_10k (0, or NULL when the ledger leaves it empty); by township, then village
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+final AS (
+    SELECT township, village, poverty_class, relocation_batch, party_members, pv_kw, collective_income_10k
+    FROM v
+    WHERE NOT coalesce(collective_income_10k > 0, false)
+)
+SELECT * FROM final ORDER BY township, village

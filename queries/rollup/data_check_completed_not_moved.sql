@@ -1,0 +1,31 @@
+-- Villages marked 已搬迁 (or later) on the day shown whose households in the household ledger have not all moved in. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches)
+-- returns: township, village, relocation_batch, relocation_status, completed_on, households (in the ledger),
+--          households_not_moved (no 入住日期, or one after the snapshot), people_not_moved
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+      AND relocation_status IN ('已搬迁', '已拆除复垦', '已销号')
+),
+h AS (
+    SELECT * FROM households
+    WHERE as_of = (SELECT max(as_of) FROM households_days WHERE as_of <= $as_of)
+),
+final AS (
+    SELECT
+        v.township,
+        v.village,
+        v.relocation_batch,
+        v.relocation_status,
+        v.completed_on,
+        count(*) AS households,
+        count(*) FILTER (WHERE h.moved_on IS NULL OR h.moved_on > h.as_of) AS households_not_moved,
+        coalesce(sum(h.people) FILTER (WHERE h.moved_on IS NULL OR h.moved_on > h.as_of), 0) AS people_not_moved
+    FROM v JOIN h ON h.township = v.township AND h.village = v.village
+    GROUP BY ALL
+)
+SELECT * FROM final WHERE households_not_moved > 0
+ORDER BY households_not_moved DESC, township, village

@@ -1,0 +1,25 @@
+-- Households on the day shown whose township and village are not in the village ledger in force (checked only once that ledger exists). (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: township, village (as the household ledger writes it), households, people, batches (e.g. '1、2')
+WITH
+v AS (
+    SELECT township, village FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+),
+h AS (
+    SELECT * FROM households
+    WHERE as_of = (SELECT max(as_of) FROM households_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+final AS (
+    SELECT
+        h.township,
+        h.village,
+        count(*) AS households,
+        coalesce(sum(h.people), 0) AS people,
+        string_agg(DISTINCT h.relocation_batch::VARCHAR, '、' ORDER BY h.relocation_batch::VARCHAR) AS batches
+    FROM h ANTI JOIN v ON h.township = v.township AND h.village = v.village
+    WHERE EXISTS (SELECT 1 FROM v)
+    GROUP BY ALL
+)
+SELECT * FROM final ORDER BY households DESC, township, village

@@ -1,0 +1,19 @@
+-- Every allocation in the funds ledger in force on the day shown, newest first: the downloadable detail. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: allocated_on, source, township ('县级统筹' when none), village, purpose, amount_10k (万元, two decimals)
+WITH
+snapshot AS (
+    SELECT max(as_of) AS as_of FROM funds_days WHERE as_of <= $as_of
+),
+final AS (
+    SELECT
+        allocated_on,
+        source,
+        coalesce(township, '县级统筹') AS township,
+        coalesce(village, '') AS village,
+        coalesce(purpose, '') AS purpose,
+        round(amount_10k, 2) AS amount_10k
+    FROM funds JOIN snapshot USING (as_of)
+    WHERE len($township) = 0 OR list_contains($township, funds.township)
+)
+SELECT * FROM final ORDER BY allocated_on DESC NULLS LAST, source, township, village, amount_10k DESC

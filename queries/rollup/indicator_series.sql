@@ -1,0 +1,67 @@
+-- Indicator actuals for every snapshot up to the day shown, read from the weekly rollups (tracker/province_layout.py): the overview cards, their weekly change and pace.
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches)
+-- returns: as_of DATE, indicator VARCHAR, relocation_batch INTEGER (NULL where batches do not apply), actual DOUBLE
+WITH
+village_rows AS (
+    SELECT * FROM villages_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+),
+household_rows AS (
+    SELECT * FROM households_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+),
+relocation_villages AS (
+    SELECT
+        as_of,
+        relocation_batch,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号')), 0) AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND hukou_transferred), 0) AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND joint_branch), 0) AS joint_branches,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已拆除复垦', '已销号')), 0) AS demolished_reclaimed
+    FROM village_rows
+    WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    GROUP BY as_of, relocation_batch
+),
+relocation_households AS (
+    SELECT
+        as_of,
+        relocation_batch,
+        coalesce(sum(households_moved), 0) AS households_moved,
+        coalesce(sum(people_moved), 0) AS people_moved,
+        coalesce(sum(homestead_reclaimed_m2), 0) AS homestead_reclaimed_m2
+    FROM household_rows
+    WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    GROUP BY as_of, relocation_batch
+),
+zero_break AS (
+    SELECT as_of, 100.0 * sum(villages_past_zero) / sum(villages) AS zero_break_rate
+    FROM village_rows
+    GROUP BY as_of
+),
+weak_orgs AS (
+    SELECT as_of, coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0) AS weak_orgs_rectified
+    FROM party_orgs_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    GROUP BY as_of
+),
+fund_totals AS (
+    SELECT as_of, sum(amount_10k) AS funds_10k
+    FROM funds_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    GROUP BY as_of
+),
+final AS (
+    UNPIVOT relocation_villages ON villages_completed, hukou_transferred, joint_branches, demolished_reclaimed
+        INTO NAME indicator VALUE actual
+    UNION ALL BY NAME
+    UNPIVOT relocation_households ON households_moved, people_moved, homestead_reclaimed_m2
+        INTO NAME indicator VALUE actual
+    UNION ALL BY NAME
+    SELECT as_of, NULL::INTEGER AS relocation_batch, 'zero_break_rate' AS indicator, zero_break_rate AS actual FROM zero_break
+    UNION ALL BY NAME
+    SELECT as_of, NULL::INTEGER AS relocation_batch, 'weak_orgs_rectified' AS indicator, weak_orgs_rectified AS actual FROM weak_orgs
+    UNION ALL BY NAME
+    SELECT as_of, NULL::INTEGER AS relocation_batch, 'funds_10k' AS indicator, funds_10k AS actual FROM fund_totals
+)
+SELECT as_of, indicator, relocation_batch, actual::DOUBLE AS actual FROM final
+ORDER BY indicator, relocation_batch, as_of

@@ -1,0 +1,31 @@
+-- Each village with its own party branch and that branch's first secretary (第一书记) on the day shown. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: township, village, poverty_class, relocation_batch, joint_branch, org_name (NULL when the party
+--          ledger lists no branch of the village's own, e.g. merged into a joint branch after relocation),
+--          first_secretary (NULL when none); by township, then village.
+--          A village's own branch is the 村党支部 named after it (村名 + 党支部) in the same township;
+--          each ledger is read at its own snapshot in force.
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+o AS (
+    SELECT * FROM party_orgs
+    WHERE as_of = (SELECT max(as_of) FROM party_orgs_days WHERE as_of <= $as_of)
+      AND org_type = '村党支部'
+),
+final AS (
+    SELECT
+        v.township,
+        v.village,
+        v.poverty_class,
+        v.relocation_batch,
+        coalesce(v.joint_branch, false) AS joint_branch,
+        o.org_name,
+        nullif(trim(o.first_secretary), '') AS first_secretary
+    FROM v
+    LEFT JOIN o ON o.township = v.township AND o.org_name = v.village || '党支部'
+)
+SELECT * FROM final ORDER BY township, village

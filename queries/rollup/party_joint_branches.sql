@@ -1,0 +1,28 @@
+-- Completed relocation villages and whether each has a joint party branch (联合党支部), in every snapshot up to the day shown. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches), $completed_stages (VARCHAR[]; from tracker.party.rule_params)
+-- returns: as_of DATE, in_force BOOLEAN (the village snapshot in force on $as_of), township, village,
+--          relocation_batch, relocation_status, completed_on, receiving_village, joint_branch BOOLEAN (NULL read as false);
+--          only villages whose status is among $completed_stages
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of <= $as_of
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+      AND list_contains($completed_stages, relocation_status)
+),
+final AS (
+    SELECT
+        as_of,
+        as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of) AS in_force,
+        township,
+        village,
+        relocation_batch,
+        relocation_status,
+        completed_on,
+        receiving_village,
+        coalesce(joint_branch, false) AS joint_branch
+    FROM v
+)
+SELECT * FROM final ORDER BY as_of, relocation_batch, township, village

@@ -1,0 +1,22 @@
+-- Weak and lax organizations by rectification stage, and floating party members, in every snapshot up to the day shown, read from the weekly rollups (tracker/province_layout.py).
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: as_of DATE, weak_orgs, not_started (未整顿), rectifying (整顿中), rectified (已整顿), accepted (已验收),
+--          floating_members (kept by the 流动党员党支部), floating_branches; oldest first
+WITH
+o AS (
+    SELECT * FROM party_orgs_weekly
+    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+),
+final AS (
+    SELECT
+        as_of,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND coalesce(rectification_status, '未整顿') = '未整顿'), 0)::BIGINT AS not_started,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '整顿中'), 0)::BIGINT AS rectifying,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已整顿'), 0)::BIGINT AS rectified,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已验收'), 0)::BIGINT AS accepted,
+        coalesce(sum(floating_members) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_members,
+        coalesce(sum(orgs) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_branches
+    FROM o GROUP BY as_of
+)
+SELECT * FROM final ORDER BY as_of

@@ -1,0 +1,22 @@
+-- How many relocation villages of each township stand at each stage (未启动 … 已销号) on the day shown. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
+-- returns: township, relocation_status, villages, planned_households, planned_people; one row per township and stage present
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+final AS (
+    SELECT
+        township,
+        coalesce(relocation_status, '未启动') AS relocation_status,
+        count(*) AS villages,
+        coalesce(sum(planned_households), 0)::BIGINT AS planned_households,
+        coalesce(sum(planned_people), 0)::BIGINT AS planned_people
+    FROM v
+    GROUP BY ALL
+)
+SELECT * FROM final ORDER BY township, relocation_status

@@ -1,0 +1,21 @@
+-- Where the relocated households of each township are resettled (县城集中安置 …) on the day shown: households and people per mode. (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
+-- returns: township, resettlement_mode ('未填写' when the ledger leaves it empty), households, people
+WITH
+h AS (
+    SELECT * FROM households
+    WHERE as_of = (SELECT max(as_of) FROM households_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+final AS (
+    SELECT
+        township,
+        coalesce(resettlement_mode, '未填写') AS resettlement_mode,
+        count(*) AS households,
+        coalesce(sum(people), 0)::BIGINT AS people
+    FROM h
+    GROUP BY ALL
+)
+SELECT * FROM final ORDER BY township, resettlement_mode

@@ -1,0 +1,47 @@
+-- Relocation progress per batch at every snapshot up to the day shown, read from the weekly rollups (tracker/province_layout.py): the page's cards, their weekly change, and households and people moved over time.
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches), $completed_stages (VARCHAR[]), $reclaimed_stages (VARCHAR[])
+-- returns: as_of DATE, indicator VARCHAR (villages_completed, hukou_transferred, demolished_reclaimed, households_moved, people_moved, homestead_reclaimed_m2), relocation_batch INTEGER, actual DOUBLE
+WITH
+village_rows AS (
+    SELECT * FROM villages_weekly
+    WHERE as_of <= $as_of
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+household_rows AS (
+    SELECT * FROM households_weekly
+    WHERE as_of <= $as_of
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+village_side AS (
+    SELECT
+        as_of,
+        relocation_batch,
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)), 0) AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred), 0) AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)), 0) AS demolished_reclaimed
+    FROM village_rows
+    GROUP BY as_of, relocation_batch
+),
+household_side AS (
+    SELECT
+        as_of,
+        relocation_batch,
+        coalesce(sum(households_moved), 0) AS households_moved,
+        coalesce(sum(people_moved), 0) AS people_moved,
+        coalesce(sum(homestead_reclaimed_m2), 0) AS homestead_reclaimed_m2
+    FROM household_rows
+    GROUP BY as_of, relocation_batch
+),
+final AS (
+    UNPIVOT village_side ON villages_completed, hukou_transferred, demolished_reclaimed
+        INTO NAME indicator VALUE actual
+    UNION ALL BY NAME
+    UNPIVOT household_side ON households_moved, people_moved, homestead_reclaimed_m2
+        INTO NAME indicator VALUE actual
+)
+SELECT as_of, indicator, relocation_batch, actual::DOUBLE AS actual FROM final
+ORDER BY indicator, relocation_batch, as_of

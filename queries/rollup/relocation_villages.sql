@@ -1,0 +1,56 @@
+-- Each relocation village on the day shown: its stage and plan, and what its households have done (moved, registered, demolished, reclaimed). (The snapshot in force is looked up in the <table>_days tables of tracker/province_layout.py, not by scanning every snapshot.)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
+-- returns: one row per relocation village: township, village, relocation_batch, relocation_status, completed_on, receiving_village,
+--          hukou_transferred (the village ledger's flag), planned_households, planned_people, households, people,
+--          households_moved, people_moved, households_hukou, rooms_demolished, homestead_m2, reclaimed_m2
+WITH
+v AS (
+    SELECT * FROM villages
+    WHERE as_of = (SELECT max(as_of) FROM villages_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+h AS (
+    SELECT * FROM households
+    WHERE as_of = (SELECT max(as_of) FROM households_days WHERE as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+household_side AS (
+    SELECT
+        township,
+        village,
+        count(*) AS households,
+        sum(people)::BIGINT AS people,
+        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
+        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0)::BIGINT AS people_moved,
+        count(*) FILTER (WHERE hukou_transferred) AS households_hukou,
+        coalesce(sum(rooms_demolished), 0)::BIGINT AS rooms_demolished,
+        coalesce(sum(homestead_m2), 0) AS homestead_m2,
+        coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0) AS reclaimed_m2
+    FROM h GROUP BY township, village
+),
+final AS (
+    SELECT
+        v.township,
+        v.village,
+        v.relocation_batch,
+        v.relocation_status,
+        v.completed_on,
+        v.receiving_village,
+        v.hukou_transferred,
+        v.planned_households,
+        v.planned_people,
+        coalesce(s.households, 0) AS households,
+        coalesce(s.people, 0) AS people,
+        coalesce(s.households_moved, 0) AS households_moved,
+        coalesce(s.people_moved, 0) AS people_moved,
+        coalesce(s.households_hukou, 0) AS households_hukou,
+        coalesce(s.rooms_demolished, 0) AS rooms_demolished,
+        coalesce(s.homestead_m2, 0) AS homestead_m2,
+        coalesce(s.reclaimed_m2, 0) AS reclaimed_m2
+    FROM v LEFT JOIN household_side AS s USING (township, village)
+)
+SELECT * FROM final ORDER BY relocation_batch, township, village
