@@ -127,3 +127,20 @@ def test_demo_mode_says_so_on_every_page(open_page) -> None:
     for page in ("app_pages/overview.py", "app_pages/funds.py"):
         at.switch_page(page).run()
         assert "演示模式" in page_text(at) + "\n".join(w.value for w in at.sidebar.warning)
+
+
+def test_imports_and_reports_are_in_the_audit_log(secured: Path) -> None:
+    week = Path(__file__).resolve().parent.parent / "sample_data" / "weekly" / "2017-10-13"
+    assert run_module("--data-dir", secured, "import", week / "资金台账_2017-10-13.csv").returncode == 0
+    last = access.read_audit(secured)[-1]
+    assert last["action"] == "import" and last["who"].startswith("os:")
+    assert last["details"]["files"] == ["资金台账_2017-10-13.csv"]
+
+
+@pytest.mark.parametrize(
+    "hostile", ["' OR 1=1 --", "赵家沟乡'; DROP TABLE villages; --", "\x00\x1b[31m", "乡" * 10_000]
+)
+def test_hostile_url_values_are_dropped_as_unknown_in_demo_mode(open_page, hostile: str) -> None:
+    at = open_page(township=[hostile])
+    assert ">189 户<" in _cards(at)  # the whole county, as if no township had been asked for
+    assert "全县" in page_text(at)
