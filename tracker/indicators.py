@@ -82,6 +82,9 @@ def targets_for(targets: pd.DataFrame, townships: list[str], batch: int | None) 
     """
     if targets.empty:
         return targets
+    if "county" in targets and targets["county"].nunique() > 1:
+        # A region view (several counties, none chosen) measures the region against its own targets.
+        targets = targets[targets["county"].isna()]
     rows = (
         targets
         if batch is None
@@ -99,6 +102,7 @@ def targets_for(targets: pd.DataFrame, townships: list[str], batch: int | None) 
             {
                 "indicator": indicator,
                 "relocation_batch": rel_batch,
+                "county": group["county"].iloc[0] if "county" in group else None,
                 "township": "、".join(townships),
                 "target": group["target"].sum(),
                 "due": group["due"].max(),

@@ -924,7 +924,8 @@ def target_rows(world: World) -> list[list[str]]:
             lines.append(
                 [plan.name, indicator, str(batch or ""), "", str(values[c]), TARGET_DUE[batch], label]
             )
-    for indicator, batch, values, label in figures:
+    # One county's rows already are the whole region's (the importer files empty 县 under it).
+    for indicator, batch, values, label in figures if counties > 1 else []:
         total = 75 if indicator == "zero_break_rate" else int(values.sum())
         lines.append(["", indicator, str(batch or ""), "", str(total), TARGET_DUE[batch], label])
     return lines

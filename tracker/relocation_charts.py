@@ -19,6 +19,8 @@ from tracker import charts, formatting, relocation, schema, theme
 HOUSEHOLDS_COLOUR = theme.NEUTRAL
 PEOPLE_COLOUR = "#26A69A"
 DAY_FORMAT = "%-m月%-d日"
+# More points than this in one series are thinned to their distinct values.
+MAX_POINTS = 2000
 
 
 def _integer_axis(figure: go.Figure, largest: float, axis: str = "x") -> None:
@@ -78,9 +80,10 @@ def moved_over_time(
         ("people_moved", "入住人数", "人", PEOPLE_COLOUR, people_target),
     )
     start = days.min() if len(days) else pd.Timestamp(due or dt.date.today())
-    end = max(
-        [d for d in (days.max() if len(days) else None, pd.Timestamp(due) if due else None) if d is not None]
-    )
+    ends = [
+        d for d in (days.max() if len(days) else None, pd.Timestamp(due) if due else None) if d is not None
+    ]
+    end = max(ends) if ends else start
     for column, label, unit, colour, target in lines:
         if column in wide:
             figure.add_scatter(
@@ -187,8 +190,13 @@ def self_funding_vs_cap(frame: pd.DataFrame) -> go.Figure:
     )
     for mask, label, colour in groups:
         part = rows[mask]
+        count = len(part)
+        if count > MAX_POINTS and label != "超出上限":
+            # A province has hundreds of thousands of poor households: one point per distinct
+            # (size, amount) draws the same picture in a browser that stays responsive.
+            part = part.drop_duplicates(["people", "self_funded_yuan"])
         figure.add_scatter(
-            x=part["x"], y=part["self_funded_yuan"], mode="markers", name=f"{label}（{len(part)}户）",
+            x=part["x"], y=part["self_funded_yuan"], mode="markers", name=f"{label}（{count}户）",
             marker={"color": colour, "size": 7, "opacity": 0.75, "line": {"width": 0}},
             customdata=part[["township", "village", "household_id", "people", "cap_yuan"]].to_numpy(),
             hovertemplate="%{customdata[0]}%{customdata[1]} 户%{customdata[2]}<br>%{customdata[3]}人，"
