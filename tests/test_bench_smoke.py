@@ -38,3 +38,17 @@ def test_load_benchmark_serves_every_page_without_error_during_an_import() -> No
     assert figures["page_loads"] == 4 * 5
     assert figures["import_landed"] is True
     assert figures["p95_s"] is not None
+
+
+def test_report_benchmark_runs_and_reports_its_time() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/report_speed.py", "--townships", "赵家沟乡", "--no-phone"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["screenshots"] == 6 + 2
+    assert figures["seconds"] > 0
