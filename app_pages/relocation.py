@@ -258,10 +258,10 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
         widgets.no_data("所选范围没有贫困户的自筹资金记录。")
         return
     widgets.chart(figures.self_funding_vs_cap(funding), key="relocation_self_funding_chart")
-    flagged = funding[funding["over_cap"]]
-    if flagged.empty:
+    if not funding["over_cap"].any():
         st.success(f"没有贫困户的自筹资金超出上限（{relocation.cap_rule_text()}）。")
         return
+    flagged = data.query("relocation_over_cap", **params)
     st.error(f"{len(flagged)} 户贫困户的自筹资金超出上限（{relocation.cap_rule_text()}），请核实：")
     widgets.table(
         flagged[list(FLAGGED_COLUMNS)].rename(columns=FLAGGED_COLUMNS),

@@ -1,7 +1,7 @@
 -- What each poor relocated household pays itself on the day shown, against its cap (the lower of so much a person and so much a household).
 -- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches), $cap_per_person (yuan a person), $cap_per_household (yuan a household)
--- returns: one row per poor household with a recorded self-funding: household_id, township, village, head_name_masked (masked), people,
---          self_funded_yuan, cap_yuan, over_cap; households over their cap first
+-- returns: one row per household size and amount (a province has hundreds of thousands of poor households):
+--          people, self_funded_yuan, cap_yuan, over_cap, households
 WITH
 h AS (
     SELECT * FROM households
@@ -14,14 +14,12 @@ h AS (
 ),
 final AS (
     SELECT
-        household_id,
-        township,
-        village,
-        head_name_masked,
         people,
         self_funded_yuan,
         least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE) AS cap_yuan,
-        self_funded_yuan > cap_yuan AS over_cap
+        self_funded_yuan > cap_yuan AS over_cap,
+        count(*) AS households
     FROM h
+    GROUP BY ALL
 )
-SELECT * FROM final ORDER BY over_cap DESC, self_funded_yuan - cap_yuan DESC, household_id
+SELECT * FROM final ORDER BY people, self_funded_yuan

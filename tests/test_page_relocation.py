@@ -220,3 +220,31 @@ def test_a_snapshot_without_households_shows_the_villages_and_says_why_the_rest_
     assert "尚无搬迁户台账数据" in text
     assert ">13 个村<" in _card(at, "第一批完成整村搬迁村数")
     assert len(_villages(at)) == 33
+
+
+def test_a_poor_household_over_the_cap_is_listed_masked(open_page, tmp_path) -> None:
+    from tests.exports import write_csv
+    from tracker.importer import import_paths
+
+    villages = [["乡镇", "村名", "搬迁批次", "搬迁进度"], ["赵家沟乡", "葫芦山村", "第二批", "搬迁中"]]
+    households = [
+        ["户编号", "户主", "乡镇", "迁出村", "搬迁批次", "是否贫困户", "人口数", "自筹资金（元）"],
+        ["1409302080010001", "张海根", "赵家沟乡", "葫芦山村", "第二批", "是", "2", "7000"],  # cap 6,000
+        ["1409302080010002", "李引师", "赵家沟乡", "葫芦山村", "第二批", "是", "1", "0"],
+        ["1409302080010003", "王二", "赵家沟乡", "葫芦山村", "第二批", "是", "4", "8000"],  # at the cap
+    ]
+    store = tmp_path / "store"
+    outcome = import_paths(
+        [
+            write_csv(tmp_path / "v_2017-10-13.csv", villages),
+            write_csv(tmp_path / "h_2017-10-13.csv", households),
+        ],
+        store,
+    )
+    assert outcome.status == 0, outcome.errors
+    at = open_page("app_pages/relocation.py", store=store)
+    assert "1 户贫困户的自筹资金超出上限" in page_text(at)
+    flagged = next(t.value for t in at.dataframe if "自筹上限（元）" in t.value.columns)
+    assert list(flagged["户编号"]) == ["1409302080010001"]
+    assert "张*根" in set(flagged.astype(str).to_numpy().ravel())
+    assert "张海根" not in page_text(at)

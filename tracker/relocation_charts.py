@@ -19,8 +19,6 @@ from tracker import charts, formatting, relocation, schema, theme
 HOUSEHOLDS_COLOUR = theme.NEUTRAL
 PEOPLE_COLOUR = "#26A69A"
 DAY_FORMAT = "%-m月%-d日"
-# More points than this in one series are thinned to their distinct values.
-MAX_POINTS = 2000
 
 
 def _integer_axis(figure: go.Figure, largest: float, axis: str = "x") -> None:
@@ -176,31 +174,29 @@ def homestead_by_township(frame: pd.DataFrame) -> go.Figure:
 
 
 def self_funding_vs_cap(frame: pd.DataFrame) -> go.Figure:
-    """Each poor household's self-funding against its cap (a red step line): dots above it break the cap."""
+    """Poor households' self-funding against the cap (a red step line): dots above it break the cap.
+
+    frame has one row per household size and amount, with how many households that is;
+    a dot's size grows with that number, so thousands of households stay one readable dot.
+    """
     figure = go.Figure()
     figure.update_layout(title={"text": "贫困户自筹资金与上限"}, height=420)
     rows = frame.copy()
-    # Households with the same size and amount are spread sideways so that each stays visible.
-    rank = rows.groupby(["people", "self_funded_yuan"]).cumcount()
-    rows["x"] = rows["people"] + ((rank % 7) - 3) * 0.07
     groups = (
         (rows["self_funded_yuan"] == 0, "无需自筹", theme.DONE),
         ((rows["self_funded_yuan"] > 0) & ~rows["over_cap"], "未超上限", theme.NEUTRAL),
         (rows["over_cap"], "超出上限", theme.TARGET),
     )
+    biggest = max(int(rows["households"].max()) if len(rows) else 1, 1)
     for mask, label, colour in groups:
         part = rows[mask]
-        count = len(part)
-        if count > MAX_POINTS and label != "超出上限":
-            # A province has hundreds of thousands of poor households: one point per distinct
-            # (size, amount) draws the same picture in a browser that stays responsive.
-            part = part.drop_duplicates(["people", "self_funded_yuan"])
+        count = int(part["households"].sum())
+        sizes = 6 + 18 * (part["households"] / biggest) ** 0.5
         figure.add_scatter(
-            x=part["x"], y=part["self_funded_yuan"], mode="markers", name=f"{label}（{count}户）",
-            marker={"color": colour, "size": 7, "opacity": 0.75, "line": {"width": 0}},
-            customdata=part[["township", "village", "household_id", "people", "cap_yuan"]].to_numpy(),
-            hovertemplate="%{customdata[0]}%{customdata[1]} 户%{customdata[2]}<br>%{customdata[3]}人，"
-            "自筹 %{y:,.0f} 元（上限 %{customdata[4]:,.0f} 元）<extra></extra>",
+            x=part["people"], y=part["self_funded_yuan"], mode="markers", name=f"{label}（{count}户）",
+            marker={"color": colour, "size": sizes, "opacity": 0.75, "line": {"width": 0}},
+            customdata=part[["households", "cap_yuan"]].to_numpy(),
+            hovertemplate="%{x}人户，自筹 %{y:,.0f} 元：%{customdata[0]} 户（上限 %{customdata[1]:,.0f} 元）<extra></extra>",
         )  # fmt: skip
     largest = int(max(rows["people"].max() if len(rows) else 1, 4))
     xs, ys = [], []
