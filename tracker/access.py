@@ -15,6 +15,7 @@ and reports: who, when, what.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import threading
@@ -88,7 +89,20 @@ def users_path(data_dir: Path) -> Path:
 
 
 def load_users(path: Path) -> dict[str, dict[str, Any]]:
-    """The users file's entries by login name (empty when the file does not exist)."""
+    """The users file's entries by login name (empty when the file does not exist).
+
+    Every page view asks whether sign-in is configured, so the parsed file is kept
+    until the file changes on disk.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _parsed_users(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_users(path: Path, mtime_ns: int, size: int) -> dict[str, dict[str, Any]]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -179,7 +193,7 @@ def add_user(path: Path, login: str, name: str, role: str, townships: list[str],
         raise AccessProblem(f"角色应为 {'、'.join(ROLES)}")
     if role == "township" and not townships:
         raise AccessProblem("乡镇用户须指定至少一个乡镇")
-    users = load_users(path)
+    users = dict(load_users(path))  # the loaded mapping is shared: change a copy
     users[login] = {
         "name": name,
         "role": role,
