@@ -328,3 +328,19 @@ def test_a_township_cell_merged_down_over_its_villages_applies_to_each(tmp_path:
         "后沟村": "赵家沟乡",
         "上榆皮洼村": "巡镇镇",
     }
+
+
+def test_a_long_import_reports_its_progress_in_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    from tests.conftest import run_module
+
+    folder = tmp_path / "week"
+    folder.mkdir()
+    write_csv(folder / "households_2017-10-13.csv", [HEADER, *ROWS])
+    write_csv(folder / "villages_2017-10-13.csv", [["乡镇", "村名"], ["巡镇", "下榆皮洼村"]], "gbk")
+    done = run_module("--data-dir", tmp_path / "store", "import", folder)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert "[1/2] households_2017-10-13.csv：已检查 3 行" in lines
+    assert "[2/2] villages_2017-10-13.csv：已检查 1 行" in lines
+    assert lines[-1] == "[2/2] 写入数据存储"
+    assert "\r" not in done.stderr  # no progress-bar redraws in a log file

@@ -21,15 +21,16 @@ class ImportProgress:
         self.interactive = stream.isatty()
         self.bar: tqdm | None = None
 
-    def file(self, name: str, number: int, total: int) -> None:
-        """Called as each file starts."""
+    def file(self, step: str, number: int, total: int) -> None:
+        """Called as each file is read and checked, and before the store is written."""
         if not self.interactive:
-            print(f"读取 {number}/{total}：{name}", file=self.stream, flush=True)
+            print(f"[{number}/{total}] {step}", file=self.stream, flush=True)
             return
         if self.bar is None:
             self.bar = tqdm(total=total, unit="个文件", file=self.stream, leave=False)
-        self.bar.set_description(name[:30])
-        self.bar.update(1)
+        self.bar.set_description(step[:40])
+        self.bar.n = number - 1 if "：读取" in step else number
+        self.bar.refresh()
 
     def close(self) -> None:
         """Clear the bar before the summary is printed."""

@@ -155,9 +155,14 @@ def import_sources(
         return outcome
     parsed: list[tuple[SheetResult, ParsedRows]] = []
     for number, source in enumerate(exports, 1):
+        label = Path(source.name).name
         if progress:
-            progress(Path(source.name).name, number, len(exports))
-        parsed += _check_source(source, county, key, as_of, outcome)
+            progress(f"{label}：读取", number, len(exports))
+        checked = _check_source(source, county, key, as_of, outcome)
+        if progress and checked:
+            rows = sum(len(r.row_numbers) for _, r in checked)
+            progress(f"{label}：已检查 {rows:,} 行", number, len(exports))
+        parsed += checked
     _check_keys_across_files(parsed, outcome)
     for result, rows in parsed:
         result.rejected = len(rows.rejected_rows)
@@ -173,6 +178,8 @@ def import_sources(
         outcome.file_problems.append("没有可导入的数据")
     if outcome.status or dry_run:
         return outcome
+    if progress and exports:
+        progress("写入数据存储", len(exports), len(exports))
     _land(parsed, data_dir, county_text, outcome)
     return outcome
 
