@@ -29,7 +29,7 @@ def test_query_runs_on_an_empty_store(tmp_path: Path, name: str) -> None:
     cursor = store.Reader(tmp_path / "empty").cursor()
     params = {k: COMMON.get(k) for k in CATALOGUE[name].params}
     frame = queries.run(cursor, name, **params)
-    assert frame is not None
+    assert len(frame.columns) > 0  # the query binds and returns its shape even with no data
 
 
 def test_a_missing_parameter_is_a_loud_error(tmp_path: Path) -> None:
