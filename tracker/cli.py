@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     chk = sub.add_parser("check", help="检查数据存储是否完好（清单和每个快照文件）")
-    chk.add_argument("--repair", action="store_true", help="清单损坏时从备份恢复")
+    chk.add_argument(
+        "--repair", action="store_true", help="清单损坏时从备份恢复；补写旧版本导入时没有生成的汇总"
+    )
     chk.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     usr = sub.add_parser("user", help="管理登录用户（用户文件：数据目录下的 users.toml 或 TRACKER_USERS）")
@@ -232,6 +234,11 @@ def _check(args: argparse.Namespace, data_dir: Path) -> int:
 
     if args.repair and store.repair_manifest(data_dir):
         print("数据存储清单已从备份恢复")
+    if args.repair:
+        # A store written before a summary existed reads without it (the reader derives it), only slower.
+        written = store.write_missing_summaries(data_dir)
+        if written:
+            print(f"已补写导入时生成的汇总 {len(written)} 份（{written[0]} 等）")
     problems = store.verify(data_dir)
     for problem in problems:
         print(f"问题：{problem}", file=sys.stderr)

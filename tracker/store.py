@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -135,6 +137,7 @@ def commit(
     generation = int(manifest.get("generation", 0)) + 1
     tag = f"g{generation:06d}-{uuid.uuid4().hex[:8]}"
     written: list[str] = []
+    snapshots = snapshots + _summaries_of(snapshots)
     try:
         retired = _stage(data_dir, manifest, snapshots, tag, written)
         if county_text is not None:
@@ -162,6 +165,57 @@ def commit(
         _write_atomic(data_dir / MANIFEST_BACKUP, encoded)
     collect_garbage(data_dir)
     return manifest
+
+
+def _summaries_of(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """The summaries of the ledger snapshots about to land that the caller did not bring itself."""
+    brought = {(s.table, s.as_of) for s in snapshots}
+    return [
+        Snapshot(name, s.as_of, summaries.derive(name, s.rows, s.as_of))
+        for s in snapshots
+        for name in summaries.for_ledger(s.table)
+        if (name, s.as_of) not in brought
+    ]
+
+
+def write_missing_summaries(data_dir: Path) -> list[str]:
+    """Derive and land every summary the store lacks or holds in an older shape (a store written
+    before that summary existed); the labels of what was written, in Chinese. A ledger file that
+    cannot be read is left to `verify`."""
+    if not (data_dir / MANIFEST).exists():
+        return []
+    with import_lock(data_dir):
+        manifest = read_manifest(data_dir)
+        snapshots, done = [], []
+        for table, days in sorted(manifest.get("snapshots", {}).items()):
+            for day, relative in sorted(days.items()):
+                missing = [
+                    name
+                    for name in summaries.for_ledger(table)
+                    if not _summary_usable(data_dir, name, manifest["snapshots"].get(name, {}).get(day))
+                ]
+                if not missing:
+                    continue
+                try:
+                    rows = pq.read_table(data_dir / relative)
+                except (OSError, pa.ArrowException):
+                    continue
+                as_of = dt.date.fromisoformat(day)
+                snapshots += [Snapshot(n, as_of, summaries.derive(n, rows, as_of)) for n in missing]
+                done += [f"{summaries.DERIVED[n].label} {day}" for n in missing]
+        if snapshots:
+            commit(data_dir, snapshots, [])
+    return done
+
+
+def _summary_usable(data_dir: Path, name: str, relative: str | None) -> bool:
+    if relative is None:
+        return False
+    try:
+        names = _file_facts(str(data_dir.resolve() / relative)).names
+    except (OSError, pa.ArrowException):
+        return False
+    return {c.name for c in summaries.DERIVED[name].columns} <= set(names)
 
 
 def _stage(
@@ -269,17 +323,10 @@ class Reader:
 
     def _define_views(self) -> None:
         con = self.connection
-        for name, table in (schema.TABLES | summaries.DERIVED).items():
-            files = self.files(name)
-            if files:
-                try:
-                    relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
-                except duckdb.Error as error:
-                    detail = str(error).splitlines()[0]
-                    raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
-                self._scoped(relation, table).create_view(name, replace=True)
-            else:
-                con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
+        for name, table in schema.TABLES.items():
+            self._define_view(name, table, self.files(name), None)
+        self._define_summaries()
+        self._define_snapshot_days()
         self._define_rejects()
         log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.
@@ -288,6 +335,84 @@ class Reader:
             "CREATE OR REPLACE VIEW import_log AS SELECT * REPLACE "
             "(imported_at::TIMESTAMPTZ AS imported_at, as_of::DATE AS as_of) FROM import_log_rows"
         )
+
+    def _define_view(
+        self, name: str, table: schema.Table, files: list[str], derived: pa.Table | None
+    ) -> None:
+        """The view `name` over the files (and rows derived here, for a summary an old store lacks)."""
+        con = self.connection
+        relation = None
+        if files:
+            try:
+                # Reading every file's footer on each query only pays when the files differ (an old store).
+                facts = {_file_facts(f).arrow for f in files}
+                relation = con.read_parquet(files, hive_partitioning=True, union_by_name=len(facts) > 1)
+            except (duckdb.Error, OSError, pa.ArrowException) as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
+        if derived is not None and derived.num_rows:
+            kept = self._scoped(con.from_arrow(derived), table)
+            kept.create(f"{name}_derived_here")
+            here = con.table(f"{name}_derived_here")
+            relation = here if relation is None else relation.union(here.select(*relation.columns))
+        if relation is None:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
+        else:
+            self._scoped(relation, table).create_view(name, replace=True)
+
+    def _define_summaries(self) -> None:
+        """Each summary's view: its files, and what this reader derives for days whose file is missing
+        or older than the summary's columns (a store written before; `check --repair` writes them)."""
+        snapshots = self.manifest.get("snapshots", {})
+        files: dict[str, list[str]] = {name: [] for name in summaries.SUMMARIES}
+        here: dict[str, list[pa.Table]] = {name: [] for name in summaries.SUMMARIES}
+        todo: list[tuple[str, dt.date, tuple[str, ...]]] = []
+        root = self.data_dir.resolve()
+        for ledger, days in snapshots.items():
+            names = summaries.for_ledger(ledger)
+            for day in sorted(days):
+                missing = []
+                for name in names:
+                    written = snapshots.get(name, {}).get(day)
+                    if _summary_usable(self.data_dir, name, written):
+                        files[name].append(str(root / written))
+                    else:
+                        missing.append(name)
+                if missing:
+                    todo.append((str(root / days[day]), dt.date.fromisoformat(day), tuple(missing)))
+        for derived in _derived_here(todo):
+            for name, rows in derived.items():
+                here[name].append(rows)
+        for name, derived in summaries.SUMMARIES.items():
+            parts = here[name]
+            self._define_view(name, derived.table, files[name], pa.concat_tables(parts) if parts else None)
+
+    def _define_snapshot_days(self) -> None:
+        """`snapshot_days(table_name, as_of)`: the days each ledger has rows this reader may see.
+
+        Queries find the snapshot in force here instead of taking max(as_of) over the ledger,
+        which opens every week's file."""
+        con = self.connection
+        rows: list[tuple[str, dt.date]] = []
+        for name, table in schema.TABLES.items():
+            scoped = any(column in {c.name for c in table.columns} for column in self.scope)
+            if not scoped:
+                rows += [
+                    (name, dt.date.fromisoformat(day))
+                    for day, path in zip(
+                        sorted(self.manifest.get("snapshots", {}).get(name, {})), self.files(name)
+                    )
+                    if _file_facts(path).num_rows
+                ]
+                continue
+            counted = summaries.ROW_COUNTS.get(name, (name, ""))[0]
+            found = con.execute(f"SELECT DISTINCT as_of FROM {counted}").fetchall()
+            rows += [(name, day) for (day,) in found]
+        days = pa.table(
+            {"table_name": [r[0] for r in rows], "as_of": [r[1] for r in rows]},
+            schema=pa.schema([("table_name", pa.string()), ("as_of", pa.date32())]),
+        )
+        con.from_arrow(days).create("snapshot_days")
 
     def _define_rejects(self) -> None:
         files = [
@@ -349,6 +474,47 @@ class Reader:
         return current_generation(self.data_dir) == self.generation
 
 
+@dataclass(frozen=True)
+class _Facts:
+    names: tuple[str, ...]
+    arrow: str
+    num_rows: int
+
+
+@functools.lru_cache(maxsize=20_000)
+def _file_facts(path: str) -> _Facts:
+    """A snapshot file's columns and rows, from its footer (files are never changed, so once a process)."""
+    meta = pq.read_metadata(path)
+    arrow = meta.schema.to_arrow_schema()
+    return _Facts(tuple(arrow.names), str(arrow), meta.num_rows)
+
+
+# Summaries derived by readers of a store written before they existed: (ledger file, names) -> tables.
+_DERIVED_HERE: dict[tuple[str, tuple[str, ...]], dict[str, pa.Table]] = {}
+_DERIVED_HERE_LOCK = threading.Lock()
+
+
+def _derived_here(sources: list[tuple[str, dt.date, tuple[str, ...]]]) -> list[dict[str, pa.Table]]:
+    """Summaries a store written before they existed lacks, derived from ledger files (once a process)."""
+    with _DERIVED_HERE_LOCK:
+        todo = [s for s in sources if (s[0], s[2]) not in _DERIVED_HERE]
+        if todo:
+            con = duckdb.connect(":memory:")
+            try:
+                for source, as_of, names in todo:
+                    derived = summaries.derive_from_file(con, source, as_of, list(names))
+                    day = pa.array([as_of], pa.date32())[0]
+                    _DERIVED_HERE[(source, names)] = {
+                        n: t.append_column("as_of", pa.repeat(day, t.num_rows)) for n, t in derived.items()
+                    }
+            except (duckdb.Error, OSError) as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"快照文件无法读取，导入时生成的汇总无法补算（{detail}）") from None
+            finally:
+                con.close()
+        return [_DERIVED_HERE[(source, names)] for source, _, names in sources]
+
+
 def current_generation(data_dir: Path) -> int:
     """The generation number of the manifest on disk (0 for an empty store)."""
     return int(read_manifest(Path(data_dir)).get("generation", 0))
@@ -383,16 +549,18 @@ def verify(data_dir: Path) -> list[str]:
         return [str(problem)]
     problems = []
     for table, days in manifest.get("snapshots", {}).items():
+        if table in summaries.DERIVED:
+            label, remedy = summaries.DERIVED[table].label, "运行 python -m tracker check --repair 重新生成"
+        else:
+            label, remedy = schema.TABLES[table].label, "请重新导入该期台账"
         for day, relative in sorted(days.items()):
             path = data_dir / relative
             try:
                 pq.read_table(path)
             except FileNotFoundError:
-                problems.append(f"{path}：文件缺失（{schema.TABLES[table].label} {day}）；请重新导入该期台账")
+                problems.append(f"{path}：文件缺失（{label} {day}）；{remedy}")
             except (OSError, pa.ArrowException):
-                problems.append(
-                    f"{path}：文件已损坏（{schema.TABLES[table].label} {day}）；请重新导入该期台账"
-                )
+                problems.append(f"{path}：文件已损坏（{label} {day}）；{remedy}")
     return problems
 
 

@@ -2,44 +2,157 @@
 
 A weekly series over households scans every snapshot: at province scale that
 is 13 million rows for one chart. The same series over `household_summary`
-(one row per village, batch and week) reads about a hundred thousand. The
-summary is derived from a snapshot in the same import, replaced with it, and
-never edited by hand; the `sql` command can read it too.
+(one row per village, batch and week) reads about a hundred thousand. Each
+summary is derived from one snapshot of its ledger by a named query
+(`queries/derived_<name>.sql`, over the table `snapshot`), lands in the same
+commit as that snapshot (`store.commit` adds the ones an import did not bring),
+and is never edited by hand; the `sql` command can read them too.
+
+A store written before a summary existed (or before it gained a column) still
+reads: the store reader derives what is missing from the ledger's own files,
+and `python -m tracker check --repair` writes it to the store for good.
+
+Every summary keeps `county` and `township`, so the reader's scope limits it
+exactly as it limits the ledger it sums.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from tracker import queries, schema
 
-HOUSEHOLD_SUMMARY = schema.Table(
+
+@dataclass(frozen=True)
+class Derived:
+    """A summary: its table (name, label, columns) and the ledger one of its snapshots sums."""
+
+    table: schema.Table
+    source: str
+
+
+def _table(name: str, label: str, *columns: tuple[str, str, str]) -> schema.Table:
+    return schema.Table(name, label, tuple(schema._c(*c) for c in columns), key=())
+
+
+_PLACE = ((schema.COUNTY, "县", "county"), ("township", "乡镇", "township"))
+
+HOUSEHOLD_SUMMARY = _table(
     "household_summary",
     "搬迁户汇总（导入时生成）",
-    (
-        schema._c(schema.COUNTY, "县"),
-        schema._c("township", "乡镇"),
-        schema._c("village", "村名"),
-        schema._c("relocation_batch", "搬迁批次", "batch"),
-        schema._c("households", "户数", "int"),
-        schema._c("people", "人数", "int"),
-        schema._c("households_moved", "已入住户数", "int"),
-        schema._c("people_moved", "已入住人数", "int"),
-        schema._c("homestead_m2", "腾退面积", "decimal"),
-        schema._c("homestead_reclaimed_m2", "已复垦面积", "decimal"),
-        schema._c("rooms_demolished", "拆除间数", "int"),
-    ),
-    key=(),
+    *_PLACE,
+    ("village", "村名", "text"),
+    ("relocation_batch", "搬迁批次", "batch"),
+    ("households", "户数", "int"),
+    ("people", "人数", "int"),
+    ("households_moved", "已入住户数", "int"),
+    ("people_moved", "已入住人数", "int"),
+    ("homestead_m2", "腾退面积", "decimal"),
+    ("homestead_reclaimed_m2", "已复垦面积", "decimal"),
+    ("rooms_demolished", "拆除间数", "int"),
+    ("households_hukou", "户籍已迁移户数", "int"),
+    ("subsidy_yuan", "奖补资金", "decimal"),
+    ("self_funded_yuan", "自筹资金", "decimal"),
+    ("poor_households", "贫困户数", "int"),
+    ("poor_paying_nothing", "零自筹贫困户数", "int"),
 )
-DERIVED: dict[str, schema.Table] = {"household_summary": HOUSEHOLD_SUMMARY}
+HOUSEHOLD_MODES = _table(
+    "household_modes",
+    "搬迁户安置方式汇总（导入时生成）",
+    *_PLACE,
+    ("relocation_batch", "搬迁批次", "batch"),
+    ("resettlement_mode", "安置方式", "text"),
+    ("households", "户数", "int"),
+    ("people", "人数", "int"),
+)
+POOR_SELF_FUNDING = _table(
+    "poor_self_funding",
+    "贫困户自筹资金汇总（导入时生成）",
+    *_PLACE,
+    ("relocation_batch", "搬迁批次", "batch"),
+    ("people", "人口数", "int"),
+    ("self_funded_yuan", "自筹资金", "decimal"),
+    ("households", "户数", "int"),
+)
+VILLAGE_SUMMARY = _table(
+    "village_summary",
+    "村级台账汇总（导入时生成）",
+    *_PLACE,
+    ("relocation_batch", "搬迁批次", "batch"),
+    ("relocation_status", "搬迁进度", "text"),
+    ("hukou_transferred", "户籍已迁移", "bool"),
+    ("joint_branch", "联合党支部", "bool"),
+    ("villages", "村数", "int"),
+    ("villages_past_zero", "破零村数", "int"),
+    ("income_10k", "集体经济收入", "decimal"),
+    ("pv_kw", "光伏装机", "decimal"),
+)
+ORG_SUMMARY = _table(
+    "org_summary",
+    "党组织台账汇总（导入时生成）",
+    *_PLACE,
+    ("org_type", "组织类型", "text"),
+    ("weak_lax", "软弱涣散", "bool"),
+    ("rectification_status", "整顿状态", "text"),
+    ("orgs", "党组织数", "int"),
+    ("floating_members", "流动党员数", "int"),
+)
+FUND_SUMMARY = _table(
+    "fund_summary",
+    "资金台账汇总（导入时生成）",
+    *_PLACE,
+    ("allocations", "笔数", "int"),
+    ("amount_10k", "金额（万元）", "decimal"),
+)
+
+SUMMARIES: dict[str, Derived] = {
+    "household_summary": Derived(HOUSEHOLD_SUMMARY, "households"),
+    "household_modes": Derived(HOUSEHOLD_MODES, "households"),
+    "poor_self_funding": Derived(POOR_SELF_FUNDING, "households"),
+    "village_summary": Derived(VILLAGE_SUMMARY, "villages"),
+    "org_summary": Derived(ORG_SUMMARY, "party_orgs"),
+    "fund_summary": Derived(FUND_SUMMARY, "funds"),
+}
+DERIVED: dict[str, schema.Table] = {name: d.table for name, d in SUMMARIES.items()}
+# Which summary counts a ledger's rows (column `rows` of the summary's sum): the reader's snapshot days.
+ROW_COUNTS: dict[str, tuple[str, str]] = {
+    "villages": ("village_summary", "villages"),
+    "households": ("household_summary", "households"),
+    "party_orgs": ("org_summary", "orgs"),
+    "funds": ("fund_summary", "allocations"),
+}
+
+
+def derive(name: str, rows: pa.Table, as_of: dt.date) -> pa.Table:
+    """The summary `name` of one snapshot of its ledger (rows), taken on as_of."""
+    con = duckdb.connect(":memory:")
+    con.register("snapshot", rows)
+    return _run(con, name, as_of)
+
+
+def derive_from_file(
+    con: duckdb.DuckDBPyConnection, path: str, as_of: dt.date, names: list[str]
+) -> dict[str, pa.Table]:
+    """The summaries `names` of one snapshot file of their ledger (reading only the columns they sum),
+    computed on con (a scratch connection: this replaces its view `snapshot`)."""
+    con.read_parquet(path).create_view("snapshot", replace=True)
+    return {name: _run(con, name, as_of) for name in names}
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> pa.Table:
+    sql, params = queries.bind(f"derived_{name}", {"as_of": as_of})
+    return con.sql(sql, params=params).to_arrow_table()
 
 
 def household_summary(rows: pa.Table, as_of: dt.date) -> pa.Table:
     """The summary of one households snapshot about to land."""
-    con = duckdb.connect(":memory:")
-    con.register("snapshot", rows)
-    sql, params = queries.bind("derived_household_summary", {"as_of": as_of})
-    return con.sql(sql, params=params).to_arrow_table()
+    return derive("household_summary", rows, as_of)
+
+
+def for_ledger(table: str) -> list[str]:
+    """The summaries derived from a ledger's snapshots."""
+    return [name for name, d in SUMMARIES.items() if d.source == table]

@@ -1,0 +1,15 @@
+-- Pre-aggregation written at import: one party-organization snapshot counted per township, type, weak flag and rectification stage.
+-- params: (none)
+-- returns: county, township, org_type, weak_lax, rectification_status, orgs, floating_members (sum, NULL read as 0)
+--          (over the table `snapshot`)
+SELECT
+    county,
+    township,
+    org_type,
+    weak_lax,
+    rectification_status,
+    count(*) AS orgs,
+    coalesce(sum(floating_members), 0)::BIGINT AS floating_members
+FROM snapshot
+GROUP BY ALL
+ORDER BY ALL
