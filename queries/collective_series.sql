@@ -3,16 +3,17 @@
 -- returns: as_of DATE, villages, villages_past_zero, zero_break_rate DOUBLE (percent), income_10k (万元), pv_kw; oldest first
 WITH
 v AS (
-    SELECT * FROM villages
+    -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
+    SELECT * FROM village_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
 ),
 final AS (
     SELECT
         as_of,
-        count(*) AS villages,
-        count(*) FILTER (WHERE collective_income_10k > 0) AS villages_past_zero,
-        100.0 * count(*) FILTER (WHERE collective_income_10k > 0) / count(*) AS zero_break_rate,
-        coalesce(sum(collective_income_10k), 0)::DOUBLE AS income_10k,
+        sum(villages)::BIGINT AS villages,
+        sum(villages_past_zero)::BIGINT AS villages_past_zero,
+        100.0 * sum(villages_past_zero)::BIGINT / sum(villages)::BIGINT AS zero_break_rate,
+        coalesce(sum(income_10k), 0)::DOUBLE AS income_10k,
         coalesce(sum(pv_kw), 0)::DOUBLE AS pv_kw
     FROM v GROUP BY as_of
 )

@@ -4,7 +4,7 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 final AS (

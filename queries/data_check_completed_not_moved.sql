@@ -5,14 +5,15 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
       AND relocation_status IN ('已搬迁', '已拆除复垦', '已销号')
 ),
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
 ),
 final AS (
     SELECT
@@ -21,9 +22,9 @@ final AS (
         v.relocation_batch,
         v.relocation_status,
         v.completed_on,
-        count(*) AS households,
-        count(*) FILTER (WHERE h.moved_on IS NULL OR h.moved_on > h.as_of) AS households_not_moved,
-        coalesce(sum(h.people) FILTER (WHERE h.moved_on IS NULL OR h.moved_on > h.as_of), 0) AS people_not_moved
+        sum(h.households)::BIGINT AS households,
+        sum(h.households - h.households_moved)::BIGINT AS households_not_moved,
+        sum(h.people - h.people_moved) AS people_not_moved
     FROM v JOIN h ON h.township = v.township AND h.village = v.village
     GROUP BY ALL
 )

@@ -4,19 +4,20 @@
 WITH
 v AS (
     SELECT township, village FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
 ),
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 final AS (
     SELECT
         h.township,
         h.village,
-        count(*) AS households,
-        coalesce(sum(h.people), 0) AS people,
+        sum(h.households)::BIGINT AS households,
+        sum(h.people) AS people,
         string_agg(DISTINCT h.relocation_batch::VARCHAR, '、' ORDER BY h.relocation_batch::VARCHAR) AS batches
     FROM h ANTI JOIN v ON h.township = v.township AND h.village = v.village
     WHERE EXISTS (SELECT 1 FROM v)

@@ -3,10 +3,11 @@
 -- returns: table_name, as_of (NULL when the table has no snapshot yet), rows
 WITH
 days AS (
-    SELECT 'villages' AS table_name, as_of, count(*) AS rows FROM villages GROUP BY as_of
-    UNION ALL SELECT 'households', as_of, count(*) FROM households GROUP BY as_of
-    UNION ALL SELECT 'party_orgs', as_of, count(*) FROM party_orgs GROUP BY as_of
-    UNION ALL SELECT 'funds', as_of, count(*) FROM funds GROUP BY as_of
+    -- the ledgers' rows counted from their import-time summaries, not by reading every snapshot
+    SELECT 'villages' AS table_name, as_of, sum(villages)::BIGINT AS rows FROM village_summary GROUP BY as_of
+    UNION ALL SELECT 'households', as_of, sum(households)::BIGINT FROM household_summary GROUP BY as_of
+    UNION ALL SELECT 'party_orgs', as_of, sum(orgs)::BIGINT FROM org_summary GROUP BY as_of
+    UNION ALL SELECT 'funds', as_of, sum(allocations)::BIGINT FROM fund_summary GROUP BY as_of
     UNION ALL SELECT 'targets', as_of, count(*) FROM targets GROUP BY as_of
 ),
 final AS (

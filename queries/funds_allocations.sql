@@ -3,7 +3,7 @@
 -- returns: allocated_on, source, township ('县级统筹' when none), village, purpose, amount_10k (万元, two decimals)
 WITH
 snapshot AS (
-    SELECT max(as_of) AS as_of FROM funds WHERE as_of <= $as_of
+    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
 ),
 final AS (
     SELECT

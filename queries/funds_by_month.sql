@@ -5,7 +5,7 @@
 --          allocations without 拨付日期 are left out (funds_summary.undated_10k counts them)
 WITH
 snapshot AS (
-    SELECT max(as_of) AS as_of FROM funds WHERE as_of <= $as_of
+    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
 ),
 allocations AS (
     SELECT funds.*, date_trunc('month', allocated_on)::DATE AS month

@@ -4,7 +4,7 @@
 --          decimals), township_10k (the township's total over all sources); largest township first
 WITH
 snapshot AS (
-    SELECT max(as_of) AS as_of FROM funds WHERE as_of <= $as_of
+    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
 ),
 allocations AS (
     SELECT funds.*

@@ -4,7 +4,7 @@
 --          amount_10k (万元, two decimals), sources, townships, villages, undated_10k (万元 with no 拨付日期)
 WITH
 snapshot AS (
-    SELECT max(as_of) AS as_of FROM funds WHERE as_of <= $as_of
+    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
 ),
 allocations AS (
     SELECT funds.*

@@ -3,7 +3,8 @@
 -- returns: as_of DATE, indicator VARCHAR, relocation_batch INTEGER (NULL where batches do not apply), actual DOUBLE
 WITH
 village_rows AS (
-    SELECT * FROM villages
+    -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
+    SELECT * FROM village_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
 ),
 household_rows AS (
@@ -15,10 +16,10 @@ relocation_villages AS (
     SELECT
         as_of,
         relocation_batch,
-        count(*) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号')) AS villages_completed,
-        count(*) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND hukou_transferred) AS hukou_transferred,
-        count(*) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND joint_branch) AS joint_branches,
-        count(*) FILTER (WHERE relocation_status IN ('已拆除复垦', '已销号')) AS demolished_reclaimed
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号')), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND joint_branch), 0)::BIGINT AS joint_branches,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已拆除复垦', '已销号')), 0)::BIGINT AS demolished_reclaimed
     FROM village_rows
     WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
     GROUP BY as_of, relocation_batch
@@ -35,19 +36,19 @@ relocation_households AS (
     GROUP BY as_of, relocation_batch
 ),
 zero_break AS (
-    SELECT as_of, 100.0 * count(*) FILTER (WHERE collective_income_10k > 0) / count(*) AS zero_break_rate
+    SELECT as_of, 100.0 * sum(villages_past_zero)::BIGINT / sum(villages)::BIGINT AS zero_break_rate
     FROM village_rows
     GROUP BY as_of
 ),
 weak_orgs AS (
-    SELECT as_of, count(*) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')) AS weak_orgs_rectified
-    FROM party_orgs
+    SELECT as_of, coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
+    FROM org_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
     GROUP BY as_of
 ),
 fund_totals AS (
     SELECT as_of, sum(amount_10k) AS funds_10k
-    FROM funds
+    FROM fund_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
     GROUP BY as_of
 ),

@@ -15,7 +15,7 @@ v AS (
 final AS (
     SELECT
         as_of,
-        as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of) AS in_force,
+        as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of) AS in_force,
         township,
         village,
         relocation_batch,

@@ -4,19 +4,20 @@
 --          floating_members (kept by the 流动党员党支部), floating_branches; oldest first
 WITH
 o AS (
-    SELECT * FROM party_orgs
+    -- the import-time summary (one row per township, type, weak flag and stage, and week), not every organization
+    SELECT * FROM org_summary
     WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
 ),
 final AS (
     SELECT
         as_of,
-        count(*) FILTER (WHERE weak_lax) AS weak_orgs,
-        count(*) FILTER (WHERE weak_lax AND coalesce(rectification_status, '未整顿') = '未整顿') AS not_started,
-        count(*) FILTER (WHERE weak_lax AND rectification_status = '整顿中') AS rectifying,
-        count(*) FILTER (WHERE weak_lax AND rectification_status = '已整顿') AS rectified,
-        count(*) FILTER (WHERE weak_lax AND rectification_status = '已验收') AS accepted,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND coalesce(rectification_status, '未整顿') = '未整顿'), 0)::BIGINT AS not_started,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '整顿中'), 0)::BIGINT AS rectifying,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已整顿'), 0)::BIGINT AS rectified,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已验收'), 0)::BIGINT AS accepted,
         coalesce(sum(floating_members) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_members,
-        count(*) FILTER (WHERE org_type = '流动党员党支部') AS floating_branches
+        coalesce(sum(orgs) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_branches
     FROM o GROUP BY as_of
 )
 SELECT * FROM final ORDER BY as_of

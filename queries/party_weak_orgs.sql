@@ -5,7 +5,7 @@
 WITH
 o AS (
     SELECT * FROM party_orgs
-    WHERE as_of = (SELECT max(as_of) FROM party_orgs WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 final AS (

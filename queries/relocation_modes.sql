@@ -3,8 +3,9 @@
 -- returns: township, resettlement_mode ('未填写' when the ledger leaves it empty), households, people
 WITH
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per township, batch and mode)
+    SELECT * FROM household_modes
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
@@ -13,7 +14,7 @@ final AS (
     SELECT
         township,
         coalesce(resettlement_mode, '未填写') AS resettlement_mode,
-        count(*) AS households,
+        sum(households)::BIGINT AS households,
         coalesce(sum(people), 0)::BIGINT AS people
     FROM h
     GROUP BY ALL

@@ -3,7 +3,8 @@
 -- returns: as_of DATE, indicator VARCHAR (villages_completed, hukou_transferred, demolished_reclaimed, households_moved, people_moved, homestead_reclaimed_m2), relocation_batch INTEGER, actual DOUBLE
 WITH
 village_rows AS (
-    SELECT * FROM villages
+    -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
+    SELECT * FROM village_summary
     WHERE as_of <= $as_of
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
@@ -21,9 +22,9 @@ village_side AS (
     SELECT
         as_of,
         relocation_batch,
-        count(*) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)) AS villages_completed,
-        count(*) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred) AS hukou_transferred,
-        count(*) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)) AS demolished_reclaimed
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS demolished_reclaimed
     FROM village_rows
     GROUP BY as_of, relocation_batch
 ),

@@ -4,13 +4,17 @@
 --          people, self_funded_yuan, cap_yuan, over_cap, households
 WITH
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force: poor households by size and amount
+    SELECT * FROM poor_self_funding
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
-      AND is_poor
-      AND self_funded_yuan IS NOT NULL
+),
+by_amount AS (
+    SELECT people, self_funded_yuan, sum(households)::BIGINT AS households
+    FROM h
+    GROUP BY people, self_funded_yuan
 ),
 final AS (
     SELECT
@@ -18,8 +22,7 @@ final AS (
         self_funded_yuan,
         least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE) AS cap_yuan,
         self_funded_yuan > cap_yuan AS over_cap,
-        count(*) AS households
-    FROM h
-    GROUP BY ALL
+        households
+    FROM by_amount
 )
 SELECT * FROM final ORDER BY people, self_funded_yuan

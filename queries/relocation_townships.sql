@@ -7,15 +7,23 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
 ),
 h AS (
-    SELECT *, least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE) AS cap_yuan
-    FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+funding AS (
+    -- the poor households stating their self-funding, by household size and amount (the caps depend on those)
+    SELECT * FROM poor_self_funding
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
@@ -34,20 +42,27 @@ village_side AS (
 household_side AS (
     SELECT
         township,
-        count(*) AS households,
+        sum(households)::BIGINT AS households,
         sum(people)::BIGINT AS people,
-        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
-        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0)::BIGINT AS people_moved,
-        count(*) FILTER (WHERE hukou_transferred) AS households_hukou,
-        coalesce(sum(rooms_demolished), 0)::BIGINT AS rooms_demolished,
-        coalesce(sum(homestead_m2), 0) AS homestead_m2,
-        coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0) AS reclaimed_m2,
-        coalesce(sum(subsidy_yuan), 0) / 10000 AS subsidy_10k,
-        coalesce(sum(self_funded_yuan), 0) / 10000 AS self_funded_10k,
-        count(*) FILTER (WHERE is_poor) AS poor_households,
-        count(*) FILTER (WHERE is_poor AND self_funded_yuan = 0) AS poor_paying_nothing,
-        count(*) FILTER (WHERE is_poor AND self_funded_yuan > cap_yuan) AS poor_over_cap
+        sum(households_moved)::BIGINT AS households_moved,
+        sum(people_moved)::BIGINT AS people_moved,
+        sum(households_hukou)::BIGINT AS households_hukou,
+        sum(rooms_demolished)::BIGINT AS rooms_demolished,
+        sum(homestead_m2) AS homestead_m2,
+        sum(homestead_reclaimed_m2) AS reclaimed_m2,
+        sum(subsidy_yuan) / 10000 AS subsidy_10k,
+        sum(self_funded_yuan) / 10000 AS self_funded_10k,
+        sum(poor_households)::BIGINT AS poor_households,
+        sum(poor_paying_nothing)::BIGINT AS poor_paying_nothing
     FROM h GROUP BY township
+),
+over_cap AS (
+    SELECT
+        township,
+        sum(households)::BIGINT AS poor_over_cap
+    FROM funding
+    WHERE self_funded_yuan > least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE)
+    GROUP BY township
 ),
 final AS (
     SELECT
@@ -74,6 +89,7 @@ final AS (
         coalesce(poor_over_cap, 0) AS poor_over_cap
     FROM village_side
     LEFT JOIN household_side USING (township)
+    LEFT JOIN over_cap USING (township)
 )
 SELECT * FROM final
 ORDER BY moved_percent DESC NULLS LAST, villages_completed DESC, township

@@ -6,14 +6,15 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
 ),
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
@@ -22,14 +23,14 @@ household_side AS (
     SELECT
         township,
         village,
-        count(*) AS households,
+        sum(households)::BIGINT AS households,
         sum(people)::BIGINT AS people,
-        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
-        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0)::BIGINT AS people_moved,
-        count(*) FILTER (WHERE hukou_transferred) AS households_hukou,
-        coalesce(sum(rooms_demolished), 0)::BIGINT AS rooms_demolished,
-        coalesce(sum(homestead_m2), 0) AS homestead_m2,
-        coalesce(sum(homestead_m2) FILTER (WHERE reclaimed), 0) AS reclaimed_m2
+        sum(households_moved)::BIGINT AS households_moved,
+        sum(people_moved)::BIGINT AS people_moved,
+        sum(households_hukou)::BIGINT AS households_hukou,
+        sum(rooms_demolished)::BIGINT AS rooms_demolished,
+        sum(homestead_m2) AS homestead_m2,
+        sum(homestead_reclaimed_m2) AS reclaimed_m2
     FROM h GROUP BY township, village
 ),
 final AS (

@@ -5,44 +5,47 @@
 --          weak organizations and how many are rectified
 WITH
 v AS (
-    SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM villages WHERE as_of <= $as_of)
+    -- the import-time summary of the village snapshot in force
+    SELECT * FROM village_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 h AS (
-    SELECT * FROM households
-    WHERE as_of = (SELECT max(as_of) FROM households WHERE as_of <= $as_of)
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
       AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
 ),
 o AS (
-    SELECT * FROM party_orgs
-    WHERE as_of = (SELECT max(as_of) FROM party_orgs WHERE as_of <= $as_of)
+    -- the import-time summary of the organizations snapshot in force
+    SELECT * FROM org_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 village_side AS (
     SELECT
         township,
-        count(*) AS villages,
-        count(*) FILTER (WHERE collective_income_10k > 0) AS villages_past_zero,
-        count(*) FILTER (WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)) AS relocation_villages,
-        count(*) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)) AS villages_completed
+        sum(villages)::BIGINT AS villages,
+        sum(villages_past_zero)::BIGINT AS villages_past_zero,
+        coalesce(sum(villages) FILTER (WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS relocation_villages,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS villages_completed
     FROM v GROUP BY township
 ),
 household_side AS (
     SELECT
         township,
-        count(*) AS households,
-        count(*) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of) AS households_moved,
-        coalesce(sum(people) FILTER (WHERE moved_on IS NOT NULL AND moved_on <= as_of), 0) AS people_moved
+        sum(households)::BIGINT AS households,
+        sum(households_moved)::BIGINT AS households_moved,
+        sum(people_moved) AS people_moved
     FROM h GROUP BY township
 ),
 org_side AS (
     SELECT
         township,
-        count(*) FILTER (WHERE weak_lax) AS weak_orgs,
-        count(*) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')) AS weak_orgs_rectified
+        coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
     FROM o GROUP BY township
 ),
 final AS (
