@@ -20,6 +20,7 @@ def headline(
     series: pd.DataFrame,
     weak: pd.DataFrame,
     joint: pd.DataFrame,
+    joint_series: pd.DataFrame,
     secretaries: pd.DataFrame,
     targets: pd.DataFrame,
 ) -> None:
@@ -34,7 +35,7 @@ def headline(
             )
         )
         cards.append(widgets.progress_card(party.rectified_progress(series, targets, f.as_of)))
-    cards += [joint_card(card, joint) for card in party.joint_progress(joint, targets, f.as_of)]
+    cards += [joint_card(card, joint) for card in party.joint_progress(joint, joint_series, targets, f.as_of)]
     if not series.empty:
         members, change = party.floating_change(series)
         branches = int(series.iloc[-1]["floating_branches"])
@@ -210,14 +211,17 @@ targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), 
 series = data.query("party_series", **scope)
 has_orgs = not series.empty  # the party ledger has a snapshot on or before the day, for these townships
 weak = data.query("party_weak_orgs", **scope) if has_orgs else pd.DataFrame()
-secretaries = data.query("party_first_secretary", **scope) if has_orgs else pd.DataFrame()
+secretaries = (
+    data.query("party_first_secretary", **scope, **party.rule_params()) if has_orgs else pd.DataFrame()
+)
 joint = data.query("party_joint_branches", **scope, batch=f.batch, **party.rule_params())
+joint_series = data.query("party_joint_series", **scope, batch=f.batch, **party.rule_params())
 
 if f.batch is not None:
     st.caption(
         f"搬迁批次筛选只作用于联合党支部（{formatting.batch(f.batch)}）；其余党建指标按全部党组织统计。"
     )
-headline(f, series, weak, joint, secretaries, targets)
+headline(f, series, weak, joint, joint_series, secretaries, targets)
 if has_orgs:
     weak_section(f, series, weak, targets)
 else:

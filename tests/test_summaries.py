@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 
 from tests.exports import write_csv
-from tracker import queries, relocation, schema, store, summaries
+from tracker import party, queries, relocation, schema, store, summaries
 
 LAST = dt.date(2017, 10, 13)
 
 
 def _page_queries() -> list[tuple[str, dict]]:
     """Every store query with the parameters the pages give it (whole county and one township)."""
-    rules = relocation.rule_params()
+    rules = relocation.rule_params() | party.rule_params()
     base = {
         "as_of": LAST,
         "batch": None,
@@ -145,7 +145,7 @@ def test_a_scoped_reader_sees_only_its_county_in_summaries_and_snapshot_days(two
     days = cursor.execute("SELECT as_of FROM snapshot_days WHERE table_name = 'villages'").fetchall()
     assert days == [(dt.date(2017, 10, 13),)]  # 2017-10-20 holds no row of 保德县
     # so its snapshot in force on 2017-10-20 is still the one with its rows
-    shown = queries.run(cursor, "collective_village_income", as_of=dt.date(2017, 10, 20), township=[])
+    shown = queries.run(cursor, "collective_zero_income_villages", as_of=dt.date(2017, 10, 20), township=[])
     assert shown["village"].tolist() == ["乙村"]
     assert queries.run(cursor, "batches")["relocation_batch"].tolist() == [2]
 

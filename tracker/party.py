@@ -46,7 +46,7 @@ JOINT_DEFINITION = "已完成整村搬迁（已搬迁及以后阶段）的村，
 
 def rule_params() -> dict[str, Any]:
     """The rules as the parameters the party queries bind."""
-    return {"completed_stages": list(schema.COMPLETED_STAGES)}
+    return {"completed_stages": list(schema.COMPLETED_STAGES), "poverty_classes": list(COVERED_CLASSES)}
 
 
 # --------------------------------------------------------------------------- weak organizations
@@ -176,12 +176,15 @@ def joint_by_township(joint: pd.DataFrame) -> pd.DataFrame:
     return grouped.assign(without_joint=grouped["completed"] - grouped["with_joint"])
 
 
-def joint_progress(joint: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> list[indicators.Progress]:
-    """Per batch with completed villages: joint branches against the target that applies (if any)."""
-    if joint.empty:
+def joint_progress(
+    joint: pd.DataFrame, joint_series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date
+) -> list[indicators.Progress]:
+    """Per batch with completed villages on the day shown: joint branches (weekly, from
+    `party_joint_series`) against the target that applies (if any)."""
+    if in_force(joint).empty or joint_series.empty:
         return []
-    counts = joint.groupby(["as_of", "relocation_batch"], as_index=False)["joint_branch"].sum()
-    long = counts.rename(columns={"joint_branch": "actual"}).assign(indicator="joint_branches")
+    counts = joint_series[["as_of", "relocation_batch", "joint_branches"]]
+    long = counts.rename(columns={"joint_branches": "actual"}).assign(indicator="joint_branches")
     rows = pd.concat(
         [
             _target_row(targets, "joint_branches", int(b))
