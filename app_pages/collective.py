@@ -97,7 +97,7 @@ else:
 
 # --- Incomes and PV -------------------------------------------------------------------------
 st.subheader("收入分布与光伏电站")
-bands = collective.income_bands(data.query("collective_village_income", **scope))
+bands = collective.income_bands(data.query("collective_income_distribution", **scope))
 widgets.chart(
     collective_charts.income_distribution(bands, "行政村集体经济收入分布"), key="collective_income_chart"
 )

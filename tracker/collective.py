@@ -109,13 +109,14 @@ def zero_break_progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.d
 def income_bands(incomes: pd.DataFrame) -> pd.DataFrame:
     """Villages per income band, 未破零 first, every band present (zero when empty).
 
-    `incomes` is `collective_village_income`; the result has band, villages, past_zero.
+    `incomes` is `collective_income_distribution` (villages per income); the result has band, villages, past_zero.
     """
     values = incomes["collective_income_10k"].fillna(0.0) if not incomes.empty else pd.Series(dtype=float)
-    rows = [{"band": AT_ZERO, "villages": int((values <= 0).sum()), "past_zero": False}]
+    weights = incomes["villages"] if not incomes.empty else pd.Series(dtype=int)
+    rows = [{"band": AT_ZERO, "villages": int(weights[values <= 0].sum()), "past_zero": False}]
     for label, low, high in INCOME_BANDS:
         inside = (values > 0) & (values >= low) & (values < high)
-        rows.append({"band": label, "villages": int(inside.sum()), "past_zero": True})
+        rows.append({"band": label, "villages": int(weights[inside].sum()), "past_zero": True})
     return pd.DataFrame(rows)
 
 
