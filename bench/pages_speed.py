@@ -26,7 +26,9 @@ province scale also one county; and one township of that county):
 6. FLOOR: one DuckDB statement that reads, from every Parquet file the page's queries open
    (found with EXPLAIN ANALYZE), exactly the columns they read from it (count(*) plus count(col)
    per column), with the view's county and township filters — the cost of just reading the
-   data the page touches in the store's current layout.
+   data the page touches in the store's current layout. A summary the reader holds in memory
+   (tracker.summaries.HELD_IN_MEMORY) counts as the Parquet files it was read from, so the floor
+   stays the cost of reading that data from the store, not from memory.
 
 Prints a table, the goals (uncached median < 150 ms, cached < 20 ms, >= 10x faster than pandas,
 within 3x of the floor) and which are met, then ONE JSON line with every figure.
@@ -357,6 +359,9 @@ def _scans(node: dict[str, Any]) -> list[dict[str, Any]]:
     info = node.get("extra_info") or {}
     if "PARQUET" in str(info.get("Function", "")).upper():
         found.append(info)
+    elif node.get("type") == "TABLE_SCAN" and str(info.get("Table", "")).startswith("memory.main."):
+        # a table the reader holds in memory (a summary read once from its files)
+        found.append(info | {"Memory Table": str(info["Table"]).removeprefix("memory.main.")})
     for child in node.get("children", []):
         found += _scans(child)
     return found
@@ -383,17 +388,22 @@ def reads(reader: store.Reader, calls: list[Call], notes: list[str]) -> dict[tup
         for info in _scans(plan["operator"] if isinstance(plan["operator"], dict) else plan["operator"][0]):
             names = str(info.get("Filename(s)", ""))
             table = names.removeprefix(root).split("/", 1)[0] if names.startswith(root) else None
+            table = info.get("Memory Table", table)
             if table not in reader.manifest.get("snapshots", {}):
-                continue  # rejects: tiny, and not a ledger
+                continue  # rejects: tiny, and not a ledger; snapshot_days and the import log: no files
             known = _columns(reader.files(table)[0])
             filters = " ".join(_as_list(info.get("Filters")))
             used = set(_as_list(info.get("Projections"))) | {
                 c for c in known if re.search(rf"\b{c}\b", filters)
             }
-            limits = " ".join(_as_list(info.get("File Filters")) + _as_list(info.get("Dynamic Filters")))
+            limits = " ".join(
+                _as_list(info.get("File Filters"))
+                + _as_list(info.get("Dynamic Filters"))
+                + (_as_list(info.get("Filters")) if "Memory Table" in info else [])
+            )
             days = reader.manifest["snapshots"][table]
             files = [reader.data_dir.resolve() / days[d] for d in sorted(days) if _passes(d, limits)]
-            count = int(info.get("Total Files Read", len(files)))
+            count = int(info.get("Total Files Read", len(files)))  # a memory table: the files it holds
             if len(files) != count:
                 as_of = str(call.params.get("as_of"))
                 files = [reader.data_dir.resolve() / days[d] for d in sorted(days) if d <= as_of][-count:]

@@ -305,9 +305,13 @@ def collect_garbage(data_dir: Path) -> None:
 class Reader:
     """A read-only DuckDB view of the store as of the manifest it last loaded.
 
-    One in-memory DuckDB database holds a view per table over that manifest's
-    Parquet files; `cursor()` gives each thread its own cursor on it (a DuckDB
-    connection is not safe to share between threads).
+    One in-memory DuckDB database holds a view per ledger over that manifest's
+    Parquet files, the import-time summaries (those the weekly series read held
+    in memory, see summaries.HELD_IN_MEMORY), and `snapshot_days`, the days each
+    ledger has rows in this reader's scope, where queries find the snapshot in
+    force without opening a file. Everything is limited to the scope. `cursor()`
+    gives each thread its own cursor on it (a DuckDB connection is not safe to
+    share between threads).
     """
 
     def __init__(self, data_dir: Path, scope: Mapping[str, Sequence[str]] | None = None) -> None:
@@ -337,9 +341,15 @@ class Reader:
         )
 
     def _define_view(
-        self, name: str, table: schema.Table, files: list[str], derived: pa.Table | None
+        self,
+        name: str,
+        table: schema.Table,
+        files: list[str],
+        derived: pa.Table | None,
+        in_memory: bool = False,
     ) -> None:
-        """The view `name` over the files (and rows derived here, for a summary an old store lacks)."""
+        """The view `name` over the files (and rows derived here, for a summary an old store lacks);
+        in_memory: a table holding the rows this reader may see, read once now."""
         con = self.connection
         relation = None
         if files:
@@ -357,6 +367,13 @@ class Reader:
             relation = here if relation is None else relation.union(here.select(*relation.columns))
         if relation is None:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
+        elif in_memory:
+            try:
+                self._scoped(relation, table).create(name)
+            except duckdb.Error as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
+            con.execute(f"DROP TABLE IF EXISTS {name}_derived_here")
         else:
             self._scoped(relation, table).create_view(name, replace=True)
 
@@ -385,7 +402,13 @@ class Reader:
                 here[name].append(rows)
         for name, derived in summaries.SUMMARIES.items():
             parts = here[name]
-            self._define_view(name, derived.table, files[name], pa.concat_tables(parts) if parts else None)
+            self._define_view(
+                name,
+                derived.table,
+                files[name],
+                pa.concat_tables(parts) if parts else None,
+                in_memory=name in summaries.HELD_IN_MEMORY,
+            )
 
     def _define_snapshot_days(self) -> None:
         """`snapshot_days(table_name, as_of)`: the days each ledger has rows this reader may see.

@@ -118,6 +118,13 @@ SUMMARIES: dict[str, Derived] = {
     "fund_summary": Derived(FUND_SUMMARY, "funds"),
 }
 DERIVED: dict[str, schema.Table] = {name: d.table for name, d in SUMMARIES.items()}
+# The summaries the weekly series read across every week, on nearly every page: the store reader
+# holds the rows its scope may see in memory (about 400,000 rows, 45 MiB, for a whole province of
+# 26 weeks; a county's reader a hundredth of that) instead of opening every week's file per query.
+# The other two are read one week at a time and stay on disk.
+HELD_IN_MEMORY: frozenset[str] = frozenset(
+    {"village_summary", "household_summary", "org_summary", "fund_summary"}
+)
 # Which summary counts a ledger's rows (column `rows` of the summary's sum): the reader's snapshot days.
 ROW_COUNTS: dict[str, tuple[str, str]] = {
     "villages": ("village_summary", "villages"),
