@@ -5,19 +5,20 @@
 --          villages past zero, 万元), pv_kw (sum), pv_villages; highest rate first
 WITH
 v AS (
-    SELECT * FROM villages
+    -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
+    SELECT * FROM village_summary
     WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
 ),
 per_township AS (
     SELECT
         township,
-        count(*) AS villages,
-        count(*) FILTER (WHERE collective_income_10k > 0) AS villages_past_zero,
-        coalesce(sum(collective_income_10k), 0) AS income_10k,
-        avg(collective_income_10k) FILTER (WHERE collective_income_10k > 0) AS income_per_village_10k,
-        coalesce(sum(pv_kw), 0) AS pv_kw,
-        count(*) FILTER (WHERE pv_kw > 0) AS pv_villages
+        sum(villages)::BIGINT AS villages,
+        sum(villages_past_zero)::BIGINT AS villages_past_zero,
+        sum(income_10k) AS income_10k,
+        sum(income_past_zero_10k) / nullif(sum(villages_past_zero), 0) AS income_per_village_10k,
+        sum(pv_kw) AS pv_kw,
+        sum(pv_villages)::BIGINT AS pv_villages
     FROM v GROUP BY township
 ),
 final AS (

@@ -3,7 +3,8 @@
 -- returns: township, relocation_status, villages, planned_households, planned_people; one row per township and stage present
 WITH
 v AS (
-    SELECT * FROM villages
+    -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
+    SELECT * FROM village_summary
     WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
@@ -13,9 +14,9 @@ final AS (
     SELECT
         township,
         coalesce(relocation_status, '未启动') AS relocation_status,
-        count(*) AS villages,
-        coalesce(sum(planned_households), 0)::BIGINT AS planned_households,
-        coalesce(sum(planned_people), 0)::BIGINT AS planned_people
+        sum(villages)::BIGINT AS villages,
+        sum(planned_households)::BIGINT AS planned_households,
+        sum(planned_people)::BIGINT AS planned_people
     FROM v
     GROUP BY ALL
 )

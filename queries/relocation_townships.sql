@@ -6,7 +6,8 @@
 --          poor_households, poor_paying_nothing, poor_over_cap (poor households whose self-funding breaks the caps)
 WITH
 v AS (
-    SELECT * FROM villages
+    -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
+    SELECT * FROM village_summary
     WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
       AND (len($township) = 0 OR list_contains($township, township))
       AND relocation_batch IS NOT NULL
@@ -31,12 +32,12 @@ funding AS (
 village_side AS (
     SELECT
         township,
-        count(*) AS relocation_villages,
-        count(*) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)) AS villages_completed,
-        count(*) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred) AS villages_hukou,
-        count(*) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)) AS villages_reclaimed,
-        coalesce(sum(planned_households), 0)::BIGINT AS planned_households,
-        coalesce(sum(planned_people), 0)::BIGINT AS planned_people
+        sum(villages)::BIGINT AS relocation_villages,
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred), 0)::BIGINT AS villages_hukou,
+        coalesce(sum(villages) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_reclaimed,
+        sum(planned_households)::BIGINT AS planned_households,
+        sum(planned_people)::BIGINT AS planned_people
     FROM v GROUP BY township
 ),
 household_side AS (

@@ -89,7 +89,11 @@ VILLAGE_SUMMARY = _table(
     ("villages", "村数", "int"),
     ("villages_past_zero", "破零村数", "int"),
     ("income_10k", "集体经济收入", "decimal"),
+    ("income_past_zero_10k", "已破零村集体经济收入", "decimal"),
     ("pv_kw", "光伏装机", "decimal"),
+    ("pv_villages", "有光伏电站的村数", "int"),
+    ("planned_households", "计划搬迁户数", "int"),
+    ("planned_people", "计划搬迁人数", "int"),
 )
 ORG_SUMMARY = _table(
     "org_summary",
