@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from tracker import county as county_config
@@ -249,7 +250,8 @@ def _check_sheet(
             "或在标题中写明“截至2017年10月13日”"
         )
     header_names = _header_names(sheet, layout)
-    rows = parse_rows(sheet.rows, layout, county, key, label, sheet.name, header_names)
+    area = sheet.data_area(layout.first_data_row)
+    rows = parse_rows(area, layout.first_data_row, layout, county, key, label, sheet.name, header_names)
     result = SheetResult(
         file=label,
         sheet=sheet.name,
@@ -288,7 +290,7 @@ def _check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outco
             continue
         where: dict[tuple[Any, ...], list[tuple[SheetResult, ParsedRows, int]]] = defaultdict(list)
         for result, rows in members:
-            for position, key in enumerate(zip(*(rows.records[k] for k in table.key))):
+            for position, key in enumerate(zip(*(rows.records[k].to_pylist() for k in table.key))):
                 if key[0] is not None and position not in rows.rejected_rows:
                     where[key].append((result, rows, position))
         for key, places in where.items():
@@ -354,13 +356,15 @@ def _land(
 
 def _accepted_table(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table:
     target = store.arrow_schema(table)
-    columns: dict[str, list[Any]] = {name: [] for name in target.names}
+    parts = []
     for _, rows in members:
-        keep = [i for i in range(len(rows.row_numbers)) if i not in rows.rejected_rows]
-        for name in target.names:
-            values = rows.records[name]
-            columns[name] += [values[i] for i in keep] if rows.rejected_rows else values
-    return pa.table({n: pa.array(columns[n], type=target.field(n).type) for n in target.names})
+        part = pa.table({n: rows.records[n] for n in target.names}, schema=target)
+        if rows.rejected_rows:
+            keep = np.ones(part.num_rows, dtype=bool)
+            keep[list(rows.rejected_rows)] = False
+            part = part.filter(keep)
+        parts.append(part)
+    return pa.concat_tables(parts) if parts else target.empty_table()
 
 
 def _rejects_table(members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table | None:

@@ -13,9 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from tracker import personal, schema
+from tracker import personal, schema, store
 from tracker.county import County
 from tracker.headers import RELATION, Layout
 from tracker.values import ValueProblem, clean_text, compact, parser_for
@@ -48,7 +50,7 @@ class ParsedRows:
     """The outcome for one sheet: accepted records column by column, and the rest."""
 
     table: str
-    records: dict[str, list[Any]]
+    records: dict[str, pa.Array]
     row_numbers: list[int]
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
@@ -67,7 +69,8 @@ class _Context:
 
 
 def parse_rows(
-    rows: list[list[Any]],
+    area: list[list[Any]] | pa.Table,
+    first_row: int,
     layout: Layout,
     county: County,
     id_key: bytes,
@@ -75,46 +78,100 @@ def parse_rows(
     sheet: str | None,
     header_names: dict[str, str],
 ) -> ParsedRows:
-    """Validate and normalise the data rows of a sheet laid out as layout."""
+    """Validate and normalise a sheet's data area (its rows from first_row down, laid out as layout)."""
     table = schema.TABLES[layout.table]
+    types = store.arrow_schema(table.name)
     ctx = _Context(file, sheet, header_names, county, id_key)
-    data, numbers, totals, members = _data_rows(rows, layout)
-    out = ParsedRows(table.name, {}, numbers, totals_dropped=totals, members_dropped=members)
+    body = (
+        _table_body(area, first_row, layout)
+        if isinstance(area, pa.Table)
+        else _list_body(area, first_row, layout)
+    )
+    out = ParsedRows(table.name, {}, body.numbers, totals_dropped=body.totals, members_dropped=body.members)
     index_of = {name: i for i, name in layout.columns.items()}
     for col in table.columns:
-        raw = [r[index_of[col.name]] if col.name in index_of else None for r in data]
+        raw = body.columns.get(index_of.get(col.name, -1))
+        if raw is None:
+            raw = pa.nulls(len(body.numbers), pa.string())
+        kind = types.field(col.name).type
         if col.kind == "township":
-            out.records[col.name] = _parse_townships(col, raw, out.records[schema.COUNTY], ctx, out)
+            counties, townships = _parse_townships(col, raw, out.records[schema.COUNTY], ctx, out)
+            out.records[schema.COUNTY], out.records[col.name] = counties, townships
         else:
-            out.records[col.name] = _parse_column(col, raw, numbers, ctx, out)
-    _fill_single_county(out.records[schema.COUNTY], ctx.county)
+            out.records[col.name] = _parse_column(col, raw, kind, ctx, out)
+    if len(ctx.county.counties) == 1:
+        # A one-county deployment needs no 县 column: every row is that county's.
+        out.records[schema.COUNTY] = out.records[schema.COUNTY].fill_null(ctx.county.counties[0].name)
     _check_row_rules(table, out, ctx)
     _check_unique(table, out, ctx)
     return out
 
 
-def _data_rows(rows: list[list[Any]], layout: Layout) -> tuple[list[list[Any]], list[int], int, int]:
-    """Rows below the header that hold data, padded; total rows and member rows counted."""
+@dataclass
+class _Body:
+    """The rows that hold records: their cells by column index, and their row numbers as Excel shows them."""
+
+    columns: dict[int, list[Any] | pa.Array]
+    numbers: list[int]
+    totals: int
+    members: int
+
+
+def _list_body(rows: list[list[Any]], first_row: int, layout: Layout) -> _Body:
+    """Rows of a workbook (or a short CSV): total rows and member rows counted and dropped."""
     width = max(layout.columns) + 1 if layout.columns else 0
     relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
     data, numbers, totals, members = [], [], 0, 0
-    for index in range(layout.first_data_row, len(rows)):
-        row = rows[index]
+    for index, row in enumerate(rows, first_row):
         if not any(_filled(v) for v in row):
             continue
         if _is_total(row):
             totals += 1
             continue
-        if relation_col is not None and relation_col < len(row):
-            relation = compact(clean_text(row[relation_col]) or "")
-            if relation and relation not in _HEAD_OF_HOUSEHOLD:
-                members += 1
-                continue
+        if relation_col is not None and relation_col < len(row) and _is_member(row[relation_col]):
+            members += 1
+            continue
         if len(row) < width:
             row = list(row) + [None] * (width - len(row))
         data.append(row)
         numbers.append(index + 1)
-    return data, numbers, totals, members
+    columns = {i: [r[i] for r in data] for i in layout.columns}
+    return _Body(columns, numbers, totals, members)
+
+
+def _table_body(area: pa.Table, first_row: int, layout: Layout) -> _Body:
+    """The same as _list_body for a CSV read column-wise: every test runs over whole columns."""
+    cells = [column.combine_chunks() for column in area.columns]
+    filled = np.zeros(area.num_rows, dtype=bool)
+    for column in cells:
+        filled |= pc.not_equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+    totals = np.zeros(area.num_rows, dtype=bool)
+    # Only rows with 计 in their first cells can be total rows; the rest never reach Python.
+    maybe = np.zeros(area.num_rows, dtype=bool)
+    for column in cells[:6]:
+        maybe |= pc.match_substring(column, "计").to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(maybe & filled):
+        totals[position] = _is_total([c[position].as_py() for c in cells[:6]])
+    members = np.zeros(area.num_rows, dtype=bool)
+    relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
+    if relation_col is not None and relation_col < len(cells):
+        encoded = cells[relation_col].dictionary_encode()
+        is_member = pa.array([_is_member(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
+        members = is_member.take(encoded.indices).to_numpy(zero_copy_only=False) & filled & ~totals
+    keep = filled & ~totals & ~members
+    wanted = [i for i in layout.columns if i < len(cells)]
+    if keep.all():  # the usual export: nothing to drop, nothing to copy
+        columns = {i: cells[i] for i in wanted}
+    else:
+        mask = pa.array(keep)
+        columns = {i: cells[i].filter(mask) for i in wanted}
+    numbers = (np.flatnonzero(keep) + first_row + 1).tolist()
+    return _Body(columns, numbers, int(totals.sum()), int(members.sum()))
+
+
+def _is_member(relation: Any) -> bool:
+    text = compact(clean_text(relation) or "")
+    return bool(text) and text not in _HEAD_OF_HOUSEHOLD
 
 
 def _filled(value: Any) -> bool:
@@ -127,14 +184,15 @@ def _is_total(row: list[Any]) -> bool:
 
 
 def _parse_column(
-    col: schema.Column, raw: list[Any], numbers: list[int], ctx: _Context, out: ParsedRows
-) -> list[Any]:
+    col: schema.Column, raw: list[Any] | pa.Array, kind: pa.DataType, ctx: _Context, out: ParsedRows
+) -> pa.Array:
+    if col.kind == "id_number":
+        return _parse_id_numbers(col, raw, ctx, out)
     parse = _safe(_cell_parser(col, ctx))
-    if col.kind != "id_number":
-        encoded = _dictionary(raw)
-        if encoded is not None:
-            return _parse_distinct(col, raw, *encoded, parse, numbers, ctx, out)
-    return _parse_each(col, raw, parse, numbers, ctx, out)
+    encoded = _dictionary(raw)
+    if encoded is None:
+        return _parse_each(col, raw, parse, kind, ctx, out)
+    return _parse_distinct(col, *encoded, parse, kind, ctx, out)
 
 
 def _safe(parse: Any) -> Any:
@@ -149,46 +207,86 @@ def _safe(parse: Any) -> Any:
     return run
 
 
-def _dictionary(raw: list[Any]) -> tuple[list[Any], list[int]] | None:
-    """(distinct values, index of each cell's value) for a column of text, or None for mixed cells.
+def _dictionary(raw: list[Any] | pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """(distinct texts, index of each cell's text, nulls pointing past the end), or None for mixed cells.
 
     Ledgers repeat the same township, date and flag on every row: parsing each
     distinct text once, and mapping rows to results in C, is most of an import's speed.
     """
     try:
-        encoded = pa.array(raw, type=pa.string()).dictionary_encode()
+        array = raw if isinstance(raw, pa.Array) else pa.array(raw, type=pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None  # numbers or dates from a workbook: keyed with their type below
-    distinct = encoded.dictionary.to_pylist() + [None]
-    indices = encoded.indices.fill_null(len(distinct) - 1).to_pylist()
-    return distinct, indices
+    encoded = array.dictionary_encode()
+    return encoded.dictionary, encoded.indices.fill_null(len(encoded.dictionary))
 
 
 def _parse_distinct(
     col: schema.Column,
-    raw: list[Any],
-    distinct: list[Any],
-    indices: list[int],
+    distinct: pa.Array,
+    indices: pa.Array,
     parse: Any,
-    numbers: list[int],
+    kind: pa.DataType,
     ctx: _Context,
     out: ParsedRows,
-) -> list[Any]:
-    results = [parse(value) for value in distinct]
-    bad = {i for i, r in enumerate(results) if isinstance(r, ValueProblem)}
+) -> pa.Array:
+    results = _parse_texts(col, distinct, parse) + [None]
+    bad = [i for i, r in enumerate(results) if isinstance(r, ValueProblem)]
     if bad:
-        for position, index in enumerate(indices):
-            if index in bad:
-                _reject(
-                    out, ctx, position, numbers, col.name, _shown(col, raw[position]), str(results[index])
-                )
-        results = [None if i in bad else r for i, r in enumerate(results)]
-    return list(map(results.__getitem__, indices))
+        codes = indices.to_numpy()
+        for position in np.flatnonzero(np.isin(codes, bad)):
+            text = distinct[int(codes[position])].as_py()
+            _reject(out, ctx, position, col.name, _shown(col, text), str(results[codes[position]]))
+        for i in bad:
+            results[i] = None
+    return pa.array(results, type=kind).take(indices)
+
+
+def _parse_texts(col: schema.Column, distinct: pa.Array, parse: Any) -> list[Any]:
+    """parse applied to each distinct text; with many of them, plain ones are read in bulk.
+
+    A column of 500,000 household numbers or of 40,000 different amounts would
+    otherwise cost a Python call per value; values a parser would return as they
+    are (ASCII without spaces) or as a plain number are read by Arrow instead.
+    """
+    values = distinct.to_pylist()
+    bulk = _BULK.get(col.kind)
+    if bulk is None or len(values) < _MANY:
+        return [parse(v) for v in values]
+    pattern, kind = bulk
+    plain = pc.fill_null(pc.match_substring_regex(distinct, pattern), False).to_numpy(zero_copy_only=False)
+    read = pc.cast(distinct.filter(plain), kind).to_pylist() if kind is not None else None
+    if plain.all() and (col.minimum is None or not read or min(read) >= col.minimum):
+        return read if read is not None else values
+    results, taken = [], 0
+    for i, value in enumerate(values):
+        if not plain[i]:
+            results.append(parse(value))
+            continue
+        result = read[taken] if read is not None else value
+        taken += 1
+        results.append(_below_minimum(col, result) or result)
+    return results
+
+
+def _below_minimum(col: schema.Column, value: Any) -> ValueProblem | None:
+    if col.minimum is not None and value < col.minimum:
+        return ValueProblem(f"不能小于{col.minimum:g}")
+    return None
+
+
+# Per kind: the texts its parser would read exactly as Arrow does, and the type Arrow reads them as.
+_BULK: dict[str, tuple[str, pa.DataType | None]] = {
+    "text": (r"^[!-~]+$", None),  # printable ASCII without spaces: NFKC and trimming change nothing
+    "int": (r"^[0-9]{1,9}$", pa.int64()),
+    "decimal": (r"^[0-9]{1,15}(\.[0-9]{1,6})?$", pa.float64()),
+}
+_MANY = 5000  # distinct values above which a column takes the bulk path
 
 
 def _parse_each(
-    col: schema.Column, raw: list[Any], parse: Any, numbers: list[int], ctx: _Context, out: ParsedRows
-) -> list[Any]:
+    col: schema.Column, raw: list[Any], parse: Any, kind: pa.DataType, ctx: _Context, out: ParsedRows
+) -> pa.Array:
     memo: dict[Any, Any] = {}
     values: list[Any] = []
     for position, cell in enumerate(raw):
@@ -197,21 +295,47 @@ def _parse_each(
         if token in memo:
             result = memo[token]
         else:
-            result = parse(cell)
-            if col.kind != "id_number":
-                memo[token] = result
+            result = memo[token] = parse(cell)
         if isinstance(result, ValueProblem):
-            _reject(out, ctx, position, numbers, col.name, _shown(col, cell), str(result))
+            _reject(out, ctx, position, col.name, _shown(col, cell), str(result))
             values.append(None)
         else:
             values.append(result)
-    return values
+    return pa.array(values, type=kind)
+
+
+def _parse_id_numbers(
+    col: schema.Column, raw: list[Any] | pa.Array, ctx: _Context, out: ParsedRows
+) -> pa.Array:
+    """ID numbers checked and hashed; well-formed ones in bulk, the rest one by one for their reason."""
+    try:
+        texts = raw if isinstance(raw, pa.Array) else pa.array(raw, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        texts = None  # a workbook cell holding a number: normalise_id_number explains why it is refused
+    good = personal.valid_id_numbers(texts) if texts is not None else np.zeros(len(raw), dtype=bool)
+    if good.all():  # the usual export: every number well-formed, hashed in one statement
+        return personal.hash_id_numbers(texts, ctx.key)
+    hashes: list[str | None] = [None] * len(good)
+    if good.any():
+        chosen = np.flatnonzero(good)
+        digests = personal.hash_id_numbers(texts.take(pa.array(chosen)), ctx.key).to_pylist()
+        for position, digest in zip(chosen.tolist(), digests):
+            hashes[position] = digest
+    cells = raw if not isinstance(raw, pa.Array) else None
+    for position in np.flatnonzero(~good):
+        cell = cells[position] if cells is not None else raw[int(position)].as_py()
+        try:
+            number = personal.normalise_id_number(cell)
+        except ValueProblem as problem:
+            _reject(out, ctx, position, col.name, _shown(col, cell), str(problem))
+            continue
+        if number:
+            hashes[position] = personal.hash_id_number(number, ctx.key)
+    return pa.array(hashes, type=pa.string())
 
 
 def _cell_parser(col: schema.Column, ctx: _Context) -> Any:
     base = parser_for(col)
-    if col.kind == "id_number":
-        return lambda cell: _hash_or_none(personal.normalise_id_number(cell), ctx.key)
     if col.kind == "person_name":
         return personal.mask_name
     if col.kind == "county":
@@ -219,15 +343,11 @@ def _cell_parser(col: schema.Column, ctx: _Context) -> Any:
 
     def checked(cell: Any) -> Any:
         value = base(cell)
-        if value is not None and col.minimum is not None and value < col.minimum:
-            raise ValueProblem(f"不能小于{col.minimum:g}")
+        if value is not None and (problem := _below_minimum(col, value)):
+            raise problem
         return value
 
     return checked
-
-
-def _hash_or_none(id_number: str | None, key: bytes) -> str | None:
-    return personal.hash_id_number(id_number, key) if id_number else None
 
 
 def _county(cell: Any, region: County) -> str | None:
@@ -240,24 +360,55 @@ def _county(cell: Any, region: County) -> str | None:
 
 
 def _parse_townships(
-    col: schema.Column, raw: list[Any], counties: list[str | None], ctx: _Context, out: ParsedRows
-) -> list[str | None]:
-    """Townships, each looked up in its row's county; a missing county is filled when the township says it."""
+    col: schema.Column, raw: list[Any] | pa.Array, counties: pa.Array, ctx: _Context, out: ParsedRows
+) -> tuple[pa.Array, pa.Array]:
+    """(county, township) of every row, each township looked up in its row's county; a missing
+    county is filled when the township says it."""
+    encoded = _dictionary(raw)
+    if encoded is None:
+        return _parse_townships_each(col, raw, counties, ctx, out)
+    towns, town_codes = encoded
+    names = counties.dictionary_encode()
+    county_codes = names.indices.fill_null(len(names.dictionary)).to_numpy().astype(np.int64)
+    # Each distinct (county, township) pair is looked up once.
+    pairs, inverse = np.unique(county_codes * (len(towns) + 1) + town_codes.to_numpy(), return_inverse=True)
+    county_names = names.dictionary.to_pylist() + [None]
+    town_names = towns.to_pylist() + [None]
+    results = [
+        _township(town_names[p % (len(towns) + 1)], county_names[p // (len(towns) + 1)], ctx.county)
+        for p in pairs
+    ]
+    bad = [i for i, r in enumerate(results) if isinstance(r, ValueProblem)]
+    for position in np.flatnonzero(np.isin(inverse, bad)):
+        result = results[inverse[position]]
+        cell = town_names[int(pairs[inverse[position]] % (len(towns) + 1))]
+        _reject(out, ctx, position, col.name, _shown(col, cell), str(result))
+    found = [(None, None) if isinstance(r, ValueProblem) else r for r in results]
+    take = pa.array(inverse)
+    return (
+        pa.array([c for c, _ in found], pa.string()).take(take),
+        pa.array([t for _, t in found], pa.string()).take(take),
+    )
+
+
+def _parse_townships_each(
+    col: schema.Column, raw: list[Any], counties: pa.Array, ctx: _Context, out: ParsedRows
+) -> tuple[pa.Array, pa.Array]:
     memo: dict[tuple[str | None, type, Any], tuple[str | None, str | None] | ValueProblem] = {}
+    county_of = counties.to_pylist()
     values: list[str | None] = []
     for position, cell in enumerate(raw):
-        token = (counties[position], type(cell), cell)
+        token = (county_of[position], type(cell), cell)
         if token not in memo:
-            memo[token] = _township(cell, counties[position], ctx.county)
+            memo[token] = _township(cell, county_of[position], ctx.county)
         result = memo[token]
         if isinstance(result, ValueProblem):
-            _reject(out, ctx, position, out.row_numbers, col.name, _shown(col, cell), str(result))
+            _reject(out, ctx, position, col.name, _shown(col, cell), str(result))
             values.append(None)
             continue
-        county, township = result
-        counties[position] = county
+        county_of[position], township = result
         values.append(township)
-    return values
+    return pa.array(county_of, pa.string()), pa.array(values, pa.string())
 
 
 def _township(
@@ -280,15 +431,6 @@ def _township(
     return candidates[0].name, candidates[0].township(cell)
 
 
-def _fill_single_county(counties: list[str | None], region: County) -> None:
-    """A one-county deployment needs no 县 column: every row is that county's."""
-    if len(region.counties) == 1:
-        only = region.counties[0].name
-        for position, value in enumerate(counties):
-            if value is None:
-                counties[position] = only
-
-
 def _shown(col: schema.Column, cell: Any) -> str:
     """A cell as an error message may show it: personal data never in clear."""
     if col.kind == "id_number":
@@ -301,11 +443,10 @@ def _shown(col: schema.Column, cell: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _reject(
-    out: ParsedRows, ctx: _Context, position: int, numbers: list[int], column: str, value: Any, reason: str
-) -> None:
+def _reject(out: ParsedRows, ctx: _Context, position: Any, column: str, value: Any, reason: str) -> None:
+    position = int(position)
     header = ctx.headers.get(column, column)
-    out.errors.append(RowError(ctx.file, ctx.sheet, numbers[position], header, value or "", reason))
+    out.errors.append(RowError(ctx.file, ctx.sheet, out.row_numbers[position], header, value or "", reason))
     out.rejected_rows.add(position)
     out.rejected_cells.add((position, column))
 
@@ -313,9 +454,9 @@ def _reject(
 def _check_row_rules(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
     rec = out.records
     for name in table.required:
-        for position, value in enumerate(rec[name]):
-            if value is None and (position, name) not in out.rejected_cells:
-                _reject(out, ctx, position, out.row_numbers, name, "", "必填项为空")
+        for position in np.flatnonzero(rec[name].is_null().to_numpy(zero_copy_only=False)):
+            if (int(position), name) not in out.rejected_cells:
+                _reject(out, ctx, position, name, "", "必填项为空")
     if table.name == "villages":
         _require_when(out, ctx, "relocation_status", "relocation_batch", "已填搬迁批次，搬迁进度必填")
     if table.name == "party_orgs":
@@ -323,16 +464,23 @@ def _check_row_rules(table: schema.Table, out: ParsedRows, ctx: _Context) -> Non
 
 
 def _require_when(out: ParsedRows, ctx: _Context, needed: str, when: str, reason: str) -> None:
-    for position, (value, condition) in enumerate(zip(out.records[needed], out.records[when])):
-        if condition and value is None and position not in out.rejected_rows:
-            _reject(out, ctx, position, out.row_numbers, needed, "", reason)
+    # A batch of 0 or a "否" is no condition, as in Python's truth.
+    condition = pc.fill_null(pc.cast(out.records[when], pa.bool_()), False)
+    missing = pc.and_(condition, out.records[needed].is_null()).to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(missing):
+        if int(position) not in out.rejected_rows:
+            _reject(out, ctx, position, needed, "", reason)
 
 
 def _check_unique(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
     if not table.key:
         return
+    keys = pa.table({k: out.records[k] for k in table.key}).filter(out.records[table.key[0]].is_valid())
+    counts = keys.group_by(list(table.key)).aggregate([([], "count_all")])
+    if keys.num_rows == 0 or pc.max(counts["count_all"]).as_py() < 2:
+        return  # the usual case, told without a Python loop over the rows
     seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    columns = [out.records[k] for k in table.key]
+    columns = [out.records[k].to_pylist() for k in table.key]
     for position, key in enumerate(zip(*columns)):
         if key[0] is not None:
             seen[key].append(position)
@@ -343,8 +491,6 @@ def _check_unique(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
             continue
         rows = "、".join(str(out.row_numbers[p]) for p in positions)
         for position in positions:
-            value = " ".join(
-                str(out.records[k][position]) for k in table.key if out.records[k][position] is not None
-            )
+            value = " ".join(str(c[position]) for c in columns if c[position] is not None)
             reason = f"{label}重复（第{rows}行），无法确定哪一行正确"
-            _reject(out, ctx, position, out.row_numbers, table.key[-1], value, reason)
+            _reject(out, ctx, position, table.key[-1], value, reason)
