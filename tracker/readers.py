@@ -174,6 +174,18 @@ class _CsvText:
 def _read_csv(data: bytes) -> Sheet:
     text = decode(data)
     delimiter = _delimiter(text[:20000])
+    # The head is read from a prefix: a StringIO of a whole province's text copies it.
+    rows, offsets = _head_records(text[:_HEAD_CHARS], delimiter)
+    if len(rows) < CSV_HEAD_RECORDS or offsets[-1] >= _HEAD_CHARS:
+        rows, offsets = _head_records(text, delimiter)  # short file, or records longer than the prefix
+    complete = offsets[-1] >= len(text)
+    return Sheet(None, rows, csv=_CsvText(text, delimiter, offsets, complete))
+
+
+_HEAD_CHARS = 1_000_000
+
+
+def _head_records(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]]:
     stream = io.StringIO(text, newline="")
     rows, offsets = [], [0]
     # The csv module pulls one line at a time, so tell() is where the next record starts.
@@ -182,8 +194,7 @@ def _read_csv(data: bytes) -> Sheet:
         offsets.append(stream.tell())
         if len(rows) == CSV_HEAD_RECORDS:
             break
-    complete = offsets[-1] >= len(text)
-    return Sheet(None, rows, csv=_CsvText(text, delimiter, offsets, complete))
+    return rows, offsets
 
 
 def _arrow_records(text: str, delimiter: str, width: int) -> pa.Table | None:
@@ -202,7 +213,8 @@ def _arrow_records(text: str, delimiter: str, width: int) -> pa.Table | None:
             # An empty line stays a row of empty cells, so row numbers match what Excel shows.
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                # Only a quoted cell can hold a line break; without quotes Arrow splits the work.
+                newlines_in_values='"' in text,
                 ignore_empty_lines=False,
                 invalid_row_handler=note_uneven,
             ),
