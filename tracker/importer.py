@@ -68,11 +68,12 @@ class Outcome:
 @dataclass
 class _Source:
     name: str
-    data: bytes
+    data: bytes | None = None  # an upload's bytes; a file on disk is read when its turn comes
+    path: Path | None = None
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    def read(self) -> bytes:
+        # One file's bytes at a time: a province's 26 weeks of exports are gigabytes.
+        return self.data if self.data is not None else Path(self.path or self.name).read_bytes()
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -109,12 +110,7 @@ def import_paths(
     files, problems = expand_paths(paths)
     if problems:
         return Outcome(status=2, file_problems=problems)
-    sources = []
-    for path in files:
-        try:
-            sources.append(_Source(str(path), path.read_bytes()))
-        except OSError as exc:
-            return Outcome(status=2, file_problems=[f"{path}：无法读取（{exc.strerror}）"])
+    sources = [_Source(str(path), path=path) for path in files]
     return import_sources(sources, data_dir, as_of, allow_rejects, progress)
 
 
@@ -193,8 +189,11 @@ def _county_text(configs: list[_Source], outcome: Outcome) -> str | None:
         return None
     source = configs[0]
     try:
-        text = source.data.decode("utf-8-sig")
+        text = source.read().decode("utf-8-sig")
         county_config.parse_config(text, Path(source.name).name)
+    except OSError as exc:
+        outcome.file_problems.append(f"{source.name}：无法读取（{exc.strerror}）")
+        return None
     except UnicodeDecodeError:
         outcome.file_problems.append(f"{source.name}：县配置文件应为UTF-8编码")
         return None
@@ -209,17 +208,24 @@ def _check_source(
 ) -> list[tuple[SheetResult, ParsedRows]]:
     label = Path(source.name).name
     try:
-        sheets = read_bytes(source.data, label)
+        data = source.read()
+    except OSError as exc:
+        outcome.file_problems.append(f"{source.name}：无法读取（{exc.strerror}）")
+        return []
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        sheets = read_bytes(data, label)
     except FileProblem as problem:
         outcome.file_problems.append(f"{label}：{problem}")
         return []
+    del data  # the sheets hold what is needed of it
     results = []
     unrecognised = []
     for sheet in sheets:
         if not any(any(str(v).strip() for v in row if v is not None) for row in sheet.rows):
             continue
         try:
-            results.append(_check_sheet(source, sheet, county, key, as_of))
+            results.append(_check_sheet(source.name, digest, sheet, county, key, as_of))
         except NotALedger as problem:
             unrecognised.append((sheet.name, str(problem)))
         except FileProblem as problem:
@@ -238,12 +244,12 @@ def _sheet_label(name: str | None) -> str:
 
 
 def _check_sheet(
-    source: _Source, sheet: Sheet, county: county_config.County, key: bytes, as_of: dt.date | None
+    name: str, digest: str, sheet: Sheet, county: county_config.County, key: bytes, as_of: dt.date | None
 ) -> tuple[SheetResult, ParsedRows]:
     layout = find_layout(sheet)
     sheet.fill_merged(layout.first_data_row)
-    label = Path(source.name).name
-    day = as_of or as_of_from_title(layout.title) or find_date(Path(source.name).stem)
+    label = Path(name).name
+    day = as_of or as_of_from_title(layout.title) or find_date(Path(name).stem)
     if day is None:
         raise FileProblem(
             "无法确定数据截至日期：标题行和文件名中都没有日期；请用 --as-of 指定，"
@@ -262,7 +268,7 @@ def _check_sheet(
         totals_dropped=rows.totals_dropped,
         members_dropped=rows.members_dropped,
         unknown_columns=layout.unknown + [f"{d}（重复）" for d in layout.duplicates],
-        sha256=source.sha256,
+        sha256=digest,
     )
     return result, rows
 
