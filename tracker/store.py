@@ -170,12 +170,13 @@ def commit(
 def _summaries_of(snapshots: list[Snapshot]) -> list[Snapshot]:
     """The summaries of the ledger snapshots about to land that the caller did not bring itself."""
     brought = {(s.table, s.as_of) for s in snapshots}
-    return [
-        Snapshot(name, s.as_of, summaries.derive(name, s.rows, s.as_of))
-        for s in snapshots
-        for name in summaries.for_ledger(s.table)
-        if (name, s.as_of) not in brought
-    ]
+    out = []
+    for snap in snapshots:
+        names = [n for n in summaries.for_ledger(snap.table) if (n, snap.as_of) not in brought]
+        if names:
+            derived = summaries.derive_many(names, snap.rows, snap.as_of)
+            out += [Snapshot(name, snap.as_of, derived[name]) for name in names]
+    return out
 
 
 def write_missing_summaries(data_dir: Path) -> list[str]:
@@ -201,7 +202,8 @@ def write_missing_summaries(data_dir: Path) -> list[str]:
                 except (OSError, pa.ArrowException):
                     continue
                 as_of = dt.date.fromisoformat(day)
-                snapshots += [Snapshot(n, as_of, summaries.derive(n, rows, as_of)) for n in missing]
+                derived = summaries.derive_many(missing, rows, as_of)
+                snapshots += [Snapshot(n, as_of, derived[n]) for n in missing]
                 done += [f"{summaries.DERIVED[n].label} {day}" for n in missing]
         if snapshots:
             commit(data_dir, snapshots, [])

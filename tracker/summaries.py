@@ -140,9 +140,17 @@ ROW_COUNTS: dict[str, tuple[str, str]] = {
 
 def derive(name: str, rows: pa.Table, as_of: dt.date) -> pa.Table:
     """The summary `name` of one snapshot of its ledger (rows), taken on as_of."""
+    return derive_many([name], rows, as_of)[name]
+
+
+def derive_many(names: list[str], rows: pa.Table, as_of: dt.date) -> dict[str, pa.Table]:
+    """The summaries `names` of one snapshot of their ledger (rows), taken on as_of, on one connection."""
     con = duckdb.connect(":memory:")
-    con.register("snapshot", rows)
-    return _run(con, name, as_of)
+    try:
+        con.register("snapshot", rows)
+        return {name: _run(con, name, as_of) for name in names}
+    finally:
+        con.close()
 
 
 def derive_from_file(
