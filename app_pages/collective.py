@@ -53,20 +53,21 @@ if target is None:
 
 # --- 破零 by township and over time ------------------------------------------------------------
 st.subheader("各乡镇破零率")
-rate_chart = charts.township_bars(
-    by_township,
-    "zero_break_rate",
-    "村集体经济破零率（点击乡镇可筛选）",
-    unit="%",
-    target=target,
-    target_label="目标",
-    colour=theme.DONE,
-)
-widgets.chart(
-    rate_chart,
-    key="collective_rate_chart",
-    on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
-)
+if not widgets.townships_need_a_county(f):
+    rate_chart = charts.township_bars(
+        by_township,
+        "zero_break_rate",
+        "村集体经济破零率（点击乡镇可筛选）",
+        unit="%",
+        target=target,
+        target_label="目标",
+        colour=theme.DONE,
+    )
+    widgets.chart(
+        rate_chart,
+        key="collective_rate_chart",
+        on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
+    )
 
 trend = charts.progress_over_time(
     series,
@@ -102,15 +103,18 @@ widgets.chart(
     collective_charts.income_distribution(bands, "行政村集体经济收入分布"), key="collective_income_chart"
 )
 
-pv_chart = charts.township_bars(
-    by_township, "pv_kw", "各乡镇光伏装机（点击乡镇可筛选）", unit=" 千瓦", colour=theme.NEUTRAL
-)
-widgets.chart(
-    pv_chart, key="collective_pv_chart", on_click=lambda: widgets.filter_from_chart("collective_pv_chart")
-)
+if not f.region_view:
+    pv_chart = charts.township_bars(
+        by_township, "pv_kw", "各乡镇光伏装机（点击乡镇可筛选）", unit=" 千瓦", colour=theme.NEUTRAL
+    )
+    widgets.chart(
+        pv_chart, key="collective_pv_chart", on_click=lambda: widgets.filter_from_chart("collective_pv_chart")
+    )
 
 # --- The township table --------------------------------------------------------------------
 st.subheader("分乡镇明细")
+if widgets.townships_need_a_county(f):
+    st.stop()
 shown = collective.township_table(by_township)
 widgets.table(
     shown,

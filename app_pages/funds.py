@@ -84,20 +84,21 @@ st.subheader("按资金来源")
 widgets.chart(funds_charts.by_source(by_source, "各来源资金（万元，占比）"), key="funds_source_chart")
 
 st.subheader("按乡镇")
-places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
-widgets.chart(
-    funds_charts.by_township(places, "各乡镇资金（万元，点击乡镇可筛选）"),
-    key="funds_township_chart",
-    on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
-)
-matrix = funds_charts.township_source_table(places, list(by_source["source"]))
 money = st.column_config.NumberColumn(format="accounting")
-widgets.table(
-    matrix,
-    f"资金_分乡镇分来源_{f.as_of.isoformat()}",
-    key="funds_matrix",
-    column_config={c: money for c in matrix.columns if c != "乡镇"},
-)
+if not widgets.townships_need_a_county(f):
+    places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
+    widgets.chart(
+        funds_charts.by_township(places, "各乡镇资金（万元，点击乡镇可筛选）"),
+        key="funds_township_chart",
+        on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
+    )
+    matrix = funds_charts.township_source_table(places, list(by_source["source"]))
+    widgets.table(
+        matrix,
+        f"资金_分乡镇分来源_{f.as_of.isoformat()}",
+        key="funds_matrix",
+        column_config={c: money for c in matrix.columns if c != "乡镇"},
+    )
 
 # --- Every allocation -------------------------------------------------------------------------
 st.subheader("拨付明细")

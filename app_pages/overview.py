@@ -31,30 +31,33 @@ else:
     if late:
         st.warning("按近四周进度推算，以下指标可能无法按期完成：" + "、".join(late))
 
-# --- Townships ------------------------------------------------------------------------------
-st.subheader("乡镇排名")
-ranking = data.query("township_ranking", **f.params())
+# --- Townships (or, in a region view, counties) -------------------------------------------
+place, place_label = ("county", "县") if f.region_view else ("township", "乡镇")
+st.subheader(f"{place_label}排名")
+ranking = data.query("county_ranking" if f.region_view else "township_ranking", **f.params())
 if ranking.empty:
     widgets.no_data("所选范围内没有村级台账数据。")
 else:
+    select = filters.select_county if f.region_view else filters.select_township
     moving = ranking[ranking["households"] > 0]
     if not moving.empty:
         figure = charts.township_bars(
             moving,
             "moved_percent",
-            "搬迁户入住比例（点击乡镇可筛选）",
+            f"搬迁户入住比例（点击{place_label}可筛选）",
             unit="%",
             target=100,
             colour=theme.DONE,
+            place=place,
         )
         widgets.chart(
             figure,
             key="overview_rank_chart",
-            on_click=lambda: widgets.filter_from_chart("overview_rank_chart"),
+            on_click=lambda: widgets.filter_from_chart("overview_rank_chart", select),
         )
     shown = ranking.rename(
         columns={
-            "township": "乡镇",
+            place: place_label,
             "relocation_villages": "搬迁村",
             "villages_completed": "已完成搬迁村",
             "households": "搬迁户",
@@ -70,7 +73,7 @@ else:
     )
     widgets.table(
         shown,
-        f"乡镇排名_{f.as_of.isoformat()}",
+        f"{place_label}排名_{f.as_of.isoformat()}",
         key="overview_ranking",
         column_config={
             "入住比例（%）": st.column_config.NumberColumn(format="%.1f"),

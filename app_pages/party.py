@@ -86,12 +86,13 @@ def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: 
     target, _ = party.target_of(targets, "weak_orgs_rectified")
     if target is None:
         st.caption("所选乡镇未分解整顿目标，全县目标见“总览”。")
-    by_stage = party_charts.stages_by_township(
-        party.stages_by_township(weak), "各乡镇整顿进度（点击乡镇可筛选）"
-    )
-    widgets.chart(
-        by_stage, key="party_stage_chart", on_click=lambda: widgets.filter_from_chart("party_stage_chart")
-    )
+    if not widgets.townships_need_a_county(f):
+        by_stage = party_charts.stages_by_township(
+            party.stages_by_township(weak), "各乡镇整顿进度（点击乡镇可筛选）"
+        )
+        widgets.chart(
+            by_stage, key="party_stage_chart", on_click=lambda: widgets.filter_from_chart("party_stage_chart")
+        )
     trend = party_charts.stages_over_time(
         party.stages_over_time(series), "整顿进度逐周变化", target, "整顿完成目标"
     )
@@ -120,12 +121,13 @@ def joint_section(f: Filters, joint: pd.DataFrame) -> None:
             f"其中 {row.with_joint} 个已建立联合党支部"
             + (f"，{missing} 个尚未建立。" if missing else "，已全部建立。")
         )
-    figure = party_charts.joint_branch_bars(
-        party.joint_by_township(joint), "各乡镇联合党支部（点击乡镇可筛选）"
-    )
-    widgets.chart(
-        figure, key="party_joint_chart", on_click=lambda: widgets.filter_from_chart("party_joint_chart")
-    )
+    if not widgets.townships_need_a_county(f):
+        figure = party_charts.joint_branch_bars(
+            party.joint_by_township(joint), "各乡镇联合党支部（点击乡镇可筛选）"
+        )
+        widgets.chart(
+            figure, key="party_joint_chart", on_click=lambda: widgets.filter_from_chart("party_joint_chart")
+        )
     rows = party.joint_table(joint)
     widgets.table(
         rows,
@@ -143,12 +145,15 @@ def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -
     if floating.empty:
         widgets.no_data("所选范围内没有流动党员党支部。")
         return
-    figure = charts.township_bars(
-        floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
-    )
-    widgets.chart(
-        figure, key="party_floating_chart", on_click=lambda: widgets.filter_from_chart("party_floating_chart")
-    )
+    if not widgets.townships_need_a_county(f):
+        figure = charts.township_bars(
+            floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
+        )
+        widgets.chart(
+            figure,
+            key="party_floating_chart",
+            on_click=lambda: widgets.filter_from_chart("party_floating_chart"),
+        )
     trend = charts.progress_over_time(
         series, "as_of", {"floating_members": "流动党员"}, "流动党员逐周变化", unit="人"
     )
@@ -176,18 +181,21 @@ def secretary_section(f: Filters, secretaries: pd.DataFrame) -> None:
         st.caption(
             f"另有 {cover.without_branch} 个贫困村整村搬迁后不再单设村党支部，不计入覆盖率，列在名单末尾。"
         )
-    figure = charts.township_bars(
-        by_township,
-        "coverage_rate",
-        "第一书记覆盖率（点击乡镇可筛选）",
-        unit="%",
-        target=party.COVERAGE_TARGET,
-        target_label="全覆盖",
-        colour=theme.DONE,
-    )
-    widgets.chart(
-        figure, key="party_coverage_chart", on_click=lambda: widgets.filter_from_chart("party_coverage_chart")
-    )
+    if not widgets.townships_need_a_county(f):
+        figure = charts.township_bars(
+            by_township,
+            "coverage_rate",
+            "第一书记覆盖率（点击乡镇可筛选）",
+            unit="%",
+            target=party.COVERAGE_TARGET,
+            target_label="全覆盖",
+            colour=theme.DONE,
+        )
+        widgets.chart(
+            figure,
+            key="party_coverage_chart",
+            on_click=lambda: widgets.filter_from_chart("party_coverage_chart"),
+        )
     rows = party.coverage_table(secretaries)
     widgets.table(
         rows,

@@ -12,6 +12,7 @@ import streamlit as st
 from tracker import formatting, indicators, relocation
 from tracker import relocation_charts as figures
 from ui import data, filters, widgets
+from ui.filters import Filters
 
 VILLAGE_KEY = "relocation_village"
 NO_HOUSEHOLDS = "所选日期尚无搬迁户台账数据，户数、人数、安置方式、拆除复垦和资金情况暂无法显示。请在“数据”页导入搬迁户台账。"
@@ -187,7 +188,7 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
     st.caption("户主姓名已脱敏，身份证号不在看板中显示。")
 
 
-def modes_section(params: dict[str, object], day: str) -> None:
+def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
     """Where the households went: households and people per mode, and per township."""
     st.subheader("安置方式")
     st.caption("按搬迁户台账登记的安置方式统计，含尚未入住的户；点击乡镇可筛选。")
@@ -197,7 +198,8 @@ def modes_section(params: dict[str, object], day: str) -> None:
     with left:
         widgets.chart(figures.modes_bars(mode_totals), key="relocation_modes_chart")
     with right:
-        township_chart(figures.modes_by_township(modes), "relocation_modes_township_chart")
+        if not widgets.townships_need_a_county(f):
+            township_chart(figures.modes_by_township(modes), "relocation_modes_township_chart")
     widgets.table(
         mode_totals.rename(columns=MODE_COLUMNS),
         f"安置方式_{day}",
@@ -206,7 +208,7 @@ def modes_section(params: dict[str, object], day: str) -> None:
     )
 
 
-def demolition_section(total: pd.Series, townships: pd.DataFrame) -> None:
+def demolition_section(f: Filters, total: pd.Series, townships: pd.DataFrame) -> None:
     """Old houses demolished, homesteads vacated and reclaimed, registrations transferred."""
     st.subheader("拆除复垦与户籍迁移")
     reclaimed_share = ""
@@ -228,8 +230,9 @@ def demolition_section(total: pd.Series, townships: pd.DataFrame) -> None:
         ]
     )
     if total["homestead_m2"] > 0:
-        st.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
-        township_chart(figures.homestead_by_township(townships), "relocation_homestead_chart")
+        if not widgets.townships_need_a_county(f):
+            st.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
+            township_chart(figures.homestead_by_township(townships), "relocation_homestead_chart")
     else:
         widgets.no_data("所选范围尚未拆除旧房、腾退宅基地。")
 
@@ -296,21 +299,25 @@ batch_cards(cards, targets)
 
 # --- Villages by stage, households moved over time ---------------------------------------------
 st.subheader("搬迁进度")
-st.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
-township_chart(
-    figures.stages_by_township(data.query("relocation_by_stage", **params)), "relocation_stage_chart"
-)
+if not widgets.townships_need_a_county(f):
+    st.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
+    township_chart(
+        figures.stages_by_township(data.query("relocation_by_stage", **params)), "relocation_stage_chart"
+    )
 if has_households:
     moved_charts(series, targets, list(cards))
     total = townships.sum(numeric_only=True)
-    modes_section(params, day)
-    demolition_section(total, townships)
+    modes_section(f, params, day)
+    demolition_section(f, total, townships)
     funding_section(total, params, day)
 else:
     widgets.no_data(NO_HOUSEHOLDS)
 
 # --- Townships ----------------------------------------------------------------------------------
 st.subheader("乡镇明细")
+if widgets.townships_need_a_county(f):
+    # A region's villages are listed county by county: the same village name recurs across counties.
+    st.stop()
 st.caption("点击一行可筛选到该乡镇。")
 township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
 widgets.table(

@@ -22,7 +22,9 @@ province scale also one county; and one township of that county):
    "较上周", pace) the pages also draw: it does less work than the page. `pandas` is the compute
    alone (frames already in memory, the lowest figure a pandas page could reach); `pandas+hit`
    adds what an `st.cache_data` hit on those frames costs (unpickling them, as st.cache_data does
-   on every rerun). The headline figures are checked against the page's own query results;
+   on every rerun). In a region view (several counties, none chosen) pandas ranks counties and
+   leaves out the township breakdowns and village list, as the pages do. The headline figures
+   are checked against the page's own query results;
 6. FLOOR: one DuckDB statement that reads, from every Parquet file the page's queries open
    (found with EXPLAIN ANALYZE), exactly the columns they read from it (count(*) plus count(col)
    per column), with the view's county and township filters — the cost of just reading the
@@ -166,6 +168,7 @@ class View:
     query: dict[str, Any]
     county: str | None = None
     townships: list[str] = field(default_factory=list)
+    region: bool = False  # several counties, none chosen: the pages compare counties, not townships
 
 
 def views_for(store_dir: Path, county: str | None, township: str | None) -> list[View]:
@@ -174,7 +177,7 @@ def views_for(store_dir: Path, county: str | None, township: str | None) -> list
     several = len(region.counties) > 1
     chosen = next((c for c in region.counties if c.name == county), region.counties[0])
     town = township if township in chosen.township_names else chosen.township_names[0]
-    views = [View("all", {})]
+    views = [View("all", {}, region=several)]
     if several:
         views.append(View("county", {"county": chosen.name}, chosen.name))
         views.append(View("township", {"county": chosen.name, "township": [town]}, chosen.name, [town]))
@@ -539,8 +542,11 @@ def _targets(t: pd.DataFrame, county: str | None) -> pd.DataFrame:
     return t if county is None or t.empty else t[t["county"].eq(county) | t["county"].isna()]
 
 
-def pd_overview(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp) -> dict:
-    """总览: the indicator cards (this week) and the township ranking."""
+def pd_overview(
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
+) -> dict:
+    """总览: the indicator cards (this week) and the township ranking (in a region view, by county)."""
+    place = "county" if region else "township"
     v, h, o, f = (_pick(w[t], county, towns) for t in ("villages", "households", "party_orgs", "funds"))
     cards = _batch_cards(v, h, day)
     zero_break = 100.0 * v["collective_income_10k"].gt(0).mean()
@@ -552,7 +558,7 @@ def pd_overview(w: dict[str, pd.DataFrame], county: str | None, towns: list[str]
             relocation=v["relocation_batch"].notna(),
             done=v["relocation_status"].isin(COMPLETED),
         )
-        .groupby("township")
+        .groupby(place)
         .agg(
             villages=("village", "size"),
             villages_past_zero=("past", "sum"),
@@ -564,7 +570,7 @@ def pd_overview(w: dict[str, pd.DataFrame], county: str | None, towns: list[str]
     moved = rh["moved_on"].notna() & (rh["moved_on"] <= day)
     households = (
         rh.assign(moved=moved, moved_people=rh["people"].where(moved, 0))
-        .groupby("township")
+        .groupby(place)
         .agg(
             households=("household_id", "size"),
             households_moved=("moved", "sum"),
@@ -573,7 +579,7 @@ def pd_overview(w: dict[str, pd.DataFrame], county: str | None, towns: list[str]
     )
     orgs = (
         o.assign(weak=o["weak_lax"], done=o["weak_lax"] & o["rectification_status"].isin(RECTIFIED))
-        .groupby("township")
+        .groupby(place)
         .agg(weak_orgs=("weak", "sum"), weak_orgs_rectified=("done", "sum"))
     )
     ranking = villages.join(households).join(orgs).fillna(0)
@@ -597,7 +603,7 @@ def pd_overview(w: dict[str, pd.DataFrame], county: str | None, towns: list[str]
 
 
 def pd_relocation(
-    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
 ) -> dict:
     """整村搬迁: cards per batch, the township table, stages, modes, self-funding caps, the village table."""
     v = _pick(w["villages"], county, towns)
@@ -652,11 +658,14 @@ def pd_relocation(
         100.0 * townships["households_moved"] / townships["households"].where(townships["households"] > 0)
     )
     townships = townships.sort_values(["moved_percent", "villages_completed"], ascending=False)
-    stages = (
-        v.assign(stage=v["relocation_status"].fillna("未启动"))
-        .groupby(["township", "stage"])
-        .agg(villages=("village", "size"), planned_households=("planned_households", "sum"))
-    )
+    # A region view draws neither the stages by township nor the village list (see the page).
+    stages = None
+    if not region:
+        stages = (
+            v.assign(stage=v["relocation_status"].fillna("未启动"))
+            .groupby(["township", "stage"])
+            .agg(villages=("village", "size"), planned_households=("planned_households", "sum"))
+        )
     modes = (
         h.assign(mode=h["resettlement_mode"].fillna("未填写"))
         .groupby(["township", "mode"])
@@ -666,16 +675,18 @@ def pd_relocation(
     funding = funding.assign(gap=funding["self_funded_yuan"] - funding["cap_yuan"]).sort_values(
         ["over", "gap", "household_id"], ascending=[False, False, True]
     )[["household_id", "township", "village", "people", "self_funded_yuan", "cap_yuan", "over"]]
-    per_village = hx.groupby(["township", "village"]).agg(
-        households=("household_id", "size"),
-        households_moved=("moved", "sum"),
-        people_moved=("moved_people", "sum"),
-        homestead_m2=("homestead_m2", "sum"),
-        reclaimed_m2=("reclaimed_m2", "sum"),
-    )
-    villages = v.merge(
-        per_village, how="left", left_on=["township", "village"], right_index=True
-    ).sort_values(["relocation_batch", "township", "village"])
+    villages = None
+    if not region:
+        per_village = hx.groupby(["township", "village"]).agg(
+            households=("household_id", "size"),
+            households_moved=("moved", "sum"),
+            people_moved=("moved_people", "sum"),
+            homestead_m2=("homestead_m2", "sum"),
+            reclaimed_m2=("reclaimed_m2", "sum"),
+        )
+        villages = v.merge(
+            per_village, how="left", left_on=["township", "village"], right_index=True
+        ).sort_values(["relocation_batch", "township", "village"])
     return {
         "cards": cards,
         "townships": townships,
@@ -691,7 +702,7 @@ def pd_relocation(
 
 
 def pd_collective(
-    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
 ) -> dict:
     """集体经济: 破零 by township, totals, the villages at zero, the income list."""
     v = _pick(w["villages"], county, towns)
@@ -732,7 +743,9 @@ def pd_collective(
     }
 
 
-def pd_party(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp) -> dict:
+def pd_party(
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
+) -> dict:
     """党建: weak organizations by stage and township, joint branches, floating members, first secretaries."""
     o = _pick(w["party_orgs"], county, towns)
     v = _pick(w["villages"], county, towns)
@@ -773,7 +786,9 @@ def pd_party(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], d
     }
 
 
-def pd_funds(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp) -> dict:
+def pd_funds(
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
+) -> dict:
     """资金: the summary cards, by source, by township and source, by month with the running total, the list."""
     f = _pick(w["funds"], county, towns)
     summary = {
@@ -786,14 +801,16 @@ def pd_funds(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], d
     }
     by_source = f.groupby("source").agg(allocations=("amount_10k", "size"), amount_10k=("amount_10k", "sum"))
     by_source["share_percent"] = (100.0 * by_source["amount_10k"] / by_source["amount_10k"].sum()).round(1)
-    places = (
-        f.assign(township=f["township"].fillna("县级统筹"))
-        .groupby(["township", "source"])
-        .agg(allocations=("amount_10k", "size"), amount_10k=("amount_10k", "sum"))
-        .reset_index()
-    )
-    places["township_10k"] = places.groupby("township")["amount_10k"].transform("sum")
-    matrix = places.pivot_table(index="township", columns="source", values="amount_10k", fill_value=0)
+    places = matrix = None
+    if not region:  # a region view leaves the township breakdown until a county is chosen
+        places = (
+            f.assign(township=f["township"].fillna("县级统筹"))
+            .groupby(["township", "source"])
+            .agg(allocations=("amount_10k", "size"), amount_10k=("amount_10k", "sum"))
+            .reset_index()
+        )
+        places["township_10k"] = places.groupby("township")["amount_10k"].transform("sum")
+        matrix = places.pivot_table(index="township", columns="source", values="amount_10k", fill_value=0)
     dated = f[f["allocated_on"].notna()]
     months = dated.groupby(dated["allocated_on"].dt.to_period("M"))["amount_10k"].agg(["size", "sum"])
     if not months.empty:
@@ -813,7 +830,9 @@ def pd_funds(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], d
     }
 
 
-def pd_data(w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp) -> dict:
+def pd_data(
+    w: dict[str, pd.DataFrame], county: str | None, towns: list[str], day: pd.Timestamp, region: bool = False
+) -> dict:
     """数据: the two consistency checks across ledgers, and the targets in force."""
     v_all = _pick(w["villages"], county, [])
     h_all = _pick(w["households"], county, [])
@@ -864,7 +883,8 @@ def ours_check(title: str, results: dict[str, pd.DataFrame]) -> dict[str, float]
     """The same headline figures from the page's own query results."""
     r = results
     if title == "总览":
-        return {"households_moved": int(r["township_ranking"]["households_moved"].sum())}
+        ranking = r.get("county_ranking", r.get("township_ranking"))
+        return {"households_moved": int(ranking["households_moved"].sum())}
     if title == "整村搬迁":
         t = r["relocation_townships"]
         return {
@@ -889,10 +909,12 @@ def pandas_page(
     """Median compute time of the pandas page, its st.cache_data hit cost, and its headline figures."""
     compute, tables = PANDAS[title]
     stamp = pd.Timestamp(day)
-    compute(week, view.county, view.townships, stamp)  # warm-up
-    times = [timed(lambda: compute(week, view.county, view.townships, stamp))[0] for _ in range(runs)]
+    compute(week, view.county, view.townships, stamp, view.region)  # warm-up
+    times = [
+        timed(lambda: compute(week, view.county, view.townships, stamp, view.region))[0] for _ in range(runs)
+    ]
     hits = [timed(lambda: [pickle.loads(blobs[t]) for t in tables])[0] for _ in range(runs)]
-    figures = compute(week, view.county, view.townships, stamp)["check"]
+    figures = compute(week, view.county, view.townships, stamp, view.region)["check"]
     return {
         "median_ms": ms(statistics.median(times)),
         "hit_ms": ms(statistics.median(hits)),

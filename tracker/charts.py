@@ -28,20 +28,21 @@ def township_bars(
     target: float | None = None,
     target_label: str = "目标",
     colour: str = theme.NEUTRAL,
+    place: str = "township",
 ) -> go.Figure:
-    """One horizontal bar per township (largest on top), with the target as a dashed line."""
+    """One horizontal bar per township (or per `place`, e.g. county), largest on top, target dashed."""
     rows = frame.dropna(subset=[value]).sort_values(value)
     height = max(260, 34 * len(rows) + 110)
     figure = _base(title, height)
     figure.add_bar(
-        y=rows["township"],
+        y=rows[place],
         x=rows[value],
         orientation="h",
         marker_color=colour,
         text=[f"{v:,.1f}{unit}" if unit == "%" else f"{v:,.0f}{unit}" for v in rows[value]],
         textposition="auto",
         name="实际",
-        customdata=rows["township"],
+        customdata=rows[place],
         hovertemplate="%{y}：%{text}<extra></extra>",
     )
     if target is not None:

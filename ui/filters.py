@@ -32,6 +32,9 @@ class Filters:
     days: list[dt.date]
 
     whole: str = "全县"
+    # Several counties and none chosen: township names repeat across counties (every county has
+    # its 城关镇), so figures are compared by county and township breakdowns wait for a county.
+    region_view: bool = False
 
     @property
     def scope(self) -> str:
@@ -114,12 +117,19 @@ def current() -> Filters:
     # "最新一期" follows new snapshots as they land; a date in the URL stays put.
     as_of = dt.date.fromisoformat(chosen) if chosen and chosen != LATEST else (days[0] if days else None)
     several = len(data.region().counties) > 1 and data.county() is data.region()
-    return Filters(townships, batch, as_of, days, "全部县" if several else "全县")
+    return Filters(townships, batch, as_of, days, "全部县" if several else "全县", region_view=several)
 
 
 def follows_latest() -> bool:
     """Whether the pages show the newest snapshot, whichever it is (no day chosen)."""
     return st.session_state.get("as_of") in (None, LATEST)
+
+
+def select_county(name: str) -> None:
+    """Narrow a region view to one county (a click on its bar or row)."""
+    if name in [c.name for c in data.region().counties]:
+        st.session_state["county"] = name
+        st.session_state["township"] = []
 
 
 def select_township(name: str) -> None:

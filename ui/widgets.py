@@ -121,8 +121,8 @@ def chart(figure: go.Figure, key: str, on_click: Callable[[], None] | None = Non
         )
 
 
-def filter_from_chart(key: str) -> None:
-    """Callback: narrow the view to the township whose bar was clicked in chart `key`."""
+def filter_from_chart(key: str, select: Callable[[str], None] = select_township) -> None:
+    """Callback: narrow the view to the township (or with select_county, the county) whose bar was clicked."""
     state = st.session_state.get(key) or {}
     points = state.get("selection", {}).get("points", [])
     if points:
@@ -131,15 +131,24 @@ def filter_from_chart(key: str) -> None:
         if isinstance(name, list):
             name = name[0] if name else None
         if isinstance(name, str):
-            select_township(name)
+            select(name)
 
 
-def filter_from_table(key: str, frame: pd.DataFrame, column: str) -> None:
-    """Callback: narrow the view to the township of the row selected in table `key`."""
+def filter_from_table(
+    key: str, frame: pd.DataFrame, column: str, select: Callable[[str], None] = select_township
+) -> None:
+    """Callback: narrow the view to the township (or county) of the row selected in table `key`."""
     state = st.session_state.get(key) or {}
     rows = state.get("selection", {}).get("rows", [])
     if rows and rows[0] < len(frame):
-        select_township(str(frame.iloc[rows[0]][column]))
+        select(str(frame.iloc[rows[0]][column]))
+
+
+def townships_need_a_county(filters: Filters) -> bool:
+    """In a region view, say that township breakdowns wait for a county; True when they do."""
+    if filters.region_view:
+        st.caption("各县的乡镇同名者众多（如城关镇），乡镇分布请先在左侧选择一个县。")
+    return filters.region_view
 
 
 def _xlsx(frame: pd.DataFrame, sheet: str) -> bytes:

@@ -1,0 +1,71 @@
+-- How each county of a region stands on the day shown (the region view's ranking; township names repeat
+-- across counties, so a region is ranked by county): relocation progress, 破零 rate and weak-organization rectification.
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
+-- returns: one row per county that has villages: relocation villages/completed, households planned/moved,
+--          people moved, percent of relocation households moved, villages, villages past 破零 and the rate,
+--          weak organizations and how many are rectified
+WITH
+v AS (
+    -- the import-time summary of the village snapshot in force
+    SELECT * FROM village_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+h AS (
+    -- the import-time summary of the households snapshot in force (one row per village and batch)
+    SELECT * FROM household_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+      AND relocation_batch IS NOT NULL
+      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+),
+o AS (
+    -- the import-time summary of the organizations snapshot in force
+    SELECT * FROM org_summary
+    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
+      AND (len($township) = 0 OR list_contains($township, township))
+),
+village_side AS (
+    SELECT
+        county,
+        sum(villages)::BIGINT AS villages,
+        sum(villages_past_zero)::BIGINT AS villages_past_zero,
+        coalesce(sum(villages) FILTER (WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS relocation_villages,
+        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS villages_completed
+    FROM v GROUP BY county
+),
+household_side AS (
+    SELECT
+        county,
+        sum(households)::BIGINT AS households,
+        sum(households_moved)::BIGINT AS households_moved,
+        sum(people_moved) AS people_moved
+    FROM h GROUP BY county
+),
+org_side AS (
+    SELECT
+        county,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
+    FROM o GROUP BY county
+),
+final AS (
+    SELECT
+        county,
+        coalesce(relocation_villages, 0) AS relocation_villages,
+        coalesce(villages_completed, 0) AS villages_completed,
+        coalesce(households, 0) AS households,
+        coalesce(households_moved, 0) AS households_moved,
+        coalesce(people_moved, 0) AS people_moved,
+        CASE WHEN households > 0 THEN 100.0 * households_moved / households END AS moved_percent,
+        villages,
+        villages_past_zero,
+        100.0 * villages_past_zero / villages AS zero_break_rate,
+        coalesce(weak_orgs, 0) AS weak_orgs,
+        coalesce(weak_orgs_rectified, 0) AS weak_orgs_rectified
+    FROM village_side
+    LEFT JOIN household_side USING (county)
+    LEFT JOIN org_side USING (county)
+)
+SELECT * FROM final
+ORDER BY moved_percent DESC NULLS LAST, zero_break_rate DESC, county

@@ -1,0 +1,88 @@
+"""A region of several counties: with none chosen, figures compare counties, never same-named townships.
+
+Every generated county has its own 城关镇; adding them up as one township would
+show a leader a place that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import page_text
+from tracker import store
+from tracker.importer import import_paths
+from tracker.province_generator import generate
+
+
+@pytest.fixture(scope="module")
+def region_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two generated counties, one week."""
+    folder = tmp_path_factory.mktemp("region")
+    generate(2, 1, folder / "exports")
+    outcome = import_paths([folder / "exports"], folder / "store")
+    assert outcome.status == 0, (outcome.file_problems, outcome.errors[:3])
+    return folder / "store"
+
+
+def _sql(data_dir: Path, query: str, **params: object) -> list[tuple]:
+    return store.Reader(data_dir).cursor().execute(query, params).fetchall()
+
+
+def test_the_generated_counties_share_a_township_name(region_store: Path) -> None:
+    # The premise of this file: without it the tests below would prove nothing.
+    shared = _sql(
+        region_store, "SELECT township FROM villages GROUP BY township HAVING count(DISTINCT county) > 1"
+    )
+    assert shared
+
+
+def test_overview_ranks_counties_with_their_own_households(open_page, region_store: Path) -> None:
+    at = open_page(store=region_store)
+    assert "县排名" in [s.value for s in at.subheader]
+    ranking = at.dataframe[0].value
+    expected = dict(
+        _sql(
+            region_store,
+            "SELECT county, count(*) FROM households WHERE relocation_batch IS NOT NULL GROUP BY 1",
+        )
+    )
+    assert dict(zip(ranking["县"], ranking["搬迁户"])) == expected
+
+
+def test_township_breakdowns_wait_for_a_county(open_page, region_store: Path) -> None:
+    for page in (
+        "app_pages/relocation.py",
+        "app_pages/collective.py",
+        "app_pages/party.py",
+        "app_pages/funds.py",
+    ):
+        at = open_page(page, store=region_store)
+        assert "乡镇分布请先在左侧选择一个县" in page_text(at), page
+        titles = [
+            json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+            for c in at.get("plotly_chart")
+        ]
+        assert titles, page  # the page still draws its county-wide charts
+        assert not [t for t in titles if "乡镇" in t], page
+
+
+def test_choosing_a_county_ranks_its_own_townships(open_page, region_store: Path) -> None:
+    county = _sql(region_store, "SELECT min(county) FROM villages")[0][0]
+    at = open_page(store=region_store, county=county)
+    assert "乡镇排名" in [s.value for s in at.subheader]
+    ranking = at.dataframe[0].value
+    expected = dict(
+        _sql(
+            region_store,
+            "SELECT township, count(*) FROM households "
+            "WHERE relocation_batch IS NOT NULL AND county = $county GROUP BY 1",
+            county=county,
+        )
+    )
+    shown = {
+        t: n for t, n in zip(ranking["乡镇"], ranking["搬迁户"]) if n
+    }  # townships without any listed as 0
+    assert shown == expected
