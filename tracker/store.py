@@ -53,6 +53,10 @@ _ARROW_TYPES = {
 }
 
 
+# Ledgers of a few hundred rows a snapshot that every page reads: the reader holds them in memory.
+_SMALL_LEDGERS = frozenset({"targets"})
+
+
 class StoreBusy(Exception):
     """Another import holds the store."""
 
@@ -308,8 +312,9 @@ class Reader:
     """A read-only DuckDB view of the store as of the manifest it last loaded.
 
     One in-memory DuckDB database holds a view per ledger over that manifest's
-    Parquet files, the import-time summaries (those the weekly series read held
-    in memory, see summaries.HELD_IN_MEMORY), and `snapshot_days`, the days each
+    Parquet files (the small targets ledger held in memory), the import-time
+    summaries (those the weekly series read held in memory, see
+    summaries.HELD_IN_MEMORY), and `snapshot_days`, the days each
     ledger has rows in this reader's scope, where queries find the snapshot in
     force without opening a file. Everything is limited to the scope. `cursor()`
     gives each thread its own cursor on it (a DuckDB connection is not safe to
@@ -330,7 +335,7 @@ class Reader:
     def _define_views(self) -> None:
         con = self.connection
         for name, table in schema.TABLES.items():
-            self._define_view(name, table, self.files(name), None)
+            self._define_view(name, table, self.files(name), None, in_memory=name in _SMALL_LEDGERS)
         self._define_summaries()
         self._define_snapshot_days()
         self._define_rejects()
