@@ -19,7 +19,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from tracker.values import ValueProblem, clean_text, compact
 
@@ -105,24 +104,28 @@ def hash_id_number(id_number: str, key: bytes) -> str:
 def valid_id_numbers(texts: pa.Array) -> np.ndarray:
     """Which cells are already clean, valid ID numbers (18 ASCII characters, check digit right, no
     trailing 000): what `normalise_id_number` would return unchanged. Others need it for their reason."""
-    shaped = pc.fill_null(pc.match_substring_regex(texts, _ID_SHAPE.pattern), False).to_numpy(
-        zero_copy_only=False
-    )
-    valid = np.zeros(len(texts), dtype=bool)
-    positions = np.flatnonzero(shaped)
-    if not len(positions):
+    texts = texts.cast(pa.string())
+    count = len(texts)
+    valid = np.zeros(count, dtype=bool)
+    if not count:
         return valid
-    chosen = texts.take(pa.array(positions))
-    # Every chosen value is exactly 18 ASCII bytes, so the data buffer is an n x 18 grid.
-    start = np.frombuffer(chosen.buffers()[1], dtype=np.int32)[chosen.offset]
-    data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)[start : start + 18 * len(chosen)]
-    grid = data.reshape(-1, 18)
+    # Read straight from Arrow's buffers: 500,000 numbers are one 9 MB grid of bytes.
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + count + 1]
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8) if texts.buffers()[2] else np.zeros(0, np.uint8)
+    shaped = np.diff(offsets) == 18
+    if texts.null_count:
+        shaped &= texts.is_valid().to_numpy(zero_copy_only=False)
+    if shaped.all():
+        grid = data[offsets[0] : offsets[0] + 18 * count].reshape(count, 18)
+    else:
+        grid = data[offsets[:-1][shaped][:, None] + np.arange(18)]
+    digits = grid[:, :17] - ord("0")  # bytes below "0" wrap around to large numbers
+    last = grid[:, 17]
+    well_formed = (digits <= 9).all(axis=1) & (((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X")))
     weights = np.array(_ID_WEIGHTS, dtype=np.int64)
-    check = np.frombuffer(_ID_CHECK.encode(), dtype=np.uint8)[
-        (grid[:, :17].astype(np.int64) - 48) @ weights % 11
-    ]
+    check = np.frombuffer(_ID_CHECK.encode(), dtype=np.uint8)[(digits.astype(np.int64) @ weights) % 11]
     truncated = (grid[:, 15:] == ord("0")).all(axis=1)
-    valid[positions] = (check == grid[:, 17]) & ~truncated
+    valid[np.flatnonzero(shaped)] = well_formed & (check == last) & ~truncated
     return valid
 
 

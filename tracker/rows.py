@@ -144,7 +144,7 @@ def _table_body(area: pa.Table, first_row: int, layout: Layout) -> _Body:
     cells = [column.combine_chunks() for column in area.columns]
     filled = np.zeros(area.num_rows, dtype=bool)
     for column in cells:
-        filled |= pc.not_equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+        filled |= _not_blank(column)
     totals = np.zeros(area.num_rows, dtype=bool)
     # Only rows with 计 in their first cells can be total rows; the rest never reach Python.
     maybe = np.zeros(area.num_rows, dtype=bool)
@@ -169,6 +169,12 @@ def _table_body(area: pa.Table, first_row: int, layout: Layout) -> _Body:
     return _Body(columns, numbers, int(totals.sum()), int(members.sum()))
 
 
+def _not_blank(cells: pa.Array) -> np.ndarray:
+    """Which cells hold more than spaces (the CSV reader gives text cells, never nulls)."""
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset : cells.offset + len(cells) + 1]
+    return (np.diff(offsets) > 0) & ~pc.utf8_is_space(cells).to_numpy(zero_copy_only=False)
+
+
 def _is_member(relation: Any) -> bool:
     text = compact(clean_text(relation) or "")
     return bool(text) and text not in _HEAD_OF_HOUSEHOLD
@@ -188,11 +194,24 @@ def _parse_column(
 ) -> pa.Array:
     if col.kind == "id_number":
         return _parse_id_numbers(col, raw, ctx, out)
+    if col.kind == "text" and isinstance(raw, pa.Array) and _all_plain(raw):
+        return raw  # a column of household numbers: parse_text would return every cell unchanged
     parse = _safe(_cell_parser(col, ctx))
     encoded = _dictionary(raw)
     if encoded is None:
         return _parse_each(col, raw, parse, kind, ctx, out)
     return _parse_distinct(col, *encoded, parse, kind, ctx, out)
+
+
+def _all_plain(cells: pa.Array) -> bool:
+    """Whether every cell is printable ASCII without spaces, read from Arrow's buffers in one pass."""
+    if cells.type != pa.string() or cells.null_count or not len(cells):
+        return False
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset : cells.offset + len(cells) + 1]
+    if (np.diff(offsets) == 0).any():
+        return False  # an empty cell is None, not ""
+    data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return bool(((data >= ord("!")) & (data <= ord("~"))).all())
 
 
 def _safe(parse: Any) -> Any:
@@ -472,12 +491,18 @@ def _require_when(out: ParsedRows, ctx: _Context, needed: str, when: str, reason
             _reject(out, ctx, position, needed, "", reason)
 
 
+def _keys_unique(table: schema.Table, out: ParsedRows) -> bool:
+    """Whether no two rows with a key share it, counted in Arrow."""
+    first = out.records[table.key[0]]
+    keys = pa.table({k: out.records[k] for k in table.key}).filter(first.is_valid())
+    counts = keys.group_by(list(table.key)).aggregate([([], "count_all")])
+    return keys.num_rows == 0 or pc.max(counts["count_all"]).as_py() < 2
+
+
 def _check_unique(table: schema.Table, out: ParsedRows, ctx: _Context) -> None:
     if not table.key:
         return
-    keys = pa.table({k: out.records[k] for k in table.key}).filter(out.records[table.key[0]].is_valid())
-    counts = keys.group_by(list(table.key)).aggregate([([], "count_all")])
-    if keys.num_rows == 0 or pc.max(counts["count_all"]).as_py() < 2:
+    if _keys_unique(table, out):
         return  # the usual case, told without a Python loop over the rows
     seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     columns = [out.records[k].to_pylist() for k in table.key]
