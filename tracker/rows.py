@@ -300,7 +300,7 @@ _BULK: dict[str, tuple[str, pa.DataType | None]] = {
     "int": (r"^[0-9]{1,9}$", pa.int64()),
     "decimal": (r"^[0-9]{1,15}(\.[0-9]{1,6})?$", pa.float64()),
 }
-_MANY = 5000  # distinct values above which a column takes the bulk path
+_MANY = 1000  # distinct values above which a column takes the bulk path
 
 
 def _parse_each(
