@@ -75,6 +75,13 @@ def test_each_summary_counts_the_rows_of_its_ledger(sample_store: Path) -> None:
         assert counted and summed == counted, ledger
 
 
+def test_an_import_writes_every_summary_of_every_ledger_snapshot(sample_store: Path) -> None:
+    snapshots = store.read_manifest(sample_store)["snapshots"]
+    for name, derived in summaries.SUMMARIES.items():
+        assert snapshots[name].keys() == snapshots[derived.source].keys(), name
+    assert store.write_missing_summaries(sample_store) == []
+
+
 def test_snapshot_days_are_the_days_each_ledger_has_rows(sample_store: Path) -> None:
     reader = store.Reader(sample_store)
     cursor = reader.cursor()

@@ -579,10 +579,11 @@ def verify(data_dir: Path) -> list[str]:
         return [str(problem)]
     problems = []
     for table, days in manifest.get("snapshots", {}).items():
-        if table in summaries.DERIVED:
-            label, remedy = summaries.DERIVED[table].label, "运行 python -m tracker check --repair 重新生成"
-        else:
+        if table in schema.TABLES:
             label, remedy = schema.TABLES[table].label, "请重新导入该期台账"
+        else:  # a summary (or one a newer version writes): derived, so it can be written again
+            label = summaries.DERIVED[table].label if table in summaries.DERIVED else table
+            remedy = "运行 python -m tracker check --repair 重新生成"
         for day, relative in sorted(days.items()):
             path = data_dir / relative
             try:
