@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from tracker import county as county_config
-from tracker import personal, schema, store, summaries
+from tracker import personal, schema, store
 from tracker.headers import NotALedger, as_of_from_title, find_layout
 from tracker.readers import FileProblem, Sheet, read_bytes
 from tracker.rows import ParsedRows, RowError, parse_rows
@@ -327,12 +327,7 @@ def _land(
         store.Snapshot(table, day, _accepted_table(table, members), _rejects_table(members))
         for (table, day), members in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1]))
     ]
-    # Pre-aggregations land in the same commit as the snapshot they summarise.
-    snapshots += [
-        store.Snapshot("household_summary", s.as_of, summaries.household_summary(s.rows, s.as_of))
-        for s in snapshots
-        if s.table == "households"
-    ]
+    # store.commit derives each snapshot's summaries and lands them in the same commit.
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     log = [
         {

@@ -167,11 +167,6 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, as_of: dt.date) -> pa.Table:
     return con.sql(sql, params=params).to_arrow_table()
 
 
-def household_summary(rows: pa.Table, as_of: dt.date) -> pa.Table:
-    """The summary of one households snapshot about to land."""
-    return derive("household_summary", rows, as_of)
-
-
 def for_ledger(table: str) -> list[str]:
     """The summaries derived from a ledger's snapshots."""
     return [name for name, d in SUMMARIES.items() if d.source == table]
