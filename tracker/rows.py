@@ -2,8 +2,11 @@
 
 Work goes column by column and each distinct raw value is parsed once, since
 ledgers repeat the same townships, dates and flags on every row: a 100,000-row
-export has a few thousand distinct cells outside its keys. Rows are never
-guessed at; a row that breaks a rule is kept aside with every reason it broke.
+export has a few thousand distinct cells outside its keys. A long CSV arrives as
+Arrow text columns and is checked with column kernels (blank, total and member
+rows; plain keys, amounts and ID numbers in bulk); a workbook arrives as rows.
+Both end as one Arrow array per column. Rows are never guessed at; a row that
+breaks a rule is kept aside with every reason it broke.
 """
 
 from __future__ import annotations
