@@ -34,7 +34,7 @@ else:
 # --- Townships (or, in a region view, counties) -------------------------------------------
 place, place_label = ("county", "县") if f.region_view else ("township", "乡镇")
 st.subheader(f"{place_label}排名")
-ranking = data.query("county_ranking" if f.region_view else "township_ranking", **f.params())
+ranking = data.query("ranking", **f.params(), by_county=f.region_view).rename(columns={"place": place})
 if ranking.empty:
     widgets.no_data("所选范围内没有村级台账数据。")
 else:

@@ -883,8 +883,7 @@ def ours_check(title: str, results: dict[str, pd.DataFrame]) -> dict[str, float]
     """The same headline figures from the page's own query results."""
     r = results
     if title == "总览":
-        ranking = r.get("county_ranking", r.get("township_ranking"))
-        return {"households_moved": int(ranking["households_moved"].sum())}
+        return {"households_moved": int(r["ranking"]["households_moved"].sum())}
     if title == "整村搬迁":
         t = r["relocation_townships"]
         return {

@@ -35,7 +35,7 @@ def test_query_runs_on_an_empty_store(tmp_path: Path, name: str) -> None:
 def test_a_missing_parameter_is_a_loud_error(tmp_path: Path) -> None:
     cursor = store.Reader(tmp_path / "empty").cursor()
     with pytest.raises(queries.QueryProblem, match="needs parameters"):
-        queries.run(cursor, "township_ranking", as_of=dt.date(2017, 10, 13))
+        queries.run(cursor, "ranking", as_of=dt.date(2017, 10, 13))
 
 
 def test_an_unknown_query_is_a_loud_error() -> None:
@@ -45,8 +45,8 @@ def test_an_unknown_query_is_a_loud_error() -> None:
 
 def test_a_township_value_is_data_not_sql(tmp_path: Path) -> None:
     cursor = store.Reader(tmp_path / "empty").cursor()
-    hostile = {"as_of": dt.date(2017, 10, 13), "township": ["' OR 1=1 --"], "batch": None}
-    assert queries.run(cursor, "township_ranking", **hostile).empty
+    hostile = {"as_of": dt.date(2017, 10, 13), "township": ["' OR 1=1 --"], "batch": None, "by_county": False}
+    assert queries.run(cursor, "ranking", **hostile).empty
 
 
 def test_the_household_summary_agrees_with_the_ledger_it_summarises(sample_store: Path) -> None:

@@ -1,7 +1,7 @@
--- How each county of a region stands on the day shown (the region view's ranking; township names repeat
--- across counties, so a region is ranked by county): relocation progress, 破零 rate and weak-organization rectification.
--- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
--- returns: one row per county that has villages: relocation villages/completed, households planned/moved,
+-- How each township stands on the day shown (or, with $by_county, each county: a region view, where township names
+-- repeat across counties): relocation progress, 破零 rate and weak-organization rectification.
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches), $by_county (BOOLEAN; true = one row per county)
+-- returns: one row per place (township, or county) that has villages: place, relocation villages/completed, households planned/moved,
 --          people moved, percent of relocation households moved, villages, villages past 破零 and the rate,
 --          weak organizations and how many are rectified
 WITH
@@ -27,31 +27,31 @@ o AS (
 ),
 village_side AS (
     SELECT
-        county,
+        CASE WHEN $by_county THEN county ELSE township END AS place,
         sum(villages)::BIGINT AS villages,
         sum(villages_past_zero)::BIGINT AS villages_past_zero,
         coalesce(sum(villages) FILTER (WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS relocation_villages,
         coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS villages_completed
-    FROM v GROUP BY county
+    FROM v GROUP BY place
 ),
 household_side AS (
     SELECT
-        county,
+        CASE WHEN $by_county THEN county ELSE township END AS place,
         sum(households)::BIGINT AS households,
         sum(households_moved)::BIGINT AS households_moved,
         sum(people_moved) AS people_moved
-    FROM h GROUP BY county
+    FROM h GROUP BY place
 ),
 org_side AS (
     SELECT
-        county,
+        CASE WHEN $by_county THEN county ELSE township END AS place,
         coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
         coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
-    FROM o GROUP BY county
+    FROM o GROUP BY place
 ),
 final AS (
     SELECT
-        county,
+        place,
         coalesce(relocation_villages, 0) AS relocation_villages,
         coalesce(villages_completed, 0) AS villages_completed,
         coalesce(households, 0) AS households,
@@ -64,8 +64,8 @@ final AS (
         coalesce(weak_orgs, 0) AS weak_orgs,
         coalesce(weak_orgs_rectified, 0) AS weak_orgs_rectified
     FROM village_side
-    LEFT JOIN household_side USING (county)
-    LEFT JOIN org_side USING (county)
+    LEFT JOIN household_side USING (place)
+    LEFT JOIN org_side USING (place)
 )
 SELECT * FROM final
-ORDER BY moved_percent DESC NULLS LAST, zero_break_rate DESC, county
+ORDER BY moved_percent DESC NULLS LAST, zero_break_rate DESC, place
