@@ -29,6 +29,7 @@ def _page_queries() -> list[tuple[str, dict]]:
         "cap_per_household": relocation.SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN,
         "village_township": "赵家沟乡",
         "village": "",
+        "by_county": False,
     } | rules
     calls = []
     for name, query in sorted(queries.catalogue().items()):
