@@ -75,6 +75,16 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def sample_copy(sample_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample store, for tests that import into it."""
+    import shutil
+
+    copy = tmp_path / "sample-copy"
+    shutil.copytree(sample_store, copy)
+    return copy
+
+
+@pytest.fixture
 def open_page(sample_store: Path, monkeypatch: pytest.MonkeyPatch):
     """Open a dashboard page in AppTest on the sample store: open_page("app_pages/relocation.py", township=[...])."""
     from streamlit.testing.v1 import AppTest

@@ -36,7 +36,9 @@ BAD_FUNDS = (
 
 def _sample_funds_total() -> float:
     """The 2017-10-13 funds ledger's total, read from the sample file itself."""
-    with open(SAMPLE_DIR / "weekly" / "2017-10-13" / "资金台账_2017-10-13.csv", encoding="utf-8-sig") as handle:
+    with open(
+        SAMPLE_DIR / "weekly" / "2017-10-13" / "资金台账_2017-10-13.csv", encoding="utf-8-sig"
+    ) as handle:
         return sum(float(row["金额（万元）"]) for row in csv.DictReader(handle))
 
 

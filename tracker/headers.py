@@ -232,6 +232,9 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
     misses: dict[str, _Candidate] = {}
     limit = min(HEADER_SEARCH_ROWS, len(sheet.rows))
     texts = [[_cell_text(v) for v in cells] for cells in sheet.rows[: limit + MAX_HEADER_ROWS]]
+    # Every cell above a candidate's data counts as evidence of what the sheet is: a project
+    # list's 项目名称 may sit a row above the sub-header a narrower candidate starts at.
+    folded_rows = [{normalise_header(t) for t in cells if t} for cells in texts]
     for row in range(limit):
         if best is not None and row > best.layout.first_data_row:
             break  # past the header found, into its data: no better header starts there
@@ -241,7 +244,9 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
         for span in range(1, MAX_HEADER_ROWS + 1):
             if row + span > len(sheet.rows):
                 continue
-            header = _Header(_header_paths(sheet, row, span, texts))
+            if span > 1 and _is_title(texts[row]):
+                continue  # a title row heads no column: it is not a level of the header
+            header = _Header(_header_paths(sheet, row, span, texts), set().union(*folded_rows[: row + span]))
             for candidate_table in tables:
                 found = _match(candidate_table, header, row, span, hint, guessed=table is None)
                 if found.missing or found.objection:
@@ -256,6 +261,11 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
     layout = best.layout
     layout.title = _title_text(sheet, layout.first_data_row - layout.header_rows)
     return layout
+
+
+def _is_title(cells: list[str]) -> bool:
+    """A row with one text only (a title, perhaps merged across the sheet)."""
+    return sum(1 for c in cells if c) == 1
 
 
 def _explain(sheet: Sheet, misses: dict[str, _Candidate], table: str | None) -> str:
@@ -314,12 +324,11 @@ class _LazyHint:
 class _Header:
     """The header of one (row, span): each column's path and the texts it may be matched by."""
 
-    def __init__(self, paths: list[list[str]]) -> None:
+    def __init__(self, paths: list[list[str]], above: set[str] | None = None) -> None:
         self.paths = paths
         self.candidates = [_candidates(p) for p in paths]
-        self.folded = {normalise_header(_join(p)) for p in paths} | {
-            normalise_header(p[-1]) for p in paths if p
-        }
+        self.folded = {normalise_header(text) for texts in self.candidates for text in texts}
+        self.above = self.folded | (above or set())  # every header cell down to the data
         self.stripped = {_strip_unit(h) for h in self.folded}
 
 
@@ -332,6 +341,7 @@ def _match(
     unknown: list[str] = []
     duplicates: list[str] = []
     wide: dict[int, tuple[str, str]] = {}
+    shown: dict[int, str] = {}  # the header text each recognised column was matched by
     for index, path in enumerate(paths):
         candidates = header.candidates[index]
         if not candidates:
@@ -346,6 +356,8 @@ def _match(
                 wide[index] = (source, _unit_of(path))
                 written = text
                 break
+        if name is not None or index in wide:
+            shown[index] = written
         if index in wide:
             continue
         if name is None:
@@ -366,10 +378,9 @@ def _match(
     if table.name in _HINTED and "township" not in seen and TOWNSHIP_VILLAGE not in seen and columns:
         layout.township_hint = hint.get()
     missing = _missing(table, layout)
-    objection = _objection(table, layout, header.folded) if guessed and not missing else ""
-    layout.evidence = [names[c] for c in names if not c.startswith("_")] + [
-        paths_text(paths[i]) for i in layout.wide
-    ]
+    objection = _objection(table, layout, header.above) if guessed and not missing else ""
+    evidence_columns = {i for i, c in columns.items() if not c.startswith("_")} | set(layout.wide)
+    layout.evidence = [shown[i] for i in sorted(evidence_columns)]
     width = len(columns) + len(layout.wide) - len(duplicates)
     signature = sum(1 for s in table.signature if normalise_header(s) in header.stripped)
     return _Candidate(layout, missing, objection, (width, -span, signature))
