@@ -467,6 +467,10 @@ def _parse_texts(col: schema.Column, distinct: pa.Array, parse: Any) -> list[Any
         return [parse(v) for v in values]
     pattern, kind = bulk
     plain = pc.fill_null(pc.match_substring_regex(distinct, pattern), False).to_numpy(zero_copy_only=False)
+    if col.kind in _BULK_EXCLUDED:
+        plain &= ~pc.fill_null(pc.match_substring_regex(distinct, _BULK_EXCLUDED[col.kind]), False).to_numpy(
+            zero_copy_only=False
+        )
     read = pc.cast(distinct.filter(plain), kind).to_pylist() if kind is not None else None
     if plain.all() and (col.minimum is None or not read or min(read) >= col.minimum):
         return read if read is not None else values
@@ -494,6 +498,8 @@ _BULK: dict[str, tuple[str, pa.DataType | None]] = {
     "int": (r"^[0-9]{1,9}$", pa.int64()),
     "decimal": (r"^[0-9]{1,15}(\.[0-9]{1,6})?$", pa.float64()),
 }
+# Texts the pattern lets through that the parser would still refuse: 1E5 is Excel's notation.
+_BULK_EXCLUDED = {"code": r"^[0-9][eE][0-9]+$"}
 _MANY = 1000  # distinct values above which a column takes the bulk path
 
 
