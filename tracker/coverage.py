@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -45,7 +46,7 @@ class Part:
     table: str
     as_of: dt.date
     rows: pa.Table  # the accepted rows, in the store's schema
-    covered: pa.Array  # unit keys (see unit_keys) of every unit the files cover, rejected rows' too
+    covered: frozenset[str]  # unit keys (see units_of) of every unit the files cover, rejected rows' too
     rejects: pa.Table | None = None
     files: frozenset[str] = frozenset()
 
@@ -66,15 +67,36 @@ class Change:
     total_after: int
     measures: dict[str, tuple[float, float]] = field(default_factory=dict)  # e.g. people: (before, after)
     refused: bool = False
+    damaged: list[str] = field(default_factory=list)  # snapshot days passed over: their files cannot be read
 
 
-def unit_keys(rows: pa.Table, table: str) -> pa.Array:
-    """One text per row naming its unit of coverage (county and township, an empty one as _NONE)."""
-    parts = [pc.fill_null(rows[name].cast(pa.string()), _NONE) for name in schema.TABLES[table].units]
-    if len(parts) == 1:
-        return parts[0].combine_chunks() if isinstance(parts[0], pa.ChunkedArray) else parts[0]
-    joined = pc.binary_join_element_wise(*parts, _SEP)
-    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+def units_of(rows: pa.Table, table: str) -> tuple[np.ndarray, list[str]]:
+    """Each row's unit of coverage as (an index per row, the unit key of each index).
+
+    A key is the county and the township joined (an empty one as _NONE). Units are
+    few and rows many, so rows are coded by integers over each column's dictionary
+    and only the distinct units are spelt out: a province's 500,000 households are a
+    few thousand units."""
+    codes = np.zeros(rows.num_rows, dtype=np.int64)
+    words: list[list[str]] = []
+    for name in schema.TABLES[table].units:
+        column = rows[name].cast(pa.string())
+        encoded = (
+            column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        ).dictionary_encode()
+        values = encoded.dictionary.to_pylist() + [_NONE]
+        index = encoded.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = codes * len(values) + index
+        words.append(values)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    keys = []
+    for code in distinct.tolist():
+        parts = []
+        for values in reversed(words):
+            code, position = divmod(code, len(values))
+            parts.append(values[position])
+        keys.append(_SEP.join(reversed(parts)))
+    return inverse.reshape(-1), keys
 
 
 def unit_label(key: str, several_counties: bool) -> str:
@@ -95,12 +117,19 @@ def plan(data_dir: Path, parts: list[Part], replace_all: bool = False) -> list[t
     the earlier day this import lands, as it would had they been imported one by one."""
     manifest = store.read_manifest(data_dir)
     landed: dict[str, tuple[dt.date, pa.Table]] = {}
+    units: dict[str, frozenset[str]] = {}  # the units of what this import landed last, per table
     out = []
     for part in sorted(parts, key=lambda p: (p.table, p.as_of)):
-        previous_day, previous = _in_force(data_dir, manifest, part, landed.get(part.table))
-        snapshot, change = _merge(part, previous_day, previous, replace_all)
+        damaged: list[str] = []
+        previous_day, previous = _in_force(data_dir, manifest, part, landed.get(part.table), damaged)
+        mine = previous is not None and previous is landed.get(part.table, (None, None))[1]
+        snapshot, change, kept_units = _merge(
+            part, previous_day, previous, replace_all, units.get(part.table) if mine else None
+        )
+        change.damaged = damaged
         snapshot.rejects = _keep_rejects(data_dir, manifest, part, replace_all)
         landed[part.table] = (part.as_of, snapshot.rows)
+        units[part.table] = part.covered | kept_units
         out.append((snapshot, change))
     return out
 
@@ -110,24 +139,24 @@ def _in_force(
     manifest: dict,
     part: Part,
     landed: tuple[dt.date, pa.Table] | None,
+    damaged: list[str],
 ) -> tuple[dt.date | None, pa.Table | None]:
-    """The snapshot in force on the part's day: this import's own, or the store's, whichever is later."""
+    """The snapshot in force on the part's day: this import's own, or the store's, whichever is later.
+
+    A snapshot file that cannot be read (damaged on disk) is passed over for the one before it, and
+    noted: re-importing a damaged week's export is how the store is restored (see `check`)."""
     days = manifest.get("snapshots", {}).get(part.table, {})
-    stored = max((d for d in days if d <= part.as_of.isoformat()), default=None)
-    if landed is not None and (stored is None or landed[0].isoformat() >= stored):
-        return landed
-    if stored is None:
-        return None, None
-    day = dt.date.fromisoformat(stored)
-    try:
-        rows = pq.read_table(data_dir / days[stored])
-    except (OSError, pa.ArrowException) as error:
-        label = schema.TABLES[part.table].label
-        raise store.StoreProblem(
-            f"{label} {stored} 的快照文件无法读取（{str(error).splitlines()[0]}），无法与本次导入合并；"
-            "请先运行 python -m tracker check"
-        ) from None
-    return day, conform(rows, part.table, day)
+    for stored in sorted((d for d in days if d <= part.as_of.isoformat()), reverse=True):
+        if landed is not None and landed[0].isoformat() >= stored:
+            return landed
+        try:
+            rows = pq.read_table(data_dir / days[stored])
+        except (OSError, pa.ArrowException):
+            damaged.append(stored)
+            continue
+        day = dt.date.fromisoformat(stored)
+        return day, conform(rows, part.table, day)
+    return landed if landed is not None else (None, None)
 
 
 def conform(rows: pa.Table, table: str, day: dt.date) -> pa.Table:
@@ -147,29 +176,36 @@ def conform(rows: pa.Table, table: str, day: dt.date) -> pa.Table:
 
 
 def _merge(
-    part: Part, previous_day: dt.date | None, previous: pa.Table | None, replace_all: bool
-) -> tuple[store.Snapshot, Change]:
-    several = False
+    part: Part,
+    previous_day: dt.date | None,
+    previous: pa.Table | None,
+    replace_all: bool,
+    known_units: frozenset[str] | None = None,
+) -> tuple[store.Snapshot, Change, frozenset[str]]:
+    """The part merged with the previous snapshot, the change, and the units of the rows kept.
+    known_units: the previous snapshot's units when this import landed it (no need to read them)."""
     if previous is None:
         previous = store.arrow_schema(part.table).empty_table()
-    keys = unit_keys(previous, part.table)
-    covered = pc.unique(part.covered)
-    if replace_all:
-        in_scope = pa.array([True] * previous.num_rows, pa.bool_())
+    keys: list[str] = sorted(known_units) if known_units is not None else []
+    whole = replace_all or (known_units is not None and known_units <= part.covered)
+    if not whole and known_units is None:
+        inverse, keys = units_of(previous, part.table)
+        whole = set(keys) <= part.covered
+    if whole:  # the usual weekly export: every unit replaced, nothing to sort out row by row
+        kept, scope_before = previous.slice(0, 0), previous
     else:
-        in_scope = pc.is_in(keys, value_set=covered)
-    kept = previous.filter(pc.invert(in_scope))
+        if known_units is not None:
+            inverse, keys = units_of(previous, part.table)
+        replaced = [i for i, key in enumerate(keys) if key in part.covered]
+        in_scope = pa.array(np.isin(inverse, replaced))
+        kept, scope_before = previous.filter(pc.invert(in_scope)), previous.filter(in_scope)
     merged = pa.concat_tables([part.rows, kept]) if kept.num_rows else part.rows
-    scope_before = previous.filter(in_scope)
-    counties = {k.partition(_SEP)[0] for k in pc.unique(pa.concat_arrays([keys, covered])).to_pylist()}
-    several = len(counties) > 1
-    before_units = set(pc.unique(keys).to_pylist())
-    whole = replace_all or before_units <= set(covered.to_pylist())
+    several = len({k.partition(_SEP)[0] for k in (*keys, *part.covered)}) > 1
     change = Change(
         table=part.table,
         as_of=part.as_of,
         previous_day=previous_day,
-        scope=sorted(unit_label(k, several) for k in covered.to_pylist()),
+        scope=sorted(unit_label(k, several) for k in part.covered),
         whole=whole,
         replace_all=replace_all,
         before=scope_before.num_rows,
@@ -178,7 +214,8 @@ def _merge(
         total_after=merged.num_rows,
         measures=_measures(part.table, scope_before, part.rows),
     )
-    return store.Snapshot(part.table, part.as_of, merged), change
+    kept_units = frozenset() if whole else frozenset(keys) - part.covered
+    return store.Snapshot(part.table, part.as_of, merged), change, kept_units
 
 
 def _measures(table: str, before: pa.Table, after: pa.Table) -> dict[str, tuple[float, float]]:

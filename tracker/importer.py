@@ -397,6 +397,12 @@ def _parts(parsed: list[tuple[SheetResult, ParsedRows]]) -> list[coverage.Part]:
 def _judge(outcome: Outcome, planned: list[tuple[store.Snapshot, coverage.Change]]) -> None:
     """Record what each (table, day) would become; a shrink the guard refuses makes the import unusable."""
     outcome.changes = [change for _, change in planned]
+    for change in outcome.changes:
+        for day in change.damaged:
+            label = schema.TABLES[change.table].label
+            outcome.notes.append(
+                f"{label} {day} 的快照文件已损坏，无法读取：本次导入改与更早的一期合并（重新导入该日的台账即可修复该期）"
+            )
     if shrink_guard.judge(outcome.changes) and outcome.status == 0:
         outcome.status = 2
 
@@ -468,11 +474,11 @@ def _accepted_table(table: str, day: dt.date, members: list[tuple[SheetResult, P
     return accepted
 
 
-def _covered(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> pa.Array:
+def _covered(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> frozenset[str]:
     """The units the sheets cover: every row's county and township (a rejected row's too, where
     they themselves were readable), and for the funds ledger the county level for rows without one."""
     units = schema.TABLES[table].units
-    keys = []
+    keys: set[str] = set()
     for _, rows in members:
         frame = pa.table({n: rows.records[n] for n in units})
         readable = np.ones(frame.num_rows, dtype=bool)
@@ -482,8 +488,8 @@ def _covered(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> pa.Ar
         if "township" in units and schema.TABLES[table].column("township").required:
             readable &= frame["township"].is_valid().to_numpy(zero_copy_only=False)
         readable &= frame[schema.COUNTY].is_valid().to_numpy(zero_copy_only=False)
-        keys.append(coverage.unit_keys(frame.filter(readable), table))
-    return pa.concat_arrays(keys) if keys else pa.array([], pa.string())
+        keys.update(coverage.units_of(frame.filter(readable), table)[1])
+    return frozenset(keys)
 
 
 def _rejects_table(members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table | None:
