@@ -312,9 +312,11 @@ class _LazyHint:
 
     def __init__(self, sheet: Sheet, row: int, context: SheetContext | None) -> None:
         self.sheet, self.row, self.context = sheet, row, context
-        self.done, self.value = False, None
+        self.done = False
+        self.value: tuple[str, str, str] | None = None
 
     def get(self) -> tuple[str, str, str] | None:
+        """The township, computed on the first call."""
         if not self.done and self.context is not None:
             self.value = _township_hint(self.sheet, self.row, self.context)
         self.done = True
