@@ -100,19 +100,30 @@ def dry_run(
     kept = st.session_state.get(PREVIEW)
     if kept and kept[0] == key:
         return kept[1]
-    bar, update = progress_bar("正在检查")
+    bar, outcome = run_import(uploads, (as_of, False, table, replace_all), dry_run=True)
+    bar.empty()
+    st.session_state[PREVIEW] = (key, outcome)
+    return outcome
+
+
+def run_import(
+    uploads: list[tuple[str, bytes]], options: tuple[dt.date | None, bool, str | None, bool], dry_run: bool
+) -> tuple[DeltaGenerator, Outcome]:
+    """The importer on the uploads with the page's options (as_of, valid rows only, ledger,
+    replace the whole day), a progress bar moving as each file is read."""
+    as_of, allow, table, replace_all = options
+    bar, update = progress_bar("正在检查" if dry_run else "正在导入")
     outcome = import_uploads(
         uploads,
         data.data_dir(),
         as_of=as_of,
-        dry_run=True,
+        allow_rejects=allow,
+        dry_run=dry_run,
         progress=update,
         table=table,
         replace_all=replace_all,
     )
-    bar.empty()
-    st.session_state[PREVIEW] = (key, outcome)
-    return outcome
+    return bar, outcome
 
 
 def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
@@ -155,17 +166,8 @@ def land(
     showing: dt.date | None,
 ) -> None:
     """Run the real import with a progress bar; on success reload the page so every view shows it."""
-    as_of, allow, table, replace_all = options
-    bar, update = progress_bar("正在导入")
-    outcome = import_uploads(
-        uploads,
-        data.data_dir(),
-        as_of=as_of,
-        allow_rejects=allow,
-        progress=update,
-        table=table,
-        replace_all=replace_all,
-    )
+    allow = options[1]
+    bar, outcome = run_import(uploads, options, dry_run=False)
     details = audit_details(outcome) | {"files": [name for name, _ in uploads], "status": outcome.status}
     access.audit(data.data_dir(), auth.current_user().login, "import", details)
     kind, text = upload_review.landed_message(outcome, showing)

@@ -53,21 +53,6 @@ def _counts(tracker, day: str) -> dict:
     return result.json()[0]
 
 
-@pytest.fixture
-def on_sample(sample_copy: Path, capsys: pytest.CaptureFixture[str]):
-    """Run `python -m tracker ARGS` in-process on a private copy of the sample store."""
-    from tests.conftest import Result
-    from tracker import cli
-
-    def run(*args: object) -> Result:
-        code = cli.main(["--data-dir", str(sample_copy), *map(str, args)])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    run.data_dir = sample_copy  # type: ignore[attr-defined]
-    return run
-
-
 SAMPLE = {"households": 644, "villages": 340, "past_zero": 238}  # SAMPLE_FACTS: 644 / 340 / 70 % of 340
 
 

@@ -369,16 +369,8 @@ REPRODUCTIONS = {
 @pytest.mark.parametrize("allow", [False, True], ids=["plain", "--allow-rejects"])
 @pytest.mark.parametrize("case", list(REPRODUCTIONS))
 def test_the_issues_reproductions_leave_the_week_whole(
-    sample_copy: Path, capsys, tmp_path: Path, case: str, allow: bool
+    on_sample, tmp_path: Path, case: str, allow: bool
 ) -> None:
-    from tests.conftest import Result
-    from tracker import cli
-
-    def on_sample(*args: object) -> Result:
-        code = cli.main(["--data-dir", str(sample_copy), *map(str, args)])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
     write, message = REPRODUCTIONS[case]
     # 644 households, 340 villages, 70 % of them (238) past zero: SAMPLE_FACTS.md
     assert _week(on_sample) == {"households": 644, "villages": 340, "past_zero": 238}
