@@ -8,7 +8,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from tracker import access, consistency, formatting, schema, upload_review
+from tracker import access, consistency, formatting, schema, shrink_guard, upload_review
+from tracker.import_report import audit_details
 from tracker.importer import Outcome, import_uploads
 from ui import auth, data, filters, report_panel, widgets
 
@@ -48,8 +49,9 @@ def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], N
     return bar, update
 
 
-def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool]:
-    """The uploader and its two options; returns (files, as_of override, import valid rows only)."""
+def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | None, bool]:
+    """The uploader and its options; returns (files, as_of override, import valid rows only,
+    the ledger to read the files as (None: told by their headers), replace the whole day)."""
     st.html(UPLOADER_CSS)
     files = st.file_uploader(
         "选择要导入的台账导出文件",
@@ -58,8 +60,14 @@ def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool]:
         key=f"upload_files_{data.reader().generation}",
         help="村级台账、搬迁户台账、党组织台账、资金台账、目标任务表，或县配置文件；导入前会先检查，不会直接写入",
     )
-    left, right = st.columns(2)
-    as_of = left.date_input(
+    left, middle, right = st.columns(3)
+    kind = left.selectbox(
+        "台账类型",
+        list(upload_review.TABLE_CHOICES),
+        key="upload_table",
+        help="默认按表头自动识别；指定后按该台账读取，表头不符时拒绝并说明缺少哪些列",
+    )
+    as_of = middle.date_input(
         "数据截至日期（可选）",
         value=None,
         format="YYYY-MM-DD",
@@ -71,20 +79,51 @@ def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool]:
         key="upload_allow_rejects",
         help="有错误的行不导入，单独保存，可在下方“被拒绝的行”中查看；不勾选时只要有一行错误，整批都不导入",
     )
-    return files or [], as_of, allow
+    replace_all = right.checkbox(
+        "整体替换本期数据",
+        key="upload_replace_all",
+        help="默认只替换文件涉及的乡镇，其余乡镇保留原数据；勾选后该日整期数据只保留本次文件的内容",
+    )
+    if replace_all:
+        st.warning(
+            "已勾选整体替换：所选台账该日的整期数据将只保留本次文件中的内容，文件未包含的乡镇将被删除，"
+            f"且不受“减少超过 {shrink_guard.SHRINK_LIMIT:.0%} 即拒绝”的保护。此操作会以您的账号记入审计日志。"
+        )
+    return files or [], as_of, allow, upload_review.TABLE_CHOICES[kind], replace_all
 
 
-def dry_run(uploads: list[tuple[str, bytes]], as_of: dt.date | None) -> Outcome:
+def dry_run(
+    uploads: list[tuple[str, bytes]], as_of: dt.date | None, table: str | None, replace_all: bool
+) -> Outcome:
     """The importer's verdict on the files without writing anything; kept while the files stay the same."""
-    key = upload_review.fingerprint(uploads, as_of)
+    key = upload_review.fingerprint(uploads, as_of, table, replace_all) + str(data.version())
     kept = st.session_state.get(PREVIEW)
     if kept and kept[0] == key:
         return kept[1]
-    bar, update = progress_bar("正在检查")
-    outcome = import_uploads(uploads, data.data_dir(), as_of=as_of, dry_run=True, progress=update)
+    bar, outcome = run_import(uploads, (as_of, False, table, replace_all), dry_run=True)
     bar.empty()
     st.session_state[PREVIEW] = (key, outcome)
     return outcome
+
+
+def run_import(
+    uploads: list[tuple[str, bytes]], options: tuple[dt.date | None, bool, str | None, bool], dry_run: bool
+) -> tuple[DeltaGenerator, Outcome]:
+    """The importer on the uploads with the page's options (as_of, valid rows only, ledger,
+    replace the whole day), a progress bar moving as each file is read."""
+    as_of, allow, table, replace_all = options
+    bar, update = progress_bar("正在检查" if dry_run else "正在导入")
+    outcome = import_uploads(
+        uploads,
+        data.data_dir(),
+        as_of=as_of,
+        allow_rejects=allow,
+        dry_run=dry_run,
+        progress=update,
+        table=table,
+        replace_all=replace_all,
+    )
+    return bar, outcome
 
 
 def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
@@ -94,8 +133,18 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
         st.error(problem)
     for note in outcome.notes:
         st.caption(note)
+    for refusal in upload_review.shrink_messages(outcome):
+        st.error(refusal)
     if outcome.sheets:
         widgets.table(upload_review.sheets_frame(outcome), "导入预览", key=f"{key}_sheets")
+    if outcome.changes:
+        st.markdown("**导入前后对比**（只替换文件涉及的乡镇，其余乡镇保留原数据）")
+        widgets.table(
+            upload_review.changes_frame(outcome),
+            "导入前后对比",
+            key=f"{key}_changes",
+            column_config={"变化（%）": st.column_config.NumberColumn(format="%.1f")},
+        )
     if outcome.errors:
         st.markdown(f"**行错误（{len(outcome.errors):,} 条）**")
         widgets.table(
@@ -112,21 +161,15 @@ def _height(rows: Sized) -> int | str:
 
 
 def land(
-    uploads: list[tuple[str, bytes]], as_of: dt.date | None, allow: bool, showing: dt.date | None
+    uploads: list[tuple[str, bytes]],
+    options: tuple[dt.date | None, bool, str | None, bool],
+    showing: dt.date | None,
 ) -> None:
     """Run the real import with a progress bar; on success reload the page so every view shows it."""
-    bar, update = progress_bar("正在导入")
-    outcome = import_uploads(uploads, data.data_dir(), as_of=as_of, allow_rejects=allow, progress=update)
-    access.audit(
-        data.data_dir(),
-        auth.current_user().login,
-        "import",
-        {
-            "files": [name for name, _ in uploads],
-            "status": outcome.status,
-            "rows": sum(s.accepted for s in outcome.sheets),
-        },
-    )
+    allow = options[1]
+    bar, outcome = run_import(uploads, options, dry_run=False)
+    details = audit_details(outcome) | {"files": [name for name, _ in uploads], "status": outcome.status}
+    access.audit(data.data_dir(), auth.current_user().login, "import", details)
     kind, text = upload_review.landed_message(outcome, showing)
     if outcome.landed:
         bar.progress(1.0, text="导入完成")
@@ -143,15 +186,18 @@ def upload_section(showing: dt.date | None) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         show_message(*flash)
-    files, as_of, allow = upload_options()
+    files, as_of, allow, table, replace_all = upload_options()
     if not files:
-        st.caption("选择文件后先检查并预览，确认后才写入；同一台账同一截至日期再次导入会替换该期数据。")
+        st.caption(
+            "选择文件后先检查并预览，确认后才写入。文件只替换它涉及的乡镇在该日的数据，其余乡镇保留；"
+            f"若会使某台账减少超过 {shrink_guard.SHRINK_LIMIT:.0%}，将拒绝导入。"
+        )
         return
     uploads = [(f.name, f.getvalue()) for f in files]
-    outcome = dry_run(uploads, as_of)
+    outcome = dry_run(uploads, as_of, table, replace_all)
     show_outcome(outcome, allow, "upload_preview")
     if upload_review.can_land(outcome, allow) and st.button("确认导入", type="primary", key="upload_confirm"):
-        land(uploads, as_of, allow, showing)
+        land(uploads, (as_of, allow, table, replace_all), showing)
 
 
 def import_log_section() -> None:
@@ -281,7 +327,14 @@ def targets_section() -> None:
     )
     if save:
         csv = upload_review.targets_csv(edited)
-        outcome = import_uploads([(upload_review.targets_file_name(day), csv)], data.data_dir(), as_of=day)
+        # The editor shows the whole list: what is saved is the whole list, rows deleted included.
+        outcome = import_uploads(
+            [(upload_review.targets_file_name(day), csv)],
+            data.data_dir(),
+            as_of=day,
+            table="targets",
+            replace_all=True,
+        )
         access.audit(
             data.data_dir(),
             auth.current_user().login,

@@ -1,17 +1,11 @@
 """总览: every target at a glance, what changed since last week, and how the townships rank."""
 
+import html
+
 import streamlit as st
 
-from tracker import charts, formatting, indicators, theme
+from tracker import charts, freshness, indicators, theme
 from ui import data, filters, widgets
-
-TABLE_LABELS = {
-    "villages": "村级台账",
-    "households": "搬迁户台账",
-    "party_orgs": "党组织台账",
-    "funds": "资金台账",
-    "targets": "目标任务",
-}
 
 f = filters.current()
 widgets.page_start("总览", f)
@@ -83,10 +77,5 @@ else:
 
 # --- Freshness ------------------------------------------------------------------------------
 fresh = data.query("data_freshness", as_of=f.as_of)
-parts = [
-    f"{TABLE_LABELS.get(r.table_name, r.table_name)} {formatting.day(r.as_of)}（{r.rows:,} 行）"
-    for r in fresh.itertuples()
-]
-missing = [label for table, label in TABLE_LABELS.items() if table not in set(fresh["table_name"])]
-parts += [f"{label} 暂无" for label in missing]
-st.html('<div class="freshness">数据截至：' + "；".join(parts) + "</div>")
+lagging = data.query("data_freshness_townships", **f.params())
+st.html(f'<div class="freshness">{html.escape(freshness.freshness_line(fresh, lagging))}</div>')

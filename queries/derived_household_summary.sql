@@ -1,11 +1,12 @@
 -- Pre-aggregation written at import: one households snapshot summed per village and batch, so weekly series read thousands of rows, not millions.
 -- params: $as_of (DATE, the snapshot being imported; a household has moved when moved_on <= it)
--- returns: county, township, village, relocation_batch, households, people, households_moved, people_moved,
+-- returns: county, township, township_as_of (the day the township's rows are from), village, relocation_batch, households, people, households_moved, people_moved,
 --          homestead_m2, homestead_reclaimed_m2, rooms_demolished, households_hukou, subsidy_yuan, self_funded_yuan,
 --          poor_households, poor_paying_nothing (over the table `snapshot`, the rows being imported)
 SELECT
     county,
     township,
+    township_as_of,
     village,
     relocation_batch,
     count(*) AS households,

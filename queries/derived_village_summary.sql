@@ -1,12 +1,13 @@
 -- Pre-aggregation written at import: one village snapshot counted per township, batch, stage and flags, so weekly series read hundreds of rows a week, not every village.
 -- params: (none)
--- returns: county, township, relocation_batch, relocation_status, hukou_transferred, joint_branch, villages,
+-- returns: county, township, township_as_of (the day the township's rows are from), relocation_batch, relocation_status, hukou_transferred, joint_branch, villages,
 --          villages_past_zero (collective income > 0), income_10k (sum), income_past_zero_10k (sum over the villages
 --          past zero), pv_kw (sum), pv_villages (pv_kw > 0), planned_households, planned_people (sums)
 --          (over the table `snapshot`)
 SELECT
     county,
     township,
+    township_as_of,
     relocation_batch,
     relocation_status,
     hukou_transferred,

@@ -39,16 +39,22 @@ class Result:
         return json.loads(self.out)
 
 
-@pytest.fixture
-def tracker(data_dir: Path, capsys: pytest.CaptureFixture[str]):
-    """Run `python -m tracker ARGS` in-process against the test's store."""
+def _runner(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    """`python -m tracker ARGS`, run in-process against data_dir; its data_dir is an attribute."""
 
     def run(*args: object) -> Result:
         code = cli.main(["--data-dir", str(data_dir), *map(str, args)])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
+    run.data_dir = data_dir  # type: ignore[attr-defined]
     return run
+
+
+@pytest.fixture
+def tracker(data_dir: Path, capsys: pytest.CaptureFixture[str]):
+    """Run `python -m tracker ARGS` in-process against the test's store."""
+    return _runner(data_dir, capsys)
 
 
 def run_module(*args: object, cwd: Path = REPO, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -72,6 +78,22 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outcome = import_paths([SAMPLE_DIR], folder)
     assert outcome.status == 0, (outcome.file_problems, outcome.errors[:5])
     return folder
+
+
+@pytest.fixture
+def sample_copy(sample_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample store, for tests that import into it."""
+    import shutil
+
+    copy = tmp_path / "sample-copy"
+    shutil.copytree(sample_store, copy)
+    return copy
+
+
+@pytest.fixture
+def on_sample(sample_copy: Path, capsys: pytest.CaptureFixture[str]):
+    """Run `python -m tracker ARGS` in-process on a private copy of the sample store."""
+    return _runner(sample_copy, capsys)
 
 
 @pytest.fixture

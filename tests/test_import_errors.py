@@ -196,7 +196,7 @@ def test_missing_path_and_bad_arguments_exit_2_in_chinese(tmp_path: Path, tracke
 
 def test_reimporting_a_day_replaces_that_day_only(tmp_path: Path, tracker) -> None:
     week1 = write_csv(tmp_path / "v_2017-10-06.csv", [["乡镇", "村名"], ["巡镇", "甲村"], ["巡镇", "乙村"]])
-    week2 = write_csv(tmp_path / "v_2017-10-13.csv", [["乡镇", "村名"], ["巡镇", "甲村"]])
+    week2 = write_csv(tmp_path / "v_2017-10-13.csv", [["乡镇", "村名"], ["巡镇", "甲村"], ["巡镇", "丁村"]])
     assert tracker("import", week1, week2).code == 0
     assert tracker("import", week2).code == 0  # idempotent: same rows, not doubled
     fixed = write_csv(

@@ -5,6 +5,7 @@ Tests that write work on a copy of the sample store, never on the session's.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -20,16 +21,25 @@ from tracker.upload_review import targets_csv, targets_for_editing
 
 PAGE = "app_pages/data.py"
 FUNDS_HEADER = "资金来源,金额（万元）,乡镇,村名,拨付日期,用途\n"
+# 文笔镇 has no allocation in the sample: a file of its own adds to the week's funds.
 GOOD_FUNDS = (
     FUNDS_HEADER
-    + "财政专项资金,1234.56,赵家沟乡,葫芦山村,2017-10-19,测试拨付\n基础设施补助,100,,,2017-10-18,测试\n"
+    + "财政专项资金,1234.56,文笔镇,城关村,2017-10-19,测试拨付\n基础设施补助,100,文笔镇,,2017-10-18,测试\n"
 )
 BAD_FUNDS = (
     FUNDS_HEADER
-    + "财政专项资金,12.5,赵家沟乡,,2017-10-19,有效行\n"
-    + "财政专项资金,十二,赵家沟乡,,2017-10-19,金额错\n"
+    + "财政专项资金,12.5,文笔镇,,2017-10-19,有效行\n"
+    + "财政专项资金,十二,文笔镇,,2017-10-19,金额错\n"
     + "基础设施补助,10,不存在乡,,2017-10-19,乡镇错\n"
 )
+
+
+def _sample_funds_total() -> float:
+    """The 2017-10-13 funds ledger's total, read from the sample file itself."""
+    with open(
+        SAMPLE_DIR / "weekly" / "2017-10-13" / "资金台账_2017-10-13.csv", encoding="utf-8-sig"
+    ) as handle:
+        return sum(float(row["金额（万元）"]) for row in csv.DictReader(handle))
 
 
 @pytest.fixture
@@ -90,7 +100,8 @@ def test_valid_rows_only_lands_them_and_keeps_the_rejects(open_page, store_copy:
     at.button(key="upload_confirm").click().run()
     assert not at.exception
     assert "导入完成" in page_text(at)
-    assert _funds_total(store_copy, dt.date(2017, 10, 20)) == 12.5
+    # 文笔镇's valid row joins the other townships' allocations, kept from 2017-10-13
+    assert _funds_total(store_copy, dt.date(2017, 10, 20)) == pytest.approx(_sample_funds_total() + 12.5)
     rejects = _table(at, "台账")
     assert set(rejects["文件"]) == {"资金台账_2017-10-20.csv"} and sorted(rejects["行"]) == [3, 4]
 
@@ -106,11 +117,12 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     assert "导入完成" in page_text(at) and "各页已显示新数据" in page_text(at)
     assert "数据截至 2017年10月20日" in page_text(at)
     assert "资金台账_2017-10-20.csv" in set(_table(at, "导入时间")["文件"])
-    assert _funds_total(store_copy, dt.date(2017, 10, 20)) == 1334.56
+    total = _sample_funds_total() + 1334.56
+    assert _funds_total(store_copy, dt.date(2017, 10, 20)) == pytest.approx(total)
     # The new day is now the latest snapshot: a page opened afresh shows it.
     funds = open_page("app_pages/funds.py", store=store_copy)
     assert "数据截至 2017年10月20日" in page_text(funds)
-    assert ">1,334.56 万元<" in "\n".join(h.proto.body for h in funds.get("html"))
+    assert f">{total:,.2f} 万元<" in "\n".join(h.proto.body for h in funds.get("html"))
     assert "数据截至 2017年10月20日" in page_text(open_page(store=store_copy))  # the overview
 
 

@@ -34,7 +34,17 @@ def test_two_dashboards_keep_serving_during_an_import_and_both_see_it(
         context = browser.new_context(viewport={"width": 1400, "height": 1400})
         page = context.new_page()
         importer = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "--data-dir", str(store), "import", str(export)],
+            # --replace-all: the week's funds are this file's alone (it names one township only)
+            [
+                sys.executable,
+                "-m",
+                "tracker",
+                "--data-dir",
+                str(store),
+                "import",
+                str(export),
+                "--replace-all",
+            ],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -151,8 +151,12 @@ def test_a_scoped_reader_sees_only_its_county_in_summaries_and_snapshot_days(two
         assert counties in ([], [("保德县",)]), name
     assert cursor.execute("SELECT DISTINCT relocation_batch FROM village_summary").fetchall() == [(2,)]
     days = cursor.execute("SELECT as_of FROM snapshot_days WHERE table_name = 'villages'").fetchall()
-    assert days == [(dt.date(2017, 10, 13),)]  # 2017-10-20 holds no row of 保德县
-    # so its snapshot in force on 2017-10-20 is still the one with its rows
+    # 河曲县's file of 2017-10-20 covers only 河曲县: 保德县's rows are kept, from their own day
+    assert sorted(days) == [(dt.date(2017, 10, 13),), (dt.date(2017, 10, 20),)]
+    kept = cursor.execute(
+        "SELECT village, township_as_of FROM villages WHERE as_of = DATE '2017-10-20'"
+    ).fetchall()
+    assert kept == [("乙村", dt.date(2017, 10, 13))]
     shown = queries.run(cursor, "collective_zero_income_villages", as_of=dt.date(2017, 10, 20), township=[])
     assert shown["village"].tolist() == ["乙村"]
     assert queries.run(cursor, "batches")["relocation_batch"].tolist() == [2]

@@ -514,7 +514,7 @@ def _check_result(col: schema.Column, result: Any) -> None:
     """A parsed value has the type its column's SQL type stores."""
     if result is None:
         return
-    if col.kind in {"int", "batch"}:
+    if col.kind in {"int", "batch", "year"}:
         assert type(result) is int
         assert -INT32_MAX - 1 <= result <= INT32_MAX, f"{result} does not fit an INTEGER column"
     elif col.kind == "decimal":

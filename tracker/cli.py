@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from tracker import access, paths
-from tracker.import_report import ImportProgress, outcome_json, outcome_lines
+from tracker import access, paths, schema
+from tracker.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
 from tracker.importer import Outcome, import_paths
 from tracker.sql_console import SqlRefused, format_rows, run_read_only
 from tracker.store import StoreProblem
@@ -46,6 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, help="文件或文件夹")
     imp.add_argument("--as-of", type=_day, help="数据截至日期，如 2017-10-13（默认取标题行或文件名中的日期）")
     imp.add_argument("--allow-rejects", action="store_true", help="导入有效行，错误行单独保存以便查看")
+    imp.add_argument(
+        "--table",
+        choices=list(schema.TABLES),
+        help="按指定台账读取每个文件（villages 村级台账、households 搬迁户台账、party_orgs 党组织台账、"
+        "funds 资金台账、targets 目标任务）；默认按表头自动识别",
+    )
+    imp.add_argument(
+        "--replace-all",
+        action="store_true",
+        help="用文件内容整体替换该日的整期数据（文件未包含的乡镇也被删除）；默认只替换文件涉及的乡镇",
+    )
     imp.add_argument("--json", action="store_true", help="以一个JSON对象输出结果")
     imp.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
@@ -120,18 +131,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
     progress = ImportProgress(sys.stderr)
-    outcome: Outcome = import_paths(args.paths, data_dir, args.as_of, args.allow_rejects, progress.file)
+    outcome: Outcome = import_paths(
+        args.paths,
+        data_dir,
+        args.as_of,
+        args.allow_rejects,
+        progress.file,
+        table=args.table,
+        replace_all=args.replace_all,
+    )
     progress.close()
     if outcome.landed:
-        access.audit(
-            data_dir,
-            _operator(),
-            "import",
-            {
-                "files": sorted({s.file for s in outcome.sheets}),
-                "rows": sum(s.accepted for s in outcome.sheets),
-            },
-        )
+        access.audit(data_dir, _operator(), "import", audit_details(outcome))
     if args.json:
         print(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=1))
     else:

@@ -68,6 +68,31 @@ class County:
         """The counties the deployment covers: just this one."""
         return (self,)
 
+    def townships_in(self, text: str) -> list[tuple[str, str]]:
+        """Every (county, township) a longer text names (a title, a sheet or file name).
+
+        Longer spellings are taken first, so 巡镇镇 is one mention, not also 巡镇. In a
+        region a township name several counties share counts only for the counties the
+        text also names.
+        """
+        folded = compact(clean_text(text) or "")
+        found: list[tuple[str, str]] = []
+        for county in self.counties:
+            spellings = sorted(
+                {(s, t.name) for t in county.townships for s in (t.name, *t.aliases) if len(s) >= 2},
+                key=lambda pair: -len(pair[0]),
+            )
+            rest = folded
+            for spelling, name in spellings:
+                if spelling in rest:
+                    rest = rest.replace(spelling, "\0")
+                    found.append((county.name, name))
+        if len(self.counties) > 1:
+            named = {c.name for c in self.counties if c.name in folded}
+            if named:
+                found = [f for f in found if f[0] in named]
+        return list(dict.fromkeys(found))
+
     def county(self, raw: Any) -> County | None:
         """The county a clerk's 县 cell names (its name or code), or None."""
         text = clean_text(raw)

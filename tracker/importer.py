@@ -5,6 +5,13 @@ only when every file is usable (and, without --allow-rejects, every row is
 valid) does anything reach the store, in one manifest swap. Several files (or
 sheets) for the same table and day are one snapshot together, so a county
 that exports one workbook per township imports them side by side.
+
+A file replaces only what it covers (`tracker.coverage`: the townships its rows
+name; the rest of the day's snapshot is kept), and an import that would drop more
+than a fifth of its scope's rows is refused (`tracker.shrink_guard`) unless
+replace_all says the whole day is to be replaced. Each file's record type is the
+one asked for (`table`), or the one its headers give real evidence for; the
+outcome says which, and from which headers.
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ import numpy as np
 import pyarrow as pa
 
 from tracker import county as county_config
-from tracker import personal, schema, store
-from tracker.headers import NotALedger, as_of_from_title, find_layout
+from tracker import coverage, personal, schema, shrink_guard, store
+from tracker.headers import NotALedger, SheetContext, as_of_from_title, find_layout
 from tracker.readers import FileProblem, Sheet, read_bytes
 from tracker.rows import ParsedRows, RowError, parse_rows
 from tracker.values import find_date
@@ -46,23 +53,33 @@ class SheetResult:
     members_dropped: int
     unknown_columns: list[str]
     sha256: str
+    guessed: bool = True  # the record type came from the headers, not from --table
+    evidence: list[str] = field(default_factory=list)  # the headers that made the record type
+    township_from: str | None = None  # "文件名：赵家沟乡" when no column names the township
 
 
 @dataclass
 class Outcome:
     """The result of one import invocation."""
 
-    status: int = 0  # 0 imported, 1 refused for row errors, 2 unusable file or arguments
+    status: int = 0  # 0 imported, 1 refused for row errors, 2 unusable file, arguments or a shrink
     sheets: list[SheetResult] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     county_imported: bool = False
+    changes: list[coverage.Change] = field(default_factory=list)  # each (table, day) before and after
+    replace_all: bool = False
 
     @property
     def landed(self) -> bool:
         """Whether the store changed."""
         return self.status == 0
+
+    @property
+    def refused_shrinks(self) -> list[coverage.Change]:
+        """The changes the shrink guard refused."""
+        return [c for c in self.changes if c.refused]
 
 
 @dataclass
@@ -105,13 +122,17 @@ def import_paths(
     as_of: dt.date | None = None,
     allow_rejects: bool = False,
     progress: ProgressFn | None = None,
+    table: str | None = None,
+    replace_all: bool = False,
 ) -> Outcome:
     """Import files and folders from disk (see `import_sources`)."""
     files, problems = expand_paths(paths)
     if problems:
         return Outcome(status=2, file_problems=problems)
     sources = [_Source(str(path), path=path) for path in files]
-    return import_sources(sources, data_dir, as_of, allow_rejects, progress)
+    return import_sources(
+        sources, data_dir, as_of, allow_rejects, progress, table=table, replace_all=replace_all
+    )
 
 
 def import_uploads(
@@ -121,10 +142,21 @@ def import_uploads(
     allow_rejects: bool = False,
     dry_run: bool = False,
     progress: ProgressFn | None = None,
+    table: str | None = None,
+    replace_all: bool = False,
 ) -> Outcome:
     """Import files given as (name, bytes), as the data page's upload does."""
     sources = [_Source(name, data) for name, data in uploads]
-    return import_sources(sources, data_dir, as_of, allow_rejects, progress, dry_run=dry_run)
+    return import_sources(
+        sources,
+        data_dir,
+        as_of,
+        allow_rejects,
+        progress,
+        dry_run=dry_run,
+        table=table,
+        replace_all=replace_all,
+    )
 
 
 def import_sources(
@@ -134,9 +166,20 @@ def import_sources(
     allow_rejects: bool = False,
     progress: ProgressFn | None = None,
     dry_run: bool = False,
+    table: str | None = None,
+    replace_all: bool = False,
 ) -> Outcome:
-    """Check every source, then land them all in one step, or nothing."""
-    outcome = Outcome()
+    """Check every source, then land them all in one step, or nothing.
+
+    table: read every file as this record type (refused where its headers do not fit);
+    None guesses each sheet's type from its headers. replace_all: each (table, day) the
+    files hold replaces that day's whole snapshot, not only the townships they cover.
+    A dry run plans the same merge and guard against the store as it is, and writes nothing."""
+    outcome = Outcome(replace_all=replace_all)
+    if table is not None and table not in schema.TABLES:
+        outcome.status = 2
+        outcome.file_problems.append(f"未知的台账类型“{table}”（应为 {'、'.join(schema.TABLES)} 之一）")
+        return outcome
     configs = [s for s in sources if s.name.lower().endswith(CONFIG_SUFFIX)]
     exports = [s for s in sources if s not in configs]
     county_text = _county_text(configs, outcome)
@@ -155,7 +198,7 @@ def import_sources(
         label = Path(source.name).name
         if progress:
             progress(f"{label}：读取", number, len(exports))
-        checked = _check_source(source, county, key, as_of, outcome)
+        checked = _check_source(source, county, key, as_of, outcome, table)
         if progress and checked:
             rows = sum(len(r.row_numbers) for _, r in checked)
             progress(f"{label}：已检查 {rows:,} 行", number, len(exports))
@@ -173,11 +216,23 @@ def import_sources(
     elif not parsed and county_text is None:
         outcome.status = 2
         outcome.file_problems.append("没有可导入的数据")
-    if outcome.status or dry_run:
+    if outcome.status == 2 or not parsed:
+        if not outcome.status and not dry_run:
+            _land([], data_dir, county_text, outcome, replace_all)
+        return outcome
+    parts = _parts(parsed)
+    if dry_run:
+        try:
+            _judge(outcome, coverage.plan(data_dir, parts, replace_all))
+        except store.StoreProblem as problem:
+            outcome.status = 2
+            outcome.file_problems.append(str(problem))
+        return outcome
+    if outcome.status:
         return outcome
     if progress and exports:
         progress("写入数据存储", len(exports), len(exports))
-    _land(parsed, data_dir, county_text, outcome)
+    _land(parts, data_dir, county_text, outcome, replace_all, log=_log_entries(parsed, replace_all))
     return outcome
 
 
@@ -204,7 +259,12 @@ def _county_text(configs: list[_Source], outcome: Outcome) -> str | None:
 
 
 def _check_source(
-    source: _Source, county: county_config.County, key: bytes, as_of: dt.date | None, outcome: Outcome
+    source: _Source,
+    county: county_config.County,
+    key: bytes,
+    as_of: dt.date | None,
+    outcome: Outcome,
+    table: str | None = None,
 ) -> list[tuple[SheetResult, ParsedRows]]:
     label = Path(source.name).name
     try:
@@ -225,14 +285,16 @@ def _check_source(
         if not any(any(str(v).strip() for v in row if v is not None) for row in sheet.rows):
             continue
         try:
-            results.append(_check_sheet(source.name, digest, sheet, county, key, as_of))
+            results.append(_check_sheet(source.name, digest, sheet, county, key, as_of, table))
         except NotALedger as problem:
             unrecognised.append((sheet.name, str(problem)))
         except FileProblem as problem:
             outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{problem}")
     if not results and not any(label in p for p in outcome.file_problems):
         reason = unrecognised[0][1] if unrecognised else "文件中没有数据"
-        outcome.file_problems.append(f"{label}：无法识别表格类型（{reason}）")
+        where = _sheet_label(unrecognised[0][0]) if len(unrecognised) > 1 else ""
+        verb = f"无法按{schema.TABLES[table].label}导入" if table else "无法识别表格类型"
+        outcome.file_problems.append(f"{label}{where}：{verb}（{reason}）")
     elif results:
         for name, reason in unrecognised:
             outcome.notes.append(f"{label}{_sheet_label(name)}：已跳过（{reason}）")
@@ -244,20 +306,26 @@ def _sheet_label(name: str | None) -> str:
 
 
 def _check_sheet(
-    name: str, digest: str, sheet: Sheet, county: county_config.County, key: bytes, as_of: dt.date | None
+    name: str,
+    digest: str,
+    sheet: Sheet,
+    county: county_config.County,
+    key: bytes,
+    as_of: dt.date | None,
+    table: str | None = None,
 ) -> tuple[SheetResult, ParsedRows]:
-    layout = find_layout(sheet)
-    sheet.fill_merged(layout.first_data_row)
     label = Path(name).name
+    layout = find_layout(sheet, SheetContext(label, sheet.name, county), table)
+    sheet.fill_merged(layout.first_data_row)
     day = as_of or as_of_from_title(layout.title) or find_date(Path(name).stem)
     if day is None:
         raise FileProblem(
             "无法确定数据截至日期：标题行和文件名中都没有日期；请用 --as-of 指定，"
             "或在标题中写明“截至2017年10月13日”"
         )
-    header_names = _header_names(sheet, layout)
     area = sheet.data_area(layout.first_data_row)
-    rows = parse_rows(area, layout.first_data_row, layout, county, key, label, sheet.name, header_names)
+    rows = parse_rows(area, layout.first_data_row, layout, county, key, label, sheet.name)
+    hint = layout.township_hint
     result = SheetResult(
         file=label,
         sheet=sheet.name,
@@ -269,20 +337,11 @@ def _check_sheet(
         members_dropped=rows.members_dropped,
         unknown_columns=layout.unknown + [f"{d}（重复）" for d in layout.duplicates],
         sha256=digest,
+        guessed=layout.guessed,
+        evidence=layout.evidence,
+        township_from=f"{hint[2]}：{hint[1]}" if hint else None,
     )
     return result, rows
-
-
-def _header_names(sheet: Sheet, layout: Any) -> dict[str, str]:
-    """Canonical column -> the header as the clerk wrote it, for error messages."""
-    header_row = sheet.rows[layout.first_data_row - 1]
-    names = {}
-    for index, column in layout.columns.items():
-        written = header_row[index] if index < len(header_row) else ""
-        if not str(written or "").strip() and layout.header_rows == 2:
-            written = sheet.rows[layout.first_data_row - 2][index]
-        names[column] = str(written or column).strip()
-    return names
 
 
 def _check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outcome: Outcome) -> None:
@@ -317,19 +376,40 @@ def _check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outco
                 rows.rejected_rows.add(position)
 
 
-def _land(
-    parsed: list[tuple[SheetResult, ParsedRows]], data_dir: Path, county_text: str | None, outcome: Outcome
-) -> None:
+def _parts(parsed: list[tuple[SheetResult, ParsedRows]]) -> list[coverage.Part]:
+    """What the checked sheets bring for each (table, day): the rows that would land and the units covered."""
     groups: dict[tuple[str, dt.date], list[tuple[SheetResult, ParsedRows]]] = defaultdict(list)
     for result, rows in parsed:
         groups[(result.table, result.as_of)].append((result, rows))
-    snapshots = [
-        store.Snapshot(table, day, _accepted_table(table, members), _rejects_table(members))
-        for (table, day), members in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1]))
+    return [
+        coverage.Part(
+            table,
+            day,
+            _accepted_table(table, day, members),
+            _covered(table, members),
+            _rejects_table(members),
+            frozenset(r.file for r, _ in members),
+        )
+        for (table, day), members in groups.items()
     ]
-    # store.commit derives each snapshot's summaries and lands them in the same commit.
+
+
+def _judge(outcome: Outcome, planned: list[tuple[store.Snapshot, coverage.Change]]) -> None:
+    """Record what each (table, day) would become; a shrink the guard refuses makes the import unusable."""
+    outcome.changes = [change for _, change in planned]
+    for change in outcome.changes:
+        for day in change.damaged:
+            label = schema.TABLES[change.table].label
+            outcome.notes.append(
+                f"{label} {day} 的快照文件已损坏，无法读取：本次导入改与更早的一期合并（重新导入该日的台账即可修复该期）"
+            )
+    if shrink_guard.judge(outcome.changes) and outcome.status == 0:
+        outcome.status = 2
+
+
+def _log_entries(parsed: list[tuple[SheetResult, ParsedRows]], replace_all: bool) -> list[dict[str, Any]]:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    log = [
+    return [
         {
             "imported_at": now,
             "file": r.file,
@@ -340,22 +420,42 @@ def _land(
             "rows_accepted": r.accepted,
             "rows_rejected": r.rejected,
             "rows_totals_dropped": r.totals_dropped,
+            "replace_all": replace_all,
         }
         for r, _ in parsed
     ]
+
+
+def _land(
+    parts: list[coverage.Part],
+    data_dir: Path,
+    county_text: str | None,
+    outcome: Outcome,
+    replace_all: bool,
+    log: list[dict[str, Any]] | None = None,
+) -> None:
     try:
         with store.import_lock(data_dir):
-            store.commit(data_dir, snapshots, log, county_text)
+            # Planned under the lock, against the manifest this commit replaces.
+            planned = coverage.plan(data_dir, parts, replace_all)
+            _judge(outcome, planned)
+            if outcome.status:
+                return
+            # store.commit derives each snapshot's summaries and lands them in the same commit.
+            store.commit(data_dir, [snapshot for snapshot, _ in planned], log or [], county_text)
     except store.StoreBusy as busy:
         outcome.status = 2
         outcome.file_problems.append(str(busy))
+    except store.StoreProblem as problem:
+        outcome.status = 2
+        outcome.file_problems.append(str(problem))
     except OSError as exc:
         outcome.status = 2
         outcome.file_problems.append(f"写入数据目录失败，未做任何更改：{exc.strerror or exc}")
     outcome.county_imported = county_text is not None and outcome.status == 0
 
 
-def _accepted_table(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table:
+def _accepted_table(table: str, day: dt.date, members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table:
     target = store.arrow_schema(table)
     parts = []
     for _, rows in members:
@@ -365,7 +465,31 @@ def _accepted_table(table: str, members: list[tuple[SheetResult, ParsedRows]]) -
             keep[list(rows.rejected_rows)] = False
             part = part.filter(keep)
         parts.append(part)
-    return pa.concat_tables(parts) if parts else target.empty_table()
+    accepted = pa.concat_tables(parts) if parts else target.empty_table()
+    if schema.TOWNSHIP_AS_OF in target.names:
+        # The rows a file brings are from its own day; rows kept from earlier keep theirs.
+        position = target.get_field_index(schema.TOWNSHIP_AS_OF)
+        days = pa.repeat(pa.scalar(day, pa.date32()), accepted.num_rows)
+        accepted = accepted.set_column(position, target.field(position), days)
+    return accepted
+
+
+def _covered(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> frozenset[str]:
+    """The units the sheets cover: every row's county and township (a rejected row's too, where
+    they themselves were readable), and for the funds ledger the county level for rows without one."""
+    units = schema.TABLES[table].units
+    keys: set[str] = set()
+    for _, rows in members:
+        frame = pa.table({n: rows.records[n] for n in units})
+        readable = np.ones(frame.num_rows, dtype=bool)
+        for position, column in rows.rejected_cells:
+            if column in units:
+                readable[position] = False
+        if "township" in units and schema.TABLES[table].column("township").required:
+            readable &= frame["township"].is_valid().to_numpy(zero_copy_only=False)
+        readable &= frame[schema.COUNTY].is_valid().to_numpy(zero_copy_only=False)
+        keys.update(coverage.units_of(frame.filter(readable), table)[1])
+    return frozenset(keys)
 
 
 def _rejects_table(members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table | None:

@@ -11,6 +11,7 @@ breaks a rule is kept aside with every reason it broke.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ import pyarrow.compute as pc
 
 from tracker import personal, schema, store
 from tracker.county import County
-from tracker.headers import RELATION, Layout
-from tracker.values import ValueProblem, clean_text, compact, parser_for
+from tracker.headers import MODE_DETAIL, RELATION, TOWNSHIP_VILLAGE, Layout, split_township_village
+from tracker.values import EXCEL_DIGITS, ValueProblem, clean_text, compact, parse_number, parser_for
 
 _TOTAL_ROW = re.compile(r"(合计|总计|小计)[:：]?$")
 _HEAD_OF_HOUSEHOLD = frozenset({"户主", "本人", "户主本人"})
@@ -79,35 +80,90 @@ def parse_rows(
     id_key: bytes,
     file: str,
     sheet: str | None,
-    header_names: dict[str, str],
 ) -> ParsedRows:
     """Validate and normalise a sheet's data area (its rows from first_row down, laid out as layout)."""
     table = schema.TABLES[layout.table]
     types = store.arrow_schema(table.name)
-    ctx = _Context(file, sheet, header_names, county, id_key)
+    headers = dict(layout.names)
     body = (
         _table_body(area, first_row, layout)
         if isinstance(area, pa.Table)
         else _list_body(area, first_row, layout)
     )
+    if layout.wide:
+        body = _melt_wide(body, layout)
+        headers["source"] = "资金来源（按列）"
+        headers["amount_10k"] = "、".join(dict.fromkeys(source for source, _ in layout.wide.values()))
+    ctx = _Context(file, sheet, headers, county, id_key)
     out = ParsedRows(table.name, {}, body.numbers, totals_dropped=body.totals, members_dropped=body.members)
-    index_of = {name: i for i, name in layout.columns.items()}
+    out.errors += [dataclasses.replace(e, file=file, sheet=sheet) for e in body.problems]
+    raw = {name: body.columns[i] for i, name in layout.columns.items() if i in body.columns}
+    raw |= body.extra
+    _fill_from_layout(raw, layout, county, len(body.numbers))
     for col in table.columns:
-        raw = body.columns.get(index_of.get(col.name, -1))
-        if raw is None:
-            raw = pa.nulls(len(body.numbers), pa.string())
         kind = types.field(col.name).type
+        if col.derived:
+            out.records[col.name] = pa.nulls(len(body.numbers), kind)
+            continue
+        cells = raw.get(col.name)
+        if cells is None:
+            cells = pa.nulls(len(body.numbers), pa.string())
         if col.kind == "township":
-            counties, townships = _parse_townships(col, raw, out.records[schema.COUNTY], ctx, out)
+            counties, townships = _parse_townships(col, cells, out.records[schema.COUNTY], ctx, out)
             out.records[schema.COUNTY], out.records[col.name] = counties, townships
         else:
-            out.records[col.name] = _parse_column(col, raw, kind, ctx, out)
+            out.records[col.name] = _parse_column(col, cells, kind, ctx, out)
+    if layout.person_export and "is_poor" not in raw:
+        # The national system's person-level export lists 建档立卡 households only.
+        out.records["is_poor"] = pa.repeat(pa.scalar(True), len(body.numbers))
     if len(ctx.county.counties) == 1:
         # A one-county deployment needs no 县 column: every row is that county's.
         out.records[schema.COUNTY] = out.records[schema.COUNTY].fill_null(ctx.county.counties[0].name)
     _check_row_rules(table, out, ctx)
     _check_unique(table, out, ctx)
     return out
+
+
+def _fill_from_layout(raw: dict[str, Any], layout: Layout, county: County, rows: int) -> None:
+    """Columns a layout gives another way: township and village from one `乡镇-村社` cell, the
+    township (and county) named only in the title, sheet or file name, and a 安置方式 whose
+    sub-type stands in a column of its own."""
+    if TOWNSHIP_VILLAGE in raw:
+        towns, villages = _split_places(raw[TOWNSHIP_VILLAGE], county)
+        raw.setdefault("township", towns)
+        raw.setdefault("village", villages)
+    if layout.township_hint is not None and "township" not in raw:
+        county_name, township, _ = layout.township_hint
+        raw["township"] = pa.repeat(pa.scalar(township), rows)
+        raw.setdefault(schema.COUNTY, pa.repeat(pa.scalar(county_name), rows))
+    if MODE_DETAIL in raw:
+        modes = _as_list(raw.get("resettlement_mode"), rows)
+        details = _as_list(raw[MODE_DETAIL], rows)
+        joined = []
+        for mode, detail in zip(modes, details):
+            mode_text, detail_text = clean_text(mode), clean_text(detail)
+            joined.append(f"{mode_text or ''}/{detail_text}" if detail_text else mode_text)
+        raw["resettlement_mode"] = pa.array(joined, pa.string())
+
+
+def _as_list(cells: list[Any] | pa.Array | None, rows: int) -> list[Any]:
+    if cells is None:
+        return [None] * rows
+    return cells.to_pylist() if isinstance(cells, pa.Array) else list(cells)
+
+
+def _split_places(cells: list[Any] | pa.Array, county: County) -> tuple[pa.Array, pa.Array]:
+    """(township, village) texts of `乡镇-村社` cells, each distinct cell split once."""
+    encoded = _dictionary(cells)
+    if encoded is None:
+        pairs = [split_township_village(c, county) for c in cells]
+        return pa.array([t for t, _ in pairs], pa.string()), pa.array([v for _, v in pairs], pa.string())
+    distinct, indices = encoded
+    pairs = [split_township_village(c, county) for c in distinct.to_pylist()] + [(None, None)]
+    return (
+        pa.array([t for t, _ in pairs], pa.string()).take(indices),
+        pa.array([v for _, v in pairs], pa.string()).take(indices),
+    )
 
 
 @dataclass
@@ -118,28 +174,133 @@ class _Body:
     numbers: list[int]
     totals: int
     members: int
+    extra: dict[str, list[Any] | pa.Array] = field(default_factory=dict)  # columns the layout derives
+    problems: list[RowError] = field(default_factory=list)  # rows that never became records
+
+
+def _indices(layout: Layout) -> list[int]:
+    return sorted(set(layout.columns) | set(layout.wide))
 
 
 def _list_body(rows: list[list[Any]], first_row: int, layout: Layout) -> _Body:
     """Rows of a workbook (or a short CSV): total rows and member rows counted and dropped."""
-    width = max(layout.columns) + 1 if layout.columns else 0
+    wanted = _indices(layout)
+    width = max(wanted) + 1 if wanted else 0
     relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
-    data, numbers, totals, members = [], [], 0, 0
+    data, numbers, totals = [], [], 0
+    member = []
     for index, row in enumerate(rows, first_row):
         if not any(_filled(v) for v in row):
             continue
         if _is_total(row):
             totals += 1
             continue
-        if relation_col is not None and relation_col < len(row) and _is_member(row[relation_col]):
-            members += 1
-            continue
         if len(row) < width:
             row = list(row) + [None] * (width - len(row))
         data.append(row)
         numbers.append(index + 1)
-    columns = {i: [r[i] for r in data] for i in layout.columns}
-    return _Body(columns, numbers, totals, members)
+        member.append(relation_col is not None and _is_member(row[relation_col]))
+    body = _Body({i: [r[i] for r in data] for i in wanted}, numbers, totals, 0)
+    if relation_col is None:
+        return body
+    return _fold_members(body, layout, np.array(member, dtype=bool))
+
+
+def _fold_members(body: _Body, layout: Layout, member: np.ndarray) -> _Body:
+    """One record per household from one row per person: the 户主 rows are kept; a household's
+    people are its 人数, else the count of its rows; a household without a 户主 row is a problem."""
+    id_col = next((i for i, n in layout.columns.items() if n == "household_id"), None)
+    keep = ~member
+    if id_col is not None:
+        texts = _cleaned(body.columns[id_col])
+        heads = texts.filter(pa.array(keep))
+        if "people" not in layout.columns.values():
+            counts = pa.table({"id": texts}).group_by("id").aggregate([("id", "count")])
+            where = pc.index_in(heads, value_set=counts["id"])
+            body.extra["people"] = counts["id_count"].take(where).cast(pa.string())
+        orphans = member & ~pc.is_in(texts, value_set=heads).to_numpy(zero_copy_only=False)
+        seen: set[str] = set()
+        for position in np.flatnonzero(orphans):
+            household = texts[int(position)].as_py()
+            if household is None or household in seen:
+                continue
+            seen.add(household)
+            body.problems.append(
+                RowError(
+                    "",
+                    None,
+                    body.numbers[int(position)],
+                    layout.names.get("household_id", "户编号"),
+                    household,
+                    "这一户没有“与户主关系”为户主的行，无法确定户主，此户未导入",
+                )  # fmt: skip
+            )
+    mask = pa.array(keep)
+    body.columns = {
+        i: (c.filter(mask) if isinstance(c, pa.Array) else [v for v, k in zip(c, keep) if k])
+        for i, c in body.columns.items()
+    }
+    body.numbers = [n for n, k in zip(body.numbers, keep) if k]
+    body.members = int(member.sum())
+    return body
+
+
+def _cleaned(cells: list[Any] | pa.Array) -> pa.Array:
+    """Cells as the parsers read them (trimmed, blank as null), each distinct cell cleaned once."""
+    encoded = _dictionary(cells)
+    if encoded is None:
+        return pa.array([clean_text(v) for v in cells], pa.string())
+    distinct, indices = encoded
+    return pa.array([clean_text(v) for v in distinct.to_pylist()] + [None], pa.string()).take(indices)
+
+
+def _melt_wide(body: _Body, layout: Layout) -> _Body:
+    """A wide fund ledger (one amount column per source) as one record per source and row with an
+    amount: the long 资金来源 + 金额 form. Blank and zero amounts are no allocation."""
+    positions, sources, amounts = [], [], []
+    for index, (source, unit) in layout.wide.items():
+        cells = body.columns[index]
+        values = cells.to_pylist() if isinstance(cells, pa.Array) else list(cells)
+        for position, value in enumerate(values):
+            if _no_amount(value):
+                continue
+            positions.append(position)
+            sources.append(source)
+            amounts.append(_in_yuan(value) if unit == "元" else value)
+    order = np.argsort(np.array(positions, dtype=np.int64), kind="stable")
+    taken = np.array(positions, dtype=np.int64)[order]
+    columns: dict[int, list[Any] | pa.Array] = {}
+    for index, cells in body.columns.items():
+        if index in layout.wide:
+            continue
+        columns[index] = (
+            cells.take(pa.array(taken, pa.int64()))
+            if isinstance(cells, pa.Array)
+            else [cells[p] for p in taken]
+        )
+    melted = _Body(columns, [body.numbers[p] for p in taken], body.totals, body.members)
+    melted.extra = {
+        "source": pa.array([sources[i] for i in order], pa.string()),
+        "amount_10k": [amounts[i] for i in order],
+    }
+    melted.problems = body.problems
+    return melted
+
+
+def _no_amount(value: Any) -> bool:
+    text = clean_text(value)
+    if text is None or text in {"-", "—", "/"}:
+        return True
+    try:
+        return parse_number(value) == 0
+    except ValueProblem:
+        return False  # kept, so the row error says what is wrong with it
+
+
+def _in_yuan(value: Any) -> Any:
+    """An amount from a column headed in 元, written so the 万元 column converts it."""
+    text = clean_text(value)
+    return f"{text}元" if text is not None and not text.endswith("元") else value
 
 
 def _table_body(area: pa.Table, first_row: int, layout: Layout) -> _Body:
@@ -155,21 +316,21 @@ def _table_body(area: pa.Table, first_row: int, layout: Layout) -> _Body:
         maybe |= pc.match_substring(column, "计").to_numpy(zero_copy_only=False)
     for position in np.flatnonzero(maybe & filled):
         totals[position] = _is_total([c[position].as_py() for c in cells[:6]])
-    members = np.zeros(area.num_rows, dtype=bool)
-    relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
-    if relation_col is not None and relation_col < len(cells):
-        encoded = cells[relation_col].dictionary_encode()
-        is_member = pa.array([_is_member(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
-        members = is_member.take(encoded.indices).to_numpy(zero_copy_only=False) & filled & ~totals
-    keep = filled & ~totals & ~members
-    wanted = [i for i in layout.columns if i < len(cells)]
+    keep = filled & ~totals
+    wanted = [i for i in _indices(layout) if i < len(cells)]
     if keep.all():  # the usual export: nothing to drop, nothing to copy
         columns = {i: cells[i] for i in wanted}
     else:
         mask = pa.array(keep)
         columns = {i: cells[i].filter(mask) for i in wanted}
     numbers = (np.flatnonzero(keep) + first_row + 1).tolist()
-    return _Body(columns, numbers, int(totals.sum()), int(members.sum()))
+    body = _Body(columns, numbers, int(totals.sum()), 0)
+    relation_col = next((i for i, n in layout.columns.items() if n == RELATION), None)
+    if relation_col is None or relation_col not in columns:
+        return body
+    encoded = columns[relation_col].dictionary_encode()
+    is_member = pa.array([_is_member(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
+    return _fold_members(body, layout, is_member.take(encoded.indices).to_numpy(zero_copy_only=False))
 
 
 def _not_blank(cells: pa.Array) -> np.ndarray:
@@ -197,13 +358,42 @@ def _parse_column(
 ) -> pa.Array:
     if col.kind == "id_number":
         return _parse_id_numbers(col, raw, ctx, out)
-    if col.kind == "text" and isinstance(raw, pa.Array) and _all_plain(raw):
-        return raw  # a column of household numbers: parse_text would return every cell unchanged
+    if col.kind == "code":
+        return _check_truncated_codes(col, _parse_text_column(col, raw, kind, ctx, out), ctx, out)
+    return _parse_text_column(col, raw, kind, ctx, out)
+
+
+def _parse_text_column(
+    col: schema.Column, raw: list[Any] | pa.Array, kind: pa.DataType, ctx: _Context, out: ParsedRows
+) -> pa.Array:
+    # A column of household numbers: the parser would return every cell unchanged
+    # (a code only once no cell is in Excel's scientific notation).
+    plain = col.kind in ("text", "code") and isinstance(raw, pa.Array) and _all_plain(raw)
+    if plain and (col.kind == "text" or not pc.any(pc.match_substring_regex(raw, r"[eE]\+?[0-9]")).as_py()):
+        return raw
     parse = _safe(_cell_parser(col, ctx))
     encoded = _dictionary(raw)
     if encoded is None:
         return _parse_each(col, raw, parse, kind, ctx, out)
     return _parse_distinct(col, *encoded, parse, kind, ctx, out)
+
+
+def _check_truncated_codes(col: schema.Column, codes: pa.Array, ctx: _Context, out: ParsedRows) -> pa.Array:
+    """Codes of more than 15 digits that all end in zeros past the 15th: Excel kept 15 digits of each.
+
+    One code ending in 0 is common; every long code of a column doing so is what Excel leaves of
+    a column of numbers, and the households can no longer be told apart."""
+    long = pc.fill_null(pc.match_substring_regex(codes, rf"^[0-9]{{{EXCEL_DIGITS + 1},}}$"), False)
+    count = pc.sum(long).as_py() or 0
+    if count < 2:
+        return codes
+    zeroed = pc.fill_null(pc.match_substring_regex(codes, rf"^[0-9]{{{EXCEL_DIGITS}}}0+$"), False)
+    if pc.sum(zeroed).as_py() != count:
+        return codes
+    reason = f"超过{EXCEL_DIGITS}位的编号末尾都是0：Excel只保留{EXCEL_DIGITS}位数字，原编号已丢失；请把该列设为文本后重新导出"
+    for position in np.flatnonzero(long.to_numpy(zero_copy_only=False)):
+        _reject(out, ctx, position, col.name, codes[int(position)].as_py(), reason)
+    return pc.if_else(long, pa.scalar(None, pa.string()), codes)
 
 
 def _all_plain(cells: pa.Array) -> bool:
@@ -277,6 +467,10 @@ def _parse_texts(col: schema.Column, distinct: pa.Array, parse: Any) -> list[Any
         return [parse(v) for v in values]
     pattern, kind = bulk
     plain = pc.fill_null(pc.match_substring_regex(distinct, pattern), False).to_numpy(zero_copy_only=False)
+    if col.kind in _BULK_EXCLUDED:
+        plain &= ~pc.fill_null(pc.match_substring_regex(distinct, _BULK_EXCLUDED[col.kind]), False).to_numpy(
+            zero_copy_only=False
+        )
     read = pc.cast(distinct.filter(plain), kind).to_pylist() if kind is not None else None
     if plain.all() and (col.minimum is None or not read or min(read) >= col.minimum):
         return read if read is not None else values
@@ -300,9 +494,12 @@ def _below_minimum(col: schema.Column, value: Any) -> ValueProblem | None:
 # Per kind: the texts its parser would read exactly as Arrow does, and the type Arrow reads them as.
 _BULK: dict[str, tuple[str, pa.DataType | None]] = {
     "text": (r"^[!-~]+$", None),  # printable ASCII without spaces: NFKC and trimming change nothing
+    "code": (r"^[0-9A-Za-z_-]+$", None),  # the same, and no scientific notation
     "int": (r"^[0-9]{1,9}$", pa.int64()),
     "decimal": (r"^[0-9]{1,15}(\.[0-9]{1,6})?$", pa.float64()),
 }
+# Texts the pattern lets through that the parser would still refuse: 1E5 is Excel's notation.
+_BULK_EXCLUDED = {"code": r"^[0-9][eE][0-9]+$"}
 _MANY = 1000  # distinct values above which a column takes the bulk path
 
 

@@ -40,11 +40,13 @@ def _table(name: str, label: str, *columns: tuple[str, str, str]) -> schema.Tabl
 
 
 _PLACE = ((schema.COUNTY, "县", "county"), ("township", "乡镇", "township"))
+# The summaries the freshness line reads also say which day each township's rows are from.
+_PLACE_DAY = (*_PLACE, (schema.TOWNSHIP_AS_OF, "数据截至", "date"))
 
 HOUSEHOLD_SUMMARY = _table(
     "household_summary",
     "搬迁户汇总（导入时生成）",
-    *_PLACE,
+    *_PLACE_DAY,
     ("village", "村名", "text"),
     ("relocation_batch", "搬迁批次", "batch"),
     ("households", "户数", "int"),
@@ -81,7 +83,7 @@ POOR_SELF_FUNDING = _table(
 VILLAGE_SUMMARY = _table(
     "village_summary",
     "村级台账汇总（导入时生成）",
-    *_PLACE,
+    *_PLACE_DAY,
     ("relocation_batch", "搬迁批次", "batch"),
     ("relocation_status", "搬迁进度", "text"),
     ("hukou_transferred", "户籍已迁移", "bool"),
@@ -98,7 +100,7 @@ VILLAGE_SUMMARY = _table(
 ORG_SUMMARY = _table(
     "org_summary",
     "党组织台账汇总（导入时生成）",
-    *_PLACE,
+    *_PLACE_DAY,
     ("org_type", "组织类型", "text"),
     ("weak_lax", "软弱涣散", "bool"),
     ("rectification_status", "整顿状态", "text"),
@@ -108,7 +110,7 @@ ORG_SUMMARY = _table(
 FUND_SUMMARY = _table(
     "fund_summary",
     "资金台账汇总（导入时生成）",
-    *_PLACE,
+    *_PLACE_DAY,
     ("allocations", "笔数", "int"),
     ("amount_10k", "金额（万元）", "decimal"),
 )
@@ -145,6 +147,11 @@ def derive(name: str, rows: pa.Table, as_of: dt.date) -> pa.Table:
 
 def derive_many(names: list[str], rows: pa.Table, as_of: dt.date) -> dict[str, pa.Table]:
     """The summaries `names` of one snapshot of their ledger (rows), taken on as_of, on one connection."""
+    if schema.TOWNSHIP_AS_OF not in rows.column_names:
+        # A ledger written before rows kept their own day: every row is from the snapshot's day.
+        rows = rows.append_column(
+            schema.TOWNSHIP_AS_OF, pa.repeat(pa.scalar(as_of, pa.date32()), rows.num_rows)
+        )
     con = duckdb.connect(":memory:")
     try:
         con.register("snapshot", rows)
@@ -158,7 +165,12 @@ def derive_from_file(
 ) -> dict[str, pa.Table]:
     """The summaries `names` of one snapshot file of their ledger (reading only the columns they sum),
     computed on con (a scratch connection: this replaces its view `snapshot`)."""
-    con.read_parquet(path).create_view("snapshot", replace=True)
+    relation = con.read_parquet(path)
+    if schema.TOWNSHIP_AS_OF not in relation.columns:
+        # A ledger written before rows kept their own day: every row is from the snapshot's day.
+        day = duckdb.ConstantExpression(as_of).alias(schema.TOWNSHIP_AS_OF)
+        relation = relation.select(duckdb.StarExpression(), day)
+    relation.create_view("snapshot", replace=True)
     return {name: _run(con, name, as_of) for name in names}
 
 

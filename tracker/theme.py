@@ -46,8 +46,28 @@ STAGE_COLOURS = dict(
     zip(schema.RELOCATION_STAGES, ("#CFD8DC", "#FFE082", "#F9A825", "#66BB6A", "#2E7D32", "#1B5E20"))
 )
 RECTIFICATION_COLOURS = dict(zip(schema.RECTIFICATION_STAGES, ("#CFD8DC", "#F9A825", "#66BB6A", "#2E7D32")))
+# The county's six modes keep their colours; the national system's 集中 sub-types are blues and
+# teals beside 县城集中安置, its 分散 sub-types browns and greys beside 自主分散安置.
 MODE_COLOURS = dict(
-    zip(schema.RESETTLEMENT_MODES, ("#1565C0", "#42A5F5", "#26A69A", "#7E57C2", "#8D6E63", "#90A4AE"))
+    zip(
+        schema.RESETTLEMENT_MODES,
+        (
+            "#1565C0",
+            "#42A5F5",
+            "#26A69A",
+            "#7E57C2",
+            "#8D6E63",
+            "#90A4AE",
+            "#0D47A1",
+            "#4DB6AC",
+            "#64B5F6",
+            "#A1887F",
+            "#BCAAA4",
+            "#6D4C41",
+            "#B0BEC5",
+        ),  # fmt: skip
+        strict=True,
+    )
 )
 SERIES = [NEUTRAL, "#26A69A", "#7E57C2", "#8D6E63", "#EC407A", "#78909C", "#FFA726"]
 

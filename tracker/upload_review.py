@@ -1,9 +1,10 @@
 """What an upload would do, told before anything is written; and the targets editor's round trip.
 
-The data page shows a clerk, for every uploaded file, which ledger it is, which
-day it will be filed under and which rows would be refused and why, from a dry
-run of the real importer. Only after the clerk confirms does the same importer
-run for real. Edited targets go back through the importer too, as a CSV with the
+The data page shows a clerk, for every uploaded file, which ledger it is (and from
+which headers that was told), which day it will be filed under, which rows would be
+refused and why, and for every ledger and day the rows before and after in what the
+upload replaces — from a dry run of the real importer, shrink guard included. Only
+after the clerk confirms does the same importer run for real. Edited targets go back through the importer too, as a CSV with the
 contract's Chinese headers, so that a target typed into the browser is checked
 by exactly the rules that check one in a file, and lands atomically or not at all.
 
@@ -21,9 +22,14 @@ from typing import Any
 
 import pandas as pd
 
-from tracker import formatting, schema
+from tracker import formatting, schema, shrink_guard
+from tracker.import_report import taken_as
 from tracker.importer import Outcome
 from tracker.rows import RowError
+
+AUTO = "自动识别"
+# The data page's ledger selector: label -> the importer's table (None: told by the headers).
+TABLE_CHOICES: dict[str, str | None] = {AUTO: None} | {t.label: name for name, t in schema.TABLES.items()}
 
 # The targets editor's columns, in the contract's order and with its first header for each.
 TARGET_HEADERS: dict[str, str] = {
@@ -38,9 +44,14 @@ def table_label(table: str) -> str:
     return found.label if found else table
 
 
-def fingerprint(uploads: list[tuple[str, bytes]], as_of: dt.date | None) -> str:
+def fingerprint(
+    uploads: list[tuple[str, bytes]],
+    as_of: dt.date | None,
+    table: str | None = None,
+    replace_all: bool = False,
+) -> str:
     """Identifies an upload and its options, so a dry run is not repeated on every rerun."""
-    digest = hashlib.sha256(str(as_of).encode())
+    digest = hashlib.sha256(f"{as_of}|{table}|{replace_all}".encode())
     for name, data in uploads:
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
@@ -60,6 +71,7 @@ def sheets_frame(outcome: Outcome) -> pd.DataFrame:
             "文件": s.file,
             "工作表": s.sheet or "",
             "台账": table_label(s.table),
+            "识别依据": taken_as(s),
             "数据截至": s.as_of.isoformat(),
             "有效行": s.accepted,
             "错误行": s.rejected,
@@ -74,6 +86,7 @@ def sheets_frame(outcome: Outcome) -> pd.DataFrame:
             "文件",
             "工作表",
             "台账",
+            "识别依据",
             "数据截至",
             "有效行",
             "错误行",
@@ -81,6 +94,50 @@ def sheets_frame(outcome: Outcome) -> pd.DataFrame:
             "未识别的列（已忽略）",
         ],
     )
+
+
+CHANGE_COLUMNS = (
+    "台账",
+    "数据截至",
+    "替换范围",
+    "上期截至",
+    "上期",
+    "本次",
+    "变化",
+    "变化（%）",
+    "导入后全期",
+    "检查结果",
+)
+
+
+def changes_frame(outcome: Outcome) -> pd.DataFrame:
+    """Before and after, per ledger and day, within what the upload replaces: the rows of the
+    snapshot in force, the rows that would land, the change, and the whole snapshot after."""
+    rows = []
+    for c in outcome.changes:
+        unit = shrink_guard.COUNTED[c.table]
+        share = 100 * (c.after - c.before) / c.before if c.before else None
+        verdict = "超过缩减上限，不能导入" if c.refused else ("整期替换" if c.replace_all else "可导入")
+        rows.append(
+            {
+                "台账": table_label(c.table),
+                "数据截至": c.as_of.isoformat(),
+                "替换范围": "整期（全部替换）" if c.replace_all else shrink_guard.scope_text(c),
+                "上期截至": c.previous_day.isoformat() if c.previous_day else "无",
+                "上期": f"{c.before:,} {unit}",
+                "本次": f"{c.after:,} {unit}",
+                "变化": f"{c.after - c.before:+,} {unit}",
+                "变化（%）": None if share is None else round(share, 1),
+                "导入后全期": f"{c.total_after:,} {unit}",
+                "检查结果": verdict,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+def shrink_messages(outcome: Outcome) -> list[str]:
+    """Why the shrink guard refuses the upload, with the numbers and what the page offers."""
+    return [shrink_guard.message(c, shrink_guard.PAGE_HINT) for c in outcome.refused_shrinks]
 
 
 def errors_frame(errors: list[RowError]) -> pd.DataFrame:
@@ -91,21 +148,23 @@ def errors_frame(errors: list[RowError]) -> pd.DataFrame:
 
 def dry_run_message(outcome: Outcome, allow_rejects: bool) -> tuple[str, str]:
     """(kind, text) summarising a dry run; kind is success, warning or error."""
-    if outcome.status == 2:
+    if outcome.status == 2 and outcome.file_problems:
         return "error", "无法导入：文件有问题（见下方说明），未做任何更改。"
+    if outcome.errors and not allow_rejects:
+        return "error", (
+            f"有 {len(outcome.errors):,} 条行错误，按规定整批不导入。请修正后重新上传，或勾选“只导入有效行”。"
+        )
+    if outcome.refused_shrinks:
+        return "error", "无法导入：本次导入会使数据大幅减少（见下方前后对比），未做任何更改。"
     accepted = sum(s.accepted for s in outcome.sheets)
     rejected = sum(s.rejected for s in outcome.sheets)
     if not outcome.sheets:
         return "success", "县配置文件检查通过，可以导入。"
     if not outcome.errors:
         return "success", f"检查通过：共 {accepted:,} 行有效，可以导入。"
-    if allow_rejects:
-        return "warning", (
-            f"有 {len(outcome.errors):,} 条行错误：确认后只导入 {accepted:,} 行有效行，"
-            f"{rejected:,} 行错误行单独保存，可在“被拒绝的行”中查看。"
-        )
-    return "error", (
-        f"有 {len(outcome.errors):,} 条行错误，按规定整批不导入。请修正后重新上传，或勾选“只导入有效行”。"
+    return "warning", (
+        f"有 {len(outcome.errors):,} 条行错误：确认后只导入 {accepted:,} 行有效行，"
+        f"{rejected:,} 行错误行单独保存，可在“被拒绝的行”中查看。"
     )
 
 
@@ -132,7 +191,7 @@ def landed_message(outcome: Outcome, showing: dt.date | None = None) -> tuple[st
         return "success", text
     if outcome.status == 1:
         return "error", f"导入被拒绝：共 {len(outcome.errors):,} 条行错误，未做任何更改。"
-    return "error", "导入失败，未做任何更改：" + "；".join(outcome.file_problems)
+    return "error", "导入失败，未做任何更改：" + "；".join(outcome.file_problems + shrink_messages(outcome))
 
 
 # --------------------------------------------------------------------------- targets

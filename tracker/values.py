@@ -139,6 +139,9 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+# A day known only to its month (`2017年12月`, as the national system writes 入住时间).
+# Only the written-out form: 2017-10 stays a problem (a day may have been cut off).
+_MONTH_PATTERN = re.compile(r"^(\d{4})年(\d{1,2})月份?$")
 
 
 def parse_date(raw: Any) -> dt.date | None:
@@ -157,9 +160,21 @@ def parse_date(raw: Any) -> dt.date | None:
         match = pattern.match(text)
         if match:
             return _make_date(*match.groups())
+    month = _MONTH_PATTERN.match(text)
+    if month:
+        return _month_end(int(month.group(1)), int(month.group(2)))
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         return _from_excel_serial(float(text))
     raise ValueProblem("无法识别的日期（应如 2017-10-13 或 2017年10月13日）")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    """The last day of a month: a date known only to its month counts once the month is over,
+    so a household that moved "in 2017年10月" is not counted as moved on 10月13日."""
+    if not 1 <= month <= 12:
+        raise ValueProblem("日期不存在")
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
 
 
 def _make_date(year: str, month: str, day: str) -> dt.date:
@@ -192,6 +207,55 @@ def find_date(text: str) -> dt.date | None:
             except ValueProblem:
                 continue
     return None
+
+
+# Years a ledger can mean (a 搬迁年度 of 1917 or 2170 is a typo).
+YEAR_RANGE = (1990, 2100)
+
+
+def parse_year(raw: Any) -> int | None:
+    """A year: `2017`, `2017年`, `2017年度` (a column that holds a year, not a day)."""
+    if isinstance(raw, bool):
+        raise ValueProblem("应为年份（如 2017）")
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return raw.year
+    text = clean_text(raw)
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:\.0+)?(?:年度?)?", compact(text))
+    if not match:
+        raise ValueProblem("应为年份（如 2017 或 2017年）")
+    year = int(match.group(1))
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ValueProblem(f"年份应在{YEAR_RANGE[0]}到{YEAR_RANGE[1]}之间")
+    return year
+
+
+# Excel shows a number of more than 15 digits in scientific notation, and keeps only 15 digits.
+_SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+$")
+EXCEL_DIGITS = 15
+
+
+def parse_code(raw: Any) -> str | None:
+    """A code written with digits (户编号): kept as text; one that Excel has turned into a number
+    and so lost digits of is a problem, not a guess."""
+    if isinstance(raw, bool):
+        raise ValueProblem("应为编号")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and (math.isnan(raw) or not raw.is_integer()):
+            raise ValueProblem("编号被Excel存成了小数，原编号已无法确定；请把该列设为文本后重新导出")
+        digits = str(int(raw))
+        if len(digits) > EXCEL_DIGITS:
+            raise ValueProblem(
+                f"编号被Excel存成了数字，超过{EXCEL_DIGITS}位的部分已丢失；请把该列设为文本后重新导出"
+            )
+        return digits
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if _SCIENTIFIC.match(compact(text)):
+        raise ValueProblem("编号被Excel改成了科学计数法，原编号已丢失；请把该列设为文本后重新导出")
+    return text
 
 
 def parse_bool(raw: Any) -> bool | None:
@@ -250,6 +314,40 @@ def parse_enum(raw: Any, column: str, choices: tuple[str, ...]) -> str | None:
     raise ValueProblem(f"应为以下之一：{'、'.join(choices)}")
 
 
+_MODE_GROUP = re.compile(r"^(集中|分散)(?:安置)?[-－—_/、:：,，(（\s]*(.*?)[)）]?$")
+
+
+def parse_resettlement_mode(raw: Any) -> str | None:
+    """安置方式: one of the contract's modes, or the national system's 集中安置 / 分散安置 with its
+    sub-type in the same cell (`集中安置-县城`, `分散安置（投亲靠友）`) or joined from its own column
+    (`集中安置/县城安置`)."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    key = compact(text)
+    try:
+        return parse_enum(key, "resettlement_mode", schema.RESETTLEMENT_MODES)
+    except ValueProblem:
+        pass
+    match = _MODE_GROUP.match(key)
+    if match:
+        group, detail = match.groups()
+        # 县城安置, 县城集中安置, 集镇集中 … all name the sub-type 县城, 集镇 …
+        sub = re.sub(r"(集中|分散)?(安置)?$", "", detail) if detail else ""
+        found = schema.RESETTLEMENT_SUBTYPES.get((group, sub))
+        if found:
+            return found
+        if detail and (
+            detail in schema.RESETTLEMENT_MODES or detail in schema.ENUM_ALIASES["resettlement_mode"]
+        ):
+            return parse_enum(detail, "resettlement_mode", schema.RESETTLEMENT_MODES)
+    if key.startswith("/"):  # the mode column left empty, only the sub-type given
+        return parse_resettlement_mode(key[1:])
+    raise ValueProblem(
+        "应为以下之一：" + "、".join(schema.RESETTLEMENT_MODES) + "（或 集中安置/分散安置 加安置类型）"
+    )
+
+
 def parse_indicator(raw: Any) -> str | None:
     """An indicator key, or the Chinese label of one."""
     text = clean_text(raw)
@@ -281,8 +379,14 @@ def parser_for(column: schema.Column) -> Parser:
         return parse_bool
     if kind == "batch":
         return parse_batch
+    if kind == "enum" and column.name == "resettlement_mode":
+        return parse_resettlement_mode
     if kind == "enum":
         return lambda raw: parse_enum(raw, column.name, column.choices)
+    if kind == "year":
+        return parse_year
+    if kind == "code":
+        return parse_code
     if kind == "indicator":
         return parse_indicator
     return parse_text

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import formatting, theme
+from tracker import formatting, freshness, theme
 from tracker.access import DEMO_USER
 from tracker.indicators import Progress
 from ui import data
@@ -35,6 +35,11 @@ def page_start(title: str, filters: Filters) -> None:
         f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
         f" · 数据截至 {html.escape(when)}</div>"
     )
+    if filters.as_of is not None:
+        # A file that covered only some townships leaves the others' older rows in the snapshot.
+        note = freshness.heading_note(data.query("data_freshness_townships", **filters.params()))
+        if note:
+            st.caption(note)
 
 
 def no_data(message: str = "暂无数据。请先在“数据”页导入台账，或运行 make run 载入示例数据。") -> None:
