@@ -13,6 +13,10 @@ import pytest
 from tracker import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# Every page of the dashboard, found on disk so that a page added later is covered by "every page" tests.
+ALL_PAGES = sorted(
+    f"app_pages/{p.name}" for p in (REPO / "app_pages").glob("*.py") if p.name != "__init__.py"
+)
 
 
 @pytest.fixture(autouse=True)
