@@ -10,7 +10,9 @@ loudly rather than test nothing). The working tree is never touched: the reposit
 files are copied to a scratch folder once, each mutation is applied there, the chosen
 tests run (`pytest -x`), and the file is put back. First the chosen tests run on the
 unmutated copy and must pass, so a "caught" means the bug was caught, not that the
-tests were already failing.
+tests were already failing. The sample is imported once by the unmutated copy and
+shared (TESTS_SAMPLE_STORE) except for a bug in a file the import runs, whose tests
+import it again with the bug in place.
 
 Prints one line per mutation (caught / SURVIVED / error) and one JSON line; exits 1 if
 any mutation survived or could not be applied.
@@ -187,16 +189,43 @@ def _copy_tree(target: Path) -> None:
         (target / ".venv").symlink_to(venv.resolve())
 
 
-def _pytest(tree: Path, tests: tuple[str, ...]) -> tuple[int, float, str]:
+# Files the import runs: a bug in them must meet a sample imported with that bug.
+IMPORT_FILES = {
+    "tracker/importer.py", "tracker/readers.py", "tracker/headers.py", "tracker/rows.py", "tracker/values.py",
+    "tracker/personal.py", "tracker/schema.py", "tracker/summaries.py", "tracker/county.py",
+}  # fmt: skip
+
+
+def _touches_import(mutation: Mutation) -> bool:
+    return mutation.file in IMPORT_FILES or mutation.file.startswith("queries/derived_")
+
+
+def _pytest(tree: Path, tests: tuple[str, ...], sample: Path | None) -> tuple[int, float, str]:
     started = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "TESTS_"))}
+    if sample is not None:
+        env["TESTS_SAMPLE_STORE"] = str(sample)  # the sample imported once, unmutated (tests/conftest.py)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
         cwd=tree,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")},
+        env=env,
     )
     return done.returncode, time.monotonic() - started, (done.stdout + done.stderr)[-1500:]
+
+
+def _import_sample(tree: Path, store: Path) -> None:
+    """The shipped sample imported by the unmutated copy, for mutations outside the import."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--data-dir", str(store), "import", "sample_data"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the sample does not import:\n{done.stderr[-1500:]}")
 
 
 def _apply(tree: Path, mutation: Mutation) -> str:
@@ -226,11 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
-        tree = Path(scratch)
+        tree = Path(scratch) / "tree"
         _copy_tree(tree)
+        # Nothing to share when every chosen bug is in the import and needs its own.
+        sample = None if all(_touches_import(m) for m in chosen) else Path(scratch) / "sample-store"
+        if sample is not None:
+            _import_sample(tree, sample)
         # Every chosen test at once, unmutated: one session, one import of the sample.
         baseline = tuple(dict.fromkeys(t for m in chosen for t in m.tests))
-        code, seconds, output = _pytest(tree, baseline)
+        code, seconds, output = _pytest(tree, baseline, sample)
         if code != 0:
             print(f"the tests fail without any mutation:\n{output}", file=sys.stderr)
             return 2
@@ -243,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error     {mutation.name}: {problem}")
                 continue
             try:
-                code, seconds, output = _pytest(tree, mutation.tests)
+                code, seconds, output = _pytest(
+                    tree, mutation.tests, None if _touches_import(mutation) else sample
+                )
             finally:
                 (tree / mutation.file).write_text(original, encoding="utf-8")
             # pytest exits 1 when a test failed; anything else (2-5) means the tests did not run properly.
