@@ -12,10 +12,10 @@ final AS (
     SELECT
         as_of,
         coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_stage(rectification_status) = rectification_stage_at(1)), 0)::BIGINT AS not_started,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = rectification_stage_at(2)), 0)::BIGINT AS rectifying,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = rectification_stage_at(3)), 0)::BIGINT AS rectified,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = rectification_stage_at(4)), 0)::BIGINT AS accepted,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_stage(rectification_status) = stage_not_started()), 0)::BIGINT AS not_started,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_rectifying()), 0)::BIGINT AS rectifying,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_rectified()), 0)::BIGINT AS rectified,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_accepted()), 0)::BIGINT AS accepted,
         coalesce(sum(floating_members) FILTER (WHERE is_floating_branch(org_type)), 0)::BIGINT AS floating_members,
         coalesce(sum(orgs) FILTER (WHERE is_floating_branch(org_type)), 0)::BIGINT AS floating_branches
     FROM o GROUP BY as_of

@@ -96,7 +96,8 @@ def test_the_value_rules_as_the_readme_and_the_contract_state_them() -> None:
     assert {s for s in rectification if _scalar(con, "is_rectified($s)", s=s)} == {"已整顿", "已验收"}
     assert _scalar(con, "rectification_stage(NULL::VARCHAR)") == "未整顿"
     assert _scalar(con, "relocation_stage(NULL::VARCHAR)") == "未启动"
-    assert [_scalar(con, f"rectification_stage_at({n})") for n in (1, 2, 3, 4)] == rectification
+    stages = ("not_started", "rectifying", "rectified", "accepted")
+    assert [_scalar(con, f"stage_{column}()") for column in stages] == rectification
     assert [_scalar(con, "past_zero($x::DOUBLE)", x=x) for x in (None, 0.0, 0.01, 3.5)] == [
         False,
         False,

@@ -69,12 +69,13 @@ def value_rules() -> dict[str, str]:
         "is_rectified": f"(status) AS status IN {_texts(party.RECTIFIED_STAGES)}",
         # A rectification stage as the pages count it: an empty stage is the first one (未整顿).
         "rectification_stage": f"(status) AS coalesce(status, {_text(first_rectification)})",
-        # The n-th rectification stage (1 = 未整顿), for columns kept in stage order.
-        "rectification_stage_at": f"(n) AS [{', '.join(map(_text, schema.RECTIFICATION_STAGES))}][n]",
         # Least advanced first: the position of a stage in schema.RECTIFICATION_STAGES.
         "rectification_order": (
             f"(status) AS list_position([{', '.join(map(_text, schema.RECTIFICATION_STAGES))}], status)"
         ),
+        # Each rectification stage by the name of its party_series column (party.STAGE_COLUMNS):
+        # stage_not_started() = '未整顿' … stage_accepted() = '已验收'.
+        **{f"stage_{column}": f"() AS {_text(stage)}" for stage, column in party.STAGE_COLUMNS.items()},
         # 破零: collective income above collective.PAST_ZERO_ABOVE_10K (empty counts as not reported).
         "past_zero": f"(income_10k) AS coalesce(income_10k > {_number(collective.PAST_ZERO_ABOVE_10K)}, false)",
         # The 破零 rate: villages past zero over all administrative villages, in percent.
