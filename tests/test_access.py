@@ -124,7 +124,7 @@ def test_sql_as_a_township_user_returns_only_their_rows(secured: Path) -> None:
 
 def test_demo_mode_says_so_on_every_page(open_page) -> None:
     at = open_page()
-    assert len(ALL_PAGES) == 6
+    assert len(ALL_PAGES) >= 6  # found on disk: a page added later is covered too
     for page in ALL_PAGES:
         at.switch_page(page).run()
         assert not at.exception, page

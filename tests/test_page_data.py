@@ -108,7 +108,7 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     assert "资金台账_2017-10-20.csv" in set(_table(at, "导入时间")["文件"])
     assert _funds_total(store_copy, dt.date(2017, 10, 20)) == 1334.56
     # The new day is now the latest snapshot: every page opened afresh shows it.
-    assert len(ALL_PAGES) == 6
+    assert len(ALL_PAGES) >= 6  # found on disk: a page added later is covered too
     for path in ALL_PAGES:
         opened = open_page(path, store=store_copy)
         assert "数据截至 2017年10月20日" in page_text(opened), path
