@@ -219,11 +219,9 @@ targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), 
 series = data.query("party_series", **scope)
 has_orgs = not series.empty  # the party ledger has a snapshot on or before the day, for these townships
 weak = data.query("party_weak_orgs", **scope) if has_orgs else pd.DataFrame()
-secretaries = (
-    data.query("party_first_secretary", **scope, **party.rule_params()) if has_orgs else pd.DataFrame()
-)
-joint = data.query("party_joint_branches", **scope, batch=f.batch, **party.rule_params())
-joint_series = data.query("party_joint_series", **scope, batch=f.batch, **party.rule_params())
+secretaries = data.query("party_first_secretary", **scope) if has_orgs else pd.DataFrame()
+joint = data.query("party_joint_branches", **scope, batch=f.batch)
+joint_series = data.query("party_joint_series", **scope, batch=f.batch)
 
 if f.batch is not None:
     st.caption(

@@ -282,7 +282,7 @@ if f.as_of is None:
     widgets.no_data()
     st.stop()
 
-params = f.params() | relocation.rule_params()
+params = f.params()
 day = f.as_of.isoformat()
 townships = data.query("relocation_townships", **params)
 if townships.empty:

@@ -7,8 +7,8 @@ WITH
 v AS (
     -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
     SELECT * FROM village_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
 ),
 per_township AS (
     SELECT
@@ -27,7 +27,7 @@ final AS (
         villages,
         villages_past_zero,
         villages - villages_past_zero AS villages_at_zero,
-        100.0 * villages_past_zero / villages AS zero_break_rate,
+        zero_break_rate(villages_past_zero, villages) AS zero_break_rate,
         income_10k::DOUBLE AS income_10k,
         income_per_village_10k::DOUBLE AS income_per_village_10k,
         pv_kw::DOUBLE AS pv_kw,

@@ -5,8 +5,8 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
 ),
 final AS (
     SELECT collective_income_10k::DOUBLE AS collective_income_10k, count(*) AS villages

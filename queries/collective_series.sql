@@ -5,14 +5,14 @@ WITH
 v AS (
     -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
     SELECT * FROM village_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
 ),
 final AS (
     SELECT
         as_of,
         sum(villages)::BIGINT AS villages,
         sum(villages_past_zero)::BIGINT AS villages_past_zero,
-        100.0 * sum(villages_past_zero)::BIGINT / sum(villages)::BIGINT AS zero_break_rate,
+        zero_break_rate(sum(villages_past_zero)::BIGINT, sum(villages)::BIGINT) AS zero_break_rate,
         coalesce(sum(income_10k), 0)::DOUBLE AS income_10k,
         coalesce(sum(pv_kw), 0)::DOUBLE AS pv_kw
     FROM v GROUP BY as_of

@@ -5,15 +5,15 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
-      AND relocation_status IN ('已搬迁', '已拆除复垦', '已销号')
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
+      AND in_batch(relocation_batch, $batch)
+      AND is_completed(relocation_status)
 ),
 h AS (
     -- the import-time summary of the households snapshot in force (one row per village and batch)
     SELECT * FROM household_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
+    WHERE as_of = snapshot_day('households', $as_of)
 ),
 final AS (
     SELECT

@@ -4,13 +4,13 @@
 WITH
 v AS (
     SELECT township, village FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
+    WHERE as_of = snapshot_day('villages', $as_of)
 ),
 h AS (
     -- the import-time summary of the households snapshot in force (one row per village and batch)
     SELECT * FROM household_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
 ),
 final AS (
     SELECT

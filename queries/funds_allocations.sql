@@ -2,9 +2,6 @@
 -- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
 -- returns: allocated_on, source, township ('县级统筹' when none), village, purpose, amount_10k (万元, two decimals)
 WITH
-snapshot AS (
-    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
-),
 final AS (
     SELECT
         allocated_on,
@@ -13,7 +10,7 @@ final AS (
         coalesce(village, '') AS village,
         coalesce(purpose, '') AS purpose,
         round(amount_10k, 2) AS amount_10k
-    FROM funds JOIN snapshot USING (as_of)
-    WHERE len($township) = 0 OR list_contains($township, funds.township)
+    FROM funds
+    WHERE as_of = snapshot_day('funds', $as_of) AND in_townships(funds.township, $township)
 )
 SELECT * FROM final ORDER BY allocated_on DESC NULLS LAST, source, township, village, amount_10k DESC

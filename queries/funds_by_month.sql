@@ -4,13 +4,10 @@
 --          allocations, amount_10k (万元 that month, two decimals), cumulative_10k (running total);
 --          allocations without 拨付日期 are left out (funds_summary.undated_10k counts them)
 WITH
-snapshot AS (
-    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
-),
 allocations AS (
     SELECT funds.*, date_trunc('month', allocated_on)::DATE AS month
-    FROM funds JOIN snapshot USING (as_of)
-    WHERE (len($township) = 0 OR list_contains($township, funds.township)) AND allocated_on IS NOT NULL
+    FROM funds
+    WHERE as_of = snapshot_day('funds', $as_of) AND in_townships(funds.township, $township) AND allocated_on IS NOT NULL
 ),
 bounds AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM allocations

@@ -3,13 +3,10 @@
 -- returns: source, allocations, amount_10k (万元, two decimals), share_percent; the contract's five
 --          sources first in its order, then any others by amount
 WITH
-snapshot AS (
-    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
-),
 allocations AS (
     SELECT funds.*
-    FROM funds JOIN snapshot USING (as_of)
-    WHERE len($township) = 0 OR list_contains($township, funds.township)
+    FROM funds
+    WHERE as_of = snapshot_day('funds', $as_of) AND in_townships(funds.township, $township)
 ),
 by_source AS (
     SELECT source, count(*) AS allocations, sum(amount_10k) AS amount

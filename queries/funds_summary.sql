@@ -3,17 +3,14 @@
 -- returns: one row (none when no funds snapshot is on or before $as_of): as_of DATE (the snapshot), allocations,
 --          amount_10k (万元, two decimals), sources, townships, villages, undated_10k (万元 with no 拨付日期)
 WITH
-snapshot AS (
-    SELECT max(as_of) AS as_of FROM snapshot_days WHERE table_name = 'funds' AND as_of <= $as_of
-),
 allocations AS (
     SELECT funds.*
-    FROM funds JOIN snapshot USING (as_of)
-    WHERE len($township) = 0 OR list_contains($township, funds.township)
+    FROM funds
+    WHERE as_of = snapshot_day('funds', $as_of) AND in_townships(funds.township, $township)
 ),
 final AS (
     SELECT
-        (SELECT as_of FROM snapshot) AS as_of,
+        snapshot_day('funds', $as_of) AS as_of,
         count(*) AS allocations,
         round(coalesce(sum(amount_10k), 0), 2) AS amount_10k,
         count(DISTINCT source) AS sources,

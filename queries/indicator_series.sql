@@ -5,23 +5,23 @@ WITH
 village_rows AS (
     -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
     SELECT * FROM village_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
 ),
 household_rows AS (
     -- the import-time summary (one row per village, batch and week), not the 13-million-row ledger
     SELECT * FROM household_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
 ),
 relocation_villages AS (
     SELECT
         as_of,
         relocation_batch,
-        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号')), 0)::BIGINT AS villages_completed,
-        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
-        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND joint_branch), 0)::BIGINT AS joint_branches,
-        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已拆除复垦', '已销号')), 0)::BIGINT AS demolished_reclaimed
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND joint_branch), 0)::BIGINT AS joint_branches,
+        coalesce(sum(villages) FILTER (WHERE is_reclaimed(relocation_status)), 0)::BIGINT AS demolished_reclaimed
     FROM village_rows
-    WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE in_relocation_batch(relocation_batch, $batch)
     GROUP BY as_of, relocation_batch
 ),
 relocation_households AS (
@@ -32,24 +32,24 @@ relocation_households AS (
         sum(people_moved) AS people_moved,
         sum(homestead_reclaimed_m2) AS homestead_reclaimed_m2
     FROM household_rows
-    WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE in_relocation_batch(relocation_batch, $batch)
     GROUP BY as_of, relocation_batch
 ),
 zero_break AS (
-    SELECT as_of, 100.0 * sum(villages_past_zero)::BIGINT / sum(villages)::BIGINT AS zero_break_rate
+    SELECT as_of, zero_break_rate(sum(villages_past_zero)::BIGINT, sum(villages)::BIGINT) AS zero_break_rate
     FROM village_rows
     GROUP BY as_of
 ),
 weak_orgs AS (
-    SELECT as_of, coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
+    SELECT as_of, coalesce(sum(orgs) FILTER (WHERE weak_lax AND is_rectified(rectification_status)), 0)::BIGINT AS weak_orgs_rectified
     FROM org_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
     GROUP BY as_of
 ),
 fund_totals AS (
     SELECT as_of, sum(amount_10k) AS funds_10k
     FROM fund_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
     GROUP BY as_of
 ),
 final AS (

@@ -1,6 +1,6 @@
 -- Each poor village with its own party branch and that branch's first secretary (第一书记) on the day shown.
--- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $poverty_classes (VARCHAR[]; the village classes coverage counts, from tracker.party.rule_params)
--- returns: one row per village whose poverty_class is among $poverty_classes: township, village, poverty_class, relocation_batch, joint_branch, org_name (NULL when the party
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
+-- returns: one row per village of a class coverage counts (macro is_covered_class: tracker.party.COVERED_CLASSES): township, village, poverty_class, relocation_batch, joint_branch, org_name (NULL when the party
 --          ledger lists no branch of the village's own, e.g. merged into a joint branch after relocation),
 --          first_secretary (NULL when none); by township, then village.
 --          A village's own branch is the 村党支部 named after it (村名 + 党支部) in the same township;
@@ -8,14 +8,14 @@
 WITH
 v AS (
     SELECT * FROM villages
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND list_contains($poverty_classes, poverty_class)
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
+      AND is_covered_class(poverty_class)
 ),
 o AS (
     SELECT * FROM party_orgs
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
-      AND org_type = '村党支部'
+    WHERE as_of = snapshot_day('party_orgs', $as_of)
+      AND is_village_branch(org_type)
 ),
 final AS (
     SELECT

@@ -4,12 +4,12 @@
 WITH
 o AS (
     SELECT * FROM party_orgs
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('party_orgs', $as_of)
+      AND in_townships(township, $township)
 ),
 final AS (
     SELECT township, org_name, members, coalesce(floating_members, 0) AS floating_members
     FROM o
-    WHERE org_type = '流动党员党支部'
+    WHERE is_floating_branch(org_type)
 )
 SELECT * FROM final ORDER BY floating_members DESC, township

@@ -6,18 +6,18 @@ WITH
 o AS (
     -- the import-time summary (one row per township, type, weak flag and stage, and week), not every organization
     SELECT * FROM org_summary
-    WHERE as_of <= $as_of AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of <= $as_of AND in_townships(township, $township)
 ),
 final AS (
     SELECT
         as_of,
         coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND coalesce(rectification_status, '未整顿') = '未整顿'), 0)::BIGINT AS not_started,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '整顿中'), 0)::BIGINT AS rectifying,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已整顿'), 0)::BIGINT AS rectified,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = '已验收'), 0)::BIGINT AS accepted,
-        coalesce(sum(floating_members) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_members,
-        coalesce(sum(orgs) FILTER (WHERE org_type = '流动党员党支部'), 0)::BIGINT AS floating_branches
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_stage(rectification_status) = stage_not_started()), 0)::BIGINT AS not_started,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_rectifying()), 0)::BIGINT AS rectifying,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_rectified()), 0)::BIGINT AS rectified,
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status = stage_accepted()), 0)::BIGINT AS accepted,
+        coalesce(sum(floating_members) FILTER (WHERE is_floating_branch(org_type)), 0)::BIGINT AS floating_members,
+        coalesce(sum(orgs) FILTER (WHERE is_floating_branch(org_type)), 0)::BIGINT AS floating_branches
     FROM o GROUP BY as_of
 )
 SELECT * FROM final ORDER BY as_of

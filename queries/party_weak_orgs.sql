@@ -5,8 +5,8 @@
 WITH
 o AS (
     SELECT * FROM party_orgs
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('party_orgs', $as_of)
+      AND in_townships(township, $township)
 ),
 final AS (
     SELECT
@@ -14,10 +14,10 @@ final AS (
         org_name,
         org_type,
         members,
-        coalesce(rectification_status, '未整顿') AS rectification_status,
+        rectification_stage(rectification_status) AS rectification_status,
         rectified_on
     FROM o
     WHERE weak_lax
 )
 SELECT * FROM final
-ORDER BY list_position(['未整顿', '整顿中', '已整顿', '已验收'], rectification_status), township, org_name
+ORDER BY rectification_order(rectification_status), township, org_name

@@ -8,30 +8,29 @@ WITH
 v AS (
     -- the import-time summary of the village snapshot in force
     SELECT * FROM village_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
 ),
 h AS (
     -- the import-time summary of the households snapshot in force (one row per village and batch)
     SELECT * FROM household_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 o AS (
     -- the import-time summary of the organizations snapshot in force
     SELECT * FROM org_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'party_orgs' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
+    WHERE as_of = snapshot_day('party_orgs', $as_of)
+      AND in_townships(township, $township)
 ),
 village_side AS (
     SELECT
         CASE WHEN $by_county THEN county ELSE township END AS place,
         sum(villages)::BIGINT AS villages,
         sum(villages_past_zero)::BIGINT AS villages_past_zero,
-        coalesce(sum(villages) FILTER (WHERE relocation_batch IS NOT NULL AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS relocation_villages,
-        coalesce(sum(villages) FILTER (WHERE relocation_status IN ('已搬迁', '已拆除复垦', '已销号') AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)), 0)::BIGINT AS villages_completed
+        coalesce(sum(villages) FILTER (WHERE in_relocation_batch(relocation_batch, $batch)), 0)::BIGINT AS relocation_villages,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND in_batch(relocation_batch, $batch)), 0)::BIGINT AS villages_completed
     FROM v GROUP BY place
 ),
 household_side AS (
@@ -46,7 +45,7 @@ org_side AS (
     SELECT
         CASE WHEN $by_county THEN county ELSE township END AS place,
         coalesce(sum(orgs) FILTER (WHERE weak_lax), 0)::BIGINT AS weak_orgs,
-        coalesce(sum(orgs) FILTER (WHERE weak_lax AND rectification_status IN ('已整顿', '已验收')), 0)::BIGINT AS weak_orgs_rectified
+        coalesce(sum(orgs) FILTER (WHERE weak_lax AND is_rectified(rectification_status)), 0)::BIGINT AS weak_orgs_rectified
     FROM o GROUP BY place
 ),
 final AS (
@@ -60,7 +59,7 @@ final AS (
         CASE WHEN households > 0 THEN 100.0 * households_moved / households END AS moved_percent,
         villages,
         villages_past_zero,
-        100.0 * villages_past_zero / villages AS zero_break_rate,
+        zero_break_rate(villages_past_zero, villages) AS zero_break_rate,
         coalesce(weak_orgs, 0) AS weak_orgs,
         coalesce(weak_orgs_rectified, 0) AS weak_orgs_rectified
     FROM village_side

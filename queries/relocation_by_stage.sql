@@ -5,15 +5,14 @@ WITH
 v AS (
     -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
     SELECT * FROM village_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 final AS (
     SELECT
         township,
-        coalesce(relocation_status, '未启动') AS relocation_status,
+        relocation_stage(relocation_status) AS relocation_status,
         sum(villages)::BIGINT AS villages,
         sum(planned_households)::BIGINT AS planned_households,
         sum(planned_people)::BIGINT AS planned_people

@@ -5,10 +5,9 @@ WITH
 h AS (
     -- the import-time summary of the households snapshot in force (one row per township, batch and mode)
     SELECT * FROM household_modes
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 final AS (
     SELECT

@@ -1,30 +1,28 @@
 -- Relocation progress per batch at every snapshot up to the day shown: the page's cards, their weekly change, and households and people moved over time.
--- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches), $completed_stages (VARCHAR[]), $reclaimed_stages (VARCHAR[])
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county), $batch (INTEGER; NULL = all batches)
 -- returns: as_of DATE, indicator VARCHAR (villages_completed, hukou_transferred, demolished_reclaimed, households_moved, people_moved, homestead_reclaimed_m2), relocation_batch INTEGER, actual DOUBLE
 WITH
 village_rows AS (
     -- the import-time summary (one row per township, batch, stage and flags, and week), not every village
     SELECT * FROM village_summary
     WHERE as_of <= $as_of
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 household_rows AS (
     -- the import-time summary (one row per village, batch and week), not the whole ledger
     SELECT * FROM household_summary
     WHERE as_of <= $as_of
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 village_side AS (
     SELECT
         as_of,
         relocation_batch,
-        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_completed,
-        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
-        coalesce(sum(villages) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS demolished_reclaimed
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND hukou_transferred), 0)::BIGINT AS hukou_transferred,
+        coalesce(sum(villages) FILTER (WHERE is_reclaimed(relocation_status)), 0)::BIGINT AS demolished_reclaimed
     FROM village_rows
     GROUP BY as_of, relocation_batch
 ),

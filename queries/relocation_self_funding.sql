@@ -1,15 +1,14 @@
 -- What each poor relocated household pays itself on the day shown, against its cap (the lower of so much a person and so much a household).
--- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches), $cap_per_person (yuan a person), $cap_per_household (yuan a household)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
 -- returns: one row per household size and amount (a province has hundreds of thousands of poor households):
 --          people, self_funded_yuan, cap_yuan, over_cap, households
 WITH
 h AS (
     -- the import-time summary of the households snapshot in force: poor households by size and amount
     SELECT * FROM poor_self_funding
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 by_amount AS (
     SELECT people, self_funded_yuan, sum(households)::BIGINT AS households
@@ -20,8 +19,8 @@ final AS (
     SELECT
         people,
         self_funded_yuan,
-        least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE) AS cap_yuan,
-        self_funded_yuan > cap_yuan AS over_cap,
+        self_funding_cap(people) AS cap_yuan,
+        over_cap(self_funded_yuan, people) AS over_cap,
         households
     FROM by_amount
 )

@@ -1,5 +1,5 @@
 -- How each township's relocation stands on the day shown: villages done, households moved, registrations, demolition and reclamation, subsidy and self-funding.
--- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches), $completed_stages (VARCHAR[]), $reclaimed_stages (VARCHAR[]), $cap_per_person (yuan a person), $cap_per_household (yuan a household)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
 -- returns: one row per township with relocation villages: relocation_villages, villages_completed, villages_hukou, villages_reclaimed,
 --          planned_households, planned_people, households, people, households_moved, people_moved, moved_percent, households_hukou,
 --          rooms_demolished, homestead_m2 (vacated), reclaimed_m2, subsidy_10k, self_funded_10k (万元),
@@ -8,34 +8,31 @@ WITH
 v AS (
     -- the import-time summary of the village snapshot in force (one row per township, batch, stage and flags)
     SELECT * FROM village_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'villages' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('villages', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 h AS (
     -- the import-time summary of the households snapshot in force (one row per village and batch)
     SELECT * FROM household_summary
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 funding AS (
     -- the poor households stating their self-funding, by household size and amount (the caps depend on those)
     SELECT * FROM poor_self_funding
-    WHERE as_of = (SELECT max(as_of) FROM snapshot_days WHERE table_name = 'households' AND as_of <= $as_of)
-      AND (len($township) = 0 OR list_contains($township, township))
-      AND relocation_batch IS NOT NULL
-      AND ($batch::INTEGER IS NULL OR relocation_batch = $batch::INTEGER)
+    WHERE as_of = snapshot_day('households', $as_of)
+      AND in_townships(township, $township)
+      AND in_relocation_batch(relocation_batch, $batch)
 ),
 village_side AS (
     SELECT
         township,
         sum(villages)::BIGINT AS relocation_villages,
-        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_completed,
-        coalesce(sum(villages) FILTER (WHERE list_contains($completed_stages::VARCHAR[], relocation_status) AND hukou_transferred), 0)::BIGINT AS villages_hukou,
-        coalesce(sum(villages) FILTER (WHERE list_contains($reclaimed_stages::VARCHAR[], relocation_status)), 0)::BIGINT AS villages_reclaimed,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND hukou_transferred), 0)::BIGINT AS villages_hukou,
+        coalesce(sum(villages) FILTER (WHERE is_reclaimed(relocation_status)), 0)::BIGINT AS villages_reclaimed,
         sum(planned_households)::BIGINT AS planned_households,
         sum(planned_people)::BIGINT AS planned_people
     FROM v GROUP BY township
@@ -62,7 +59,7 @@ over_cap AS (
         township,
         sum(households)::BIGINT AS poor_over_cap
     FROM funding
-    WHERE self_funded_yuan > least($cap_per_person::DOUBLE * people, $cap_per_household::DOUBLE)
+    WHERE over_cap(self_funded_yuan, people)
     GROUP BY township
 ),
 final AS (

@@ -2,12 +2,9 @@
 -- params: $as_of (DATE)
 -- returns: indicator, relocation_batch, county (NULL = region-wide), township (NULL = county-wide), target, due, label
 WITH
-chosen AS (
-    SELECT coalesce(max(as_of) FILTER (WHERE as_of <= $as_of), min(as_of)) AS as_of
-    FROM snapshot_days WHERE table_name = 'targets'
-),
 final AS (
     SELECT indicator, relocation_batch, county, township, target, due, label
-    FROM targets JOIN chosen USING (as_of)
+    FROM targets
+    WHERE as_of = targets_day($as_of)
 )
 SELECT * FROM final ORDER BY indicator, relocation_batch, township

@@ -13,6 +13,10 @@ import pytest
 from tracker import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# Every page of the dashboard, found on disk so that a page added later is covered by "every page" tests.
+ALL_PAGES = sorted(
+    f"app_pages/{p.name}" for p in (REPO / "app_pages").glob("*.py") if p.name != "__init__.py"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -70,11 +74,21 @@ def run_module(*args: object, cwd: Path = REPO, timeout: float = 120) -> subproc
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the shipped sample data (imported once per test session)."""
+    """A store holding the shipped sample data (imported once per test session).
+
+    With TESTS_SAMPLE_STORE set (tests/mutations.py does, for bugs outside the import), a copy
+    of that already imported store is used instead of importing again."""
+    import os
+    import shutil
+
     from tracker.importer import import_paths
     from tracker.paths import SAMPLE_DIR
 
     folder = tmp_path_factory.mktemp("sample") / "store"
+    imported = os.environ.get("TESTS_SAMPLE_STORE")
+    if imported:
+        shutil.copytree(imported, folder)
+        return folder
     outcome = import_paths([SAMPLE_DIR], folder)
     assert outcome.status == 0, (outcome.file_problems, outcome.errors[:5])
     return folder

@@ -8,16 +8,18 @@ from tracker.browser import wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
-# (path, a figure the page shows only when filtered to 赵家沟乡; checked against the store by
-# tests/test_sample_facts.py and the AppTest page tests)
+# (path, a card the page shows, what it must say when filtered to 赵家沟乡): each figure is named by
+# its card, so a 52 elsewhere on the page cannot pass for it. (Checked against the store by
+# tests/test_sample_facts.py, the oracle and the AppTest page tests.)
 PAGES = [
-    ("overview", "101 户"),  # first-batch households of 赵家沟乡 (county: 189)
-    ("relocation", "31,788"),  # homestead m² reclaimed in 赵家沟乡's first batch
-    ("collective", "50.0%"),  # 13 of 赵家沟乡's 26 villages past 破零 (county: 70.0%)
-    ("party", "52"),  # floating party members kept by 赵家沟乡's branch (county: 665)
-    ("funds", "549.57"),  # 万元 allocated to 赵家沟乡
-    ("data", "导入记录"),
+    ("overview", "第一批搬迁入住户数", "101 户"),  # first-batch households of 赵家沟乡 (county: 189)
+    ("relocation", "第一批宅基地腾退复垦面积（平方米）", "31,788 平方米"),  # 赵家沟乡's first batch
+    ("collective", "集体经济破零率（%）", "50.0%"),  # 13 of 赵家沟乡's 26 villages (county: 70.0%)
+    ("party", "流动党员", "52 人"),  # kept by 赵家沟乡's floating-member branch (county: 665)
+    ("funds", "整合资金", "549.57 万元"),  # allocated to 赵家沟乡
 ]
+CARDS_JS = """cards => Object.fromEntries(cards.map(c => [
+    c.querySelector('.label').innerText.trim(), c.querySelector('.value').innerText.trim()]))"""
 
 
 @pytest.fixture
@@ -30,16 +32,31 @@ def page(browser):
     context.close()
 
 
-@pytest.mark.parametrize(("path", "expected"), PAGES)
-def test_page_by_url_shows_the_filtered_township(served, page, path: str, expected: str) -> None:
+@pytest.mark.parametrize(("path", "card", "expected"), PAGES)
+def test_page_by_url_shows_the_filtered_township(served, page, path: str, card: str, expected: str) -> None:
     page.goto(f"{served}/{path}?township=赵家沟乡")
     wait_until_drawn(page, path)
     header = page.inner_text(".report-header")
     assert "赵家沟乡" in header and "全县" not in header  # the URL's filter was applied
+    cards = page.eval_on_selector_all(".kpi", CARDS_JS)
+    assert cards.get(card) == expected, cards
     text = page.inner_text("body")
-    assert expected in text
     assert "Traceback" not in text and "Error" not in text
     assert "Choose options" not in text and "Choose an option" not in text
+
+
+def test_the_data_page_by_url_checks_the_filtered_township_and_day(served, page) -> None:
+    page.goto(f"{served}/data?township=赵家沟乡&as_of=2017-10-13")
+    wait_until_drawn(page, "data")
+    header = page.inner_text(".report-header")
+    assert "赵家沟乡" in header and "数据截至 2017年10月13日" in header
+    headings = [h.strip() for h in page.locator("h2, h3").all_inner_texts()]
+    assert {"导入记录", "一致性检查", "目标任务"} <= set(headings), headings
+    text = page.inner_text("body")
+    # The consistency checks ran for the township and day in the URL, and the sample has no contradiction.
+    assert "核对赵家沟乡截至2017年10月13日各台账之间是否一致。" in text
+    assert "村级台账标为已搬迁、但搬迁户尚未入住：未发现问题" in text
+    assert "Traceback" not in text and "Error" not in text
 
 
 def test_overview_at_phone_width_stacks_cards_without_cutting_them(served, browser) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import ALL_PAGES, page_text
 from tracker import queries, store
 from tracker.importer import expand_paths, import_uploads
 from tracker.paths import SAMPLE_DIR
@@ -119,11 +119,15 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     assert "资金台账_2017-10-20.csv" in set(_table(at, "导入时间")["文件"])
     total = _sample_funds_total() + 1334.56
     assert _funds_total(store_copy, dt.date(2017, 10, 20)) == pytest.approx(total)
-    # The new day is now the latest snapshot: a page opened afresh shows it.
+    # The new day is now the latest snapshot: every page opened afresh shows it.
+    assert len(ALL_PAGES) >= 6  # found on disk: a page added later is covered too
+    for path in ALL_PAGES:
+        opened = open_page(path, store=store_copy)
+        assert "数据截至 2017年10月20日" in page_text(opened), path
     funds = open_page("app_pages/funds.py", store=store_copy)
-    assert "数据截至 2017年10月20日" in page_text(funds)
     assert f">{total:,.2f} 万元<" in "\n".join(h.proto.body for h in funds.get("html"))
-    assert "数据截至 2017年10月20日" in page_text(open_page(store=store_copy))  # the overview
+    overview = "\n".join(h.proto.body for h in open_page(store=store_copy).get("html"))
+    assert f'整合资金（万元）</div><div class="value">{total:,.2f} 万元<' in overview  # the 10-20 snapshot's total
 
 
 def test_a_county_configuration_alone_can_be_imported(open_page, store_copy: Path) -> None:

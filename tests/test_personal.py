@@ -186,6 +186,21 @@ def test_normalise_id_number_raises_only_value_problem(raw: object) -> None:
 # --- hashing ------------------------------------------------------------------------------
 
 
+# Known values, not computed here: RFC 4231 test case 2, and an ID number hashed with
+# `printf '%s' 140930199001011238 | openssl dgst -sha256 -hmac county-dashboard-test-key`.
+# The store keeps the first 32 hex digits (128 bits) of HMAC-SHA256.
+KNOWN_HASHES = [
+    ("what do ya want for nothing?", b"Jefe", "5bdcc146bf60754e6a042426089575c7"),
+    ("140930199001011238", b"county-dashboard-test-key", "dc62f2712496baf14ac6c4cf784fb755"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "expected"), KNOWN_HASHES)
+def test_hash_is_hmac_sha256_of_a_known_value(text: str, key: bytes, expected: str) -> None:
+    assert personal.hash_id_number(text, key) == expected
+    assert personal.hash_id_numbers(pa.array([text]), key).to_pylist() == [expected]  # the import's bulk path
+
+
 def test_hash_is_stable_for_one_key() -> None:
     key = b"k" * 32
     assert personal.hash_id_number(VALID, key) == personal.hash_id_number(VALID, key)

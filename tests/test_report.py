@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageStat, PdfParser
 
 from tests.conftest import run_module
 
@@ -63,9 +63,11 @@ def test_each_image_shows_the_figures_its_page_shows(report: Path) -> None:
     files = {f["file"]: f for f in _manifest(report)["files"]}
     county = files["2017-W41_县_总览.png"]["text"]
     assert "189 户" in county and "425 人" in county and "13 个村" in county
-    assert "数据截至 2017年10月13日" in county and "2017年第41周" in county and "河曲县" in county
+    # The page's title and its header line, word for word: county, scope, ISO week, snapshot day.
+    assert {"总览", "河曲县 · 全县 · 2017年第41周 · 数据截至 2017年10月13日"} <= set(county.splitlines())
     township = files["2017-W41_赵家沟乡_总览.png"]["text"]
-    assert "101 户" in township and "228 人" in township and "赵家沟乡" in township
+    assert "101 户" in township and "228 人" in township
+    assert "河曲县 · 赵家沟乡 · 2017年第41周 · 数据截至 2017年10月13日" in township.splitlines()
     assert "189 户" not in township
     phone = files["2017-W41_赵家沟乡_总览_手机.png"]["text"]
     assert "101 户" in phone
@@ -81,7 +83,8 @@ def test_report_layout_has_no_sidebar_or_english_defaults(report: Path) -> None:
 def test_pdf_has_one_page_per_county_page_in_order(report: Path) -> None:
     data = (report / "2017-W41_县_周报.pdf").read_bytes()
     assert len(re.findall(rb"/Type\s*/Page\b", data)) == len(COUNTY_PAGES)
-    assert "2017年第41周".encode("utf-16-be") in data or b"2017" in data
+    title = PdfParser.PdfParser(str(report / "2017-W41_县_周报.pdf")).info.Title
+    assert title == "河曲县2017年第41周周报（数据截至2017年10月13日）"
 
 
 def test_an_unknown_township_is_refused_and_nothing_is_written(sample_store: Path, tmp_path: Path) -> None:

@@ -12,25 +12,20 @@ import pandas as pd
 import pytest
 
 from tests.exports import write_csv
-from tracker import party, queries, relocation, schema, store, summaries
+from tracker import queries, schema, store, summaries
 
 LAST = dt.date(2017, 10, 13)
 
 
 def _page_queries() -> list[tuple[str, dict]]:
     """Every store query with the parameters the pages give it (whole county and one township)."""
-    rules = relocation.rule_params() | party.rule_params()
     base = {
         "as_of": LAST,
         "batch": None,
-        "completed_stages": list(schema.COMPLETED_STAGES),
-        "reclaimed_stages": ["已拆除复垦", "已销号"],
-        "cap_per_person": relocation.SELF_FUNDING_CAP_PER_PERSON_YUAN,
-        "cap_per_household": relocation.SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN,
         "village_township": "赵家沟乡",
         "village": "",
         "by_county": False,
-    } | rules
+    }
     calls = []
     for name, query in sorted(queries.catalogue().items()):
         if name.startswith("derived_"):

@@ -440,21 +440,144 @@ def test_every_resettlement_mode_with_and_without_its_suffix(mode: str) -> None:
     assert parse("households", "resettlement_mode", f"\u3000{mode} ") == mode
 
 
-def test_enum_aliases() -> None:
-    assert parse("households", "resettlement_mode", "县城集中") == "县城集中安置"
-    for table, name in [
-        ("villages", "poverty_class"),
-        ("villages", "relocation_status"),
-        ("households", "resettlement_mode"),
-        ("party_orgs", "org_type"),
-        ("party_orgs", "rectification_status"),
-    ]:
-        col = column(table, name)
-        for choice in col.choices:
-            assert parse(table, name, choice) == choice
-        for alias, canonical in schema.ENUM_ALIASES.get(name, {}).items():
-            assert canonical in col.choices
-            assert parse(table, name, alias) == canonical
+# Every spelling a clerk may write and the canonical value it must become, written out here
+# (DATA_CONTRACT.md and the README's indicator table), never read back from tracker.schema:
+# a test that loops over the table it checks agrees with any table, swapped entries included.
+ENUM_SPELLINGS: dict[tuple[str, str], dict[str, str]] = {
+    ("households", "resettlement_mode"): {
+        "县城集中安置": "县城集中安置", "县城集中": "县城集中安置", "县城安置": "县城集中安置", "集中安置": "县城集中安置",
+        "中心村安置": "中心村安置", "中心村": "中心村安置", "中心村集中安置": "中心村安置",
+        "邻村就近安置": "邻村就近安置", "邻村就近": "邻村就近安置", "邻村安置": "邻村就近安置", "就近安置": "邻村就近安置",
+        "其他乡镇安置": "其他乡镇安置", "其他乡镇": "其他乡镇安置", "乡镇安置": "其他乡镇安置",
+        "外县安置": "外县安置", "外县": "外县安置", "县外安置": "外县安置",
+        "自主分散安置": "自主分散安置", "自主分散": "自主分散安置", "分散安置": "自主分散安置", "自主安置": "自主分散安置",
+    },
+    ("villages", "relocation_status"): {
+        "未启动": "未启动", "未开始": "未启动", "动员中": "动员中", "宣传动员": "动员中",
+        "搬迁中": "搬迁中", "正在搬迁": "搬迁中", "已搬迁": "已搬迁", "搬迁完成": "已搬迁", "已完成": "已搬迁",
+        "已拆除复垦": "已拆除复垦", "已拆除": "已拆除复垦", "已复垦": "已拆除复垦", "拆除复垦": "已拆除复垦",
+        "已销号": "已销号", "销号": "已销号",
+    },
+    ("party_orgs", "rectification_status"): {
+        "未整顿": "未整顿", "未开始": "未整顿", "整顿中": "整顿中", "正在整顿": "整顿中",
+        "已整顿": "已整顿", "整顿完成": "已整顿", "已验收": "已验收", "验收": "已验收", "通过验收": "已验收",
+    },
+    ("villages", "poverty_class"): {
+        "深度贫困村": "深度贫困村", "深度贫困": "深度贫困村", "贫困村": "贫困村", "贫困": "贫困村",
+        "非贫困村": "非贫困村", "非贫困": "非贫困村",
+    },
+    ("party_orgs", "org_type"): {
+        "村党支部": "村党支部", "支部": "村党支部", "联合党支部": "联合党支部", "联合支部": "联合党支部",
+        "社区党支部": "社区党支部", "流动党员党支部": "流动党员党支部", "流动党支部": "流动党员党支部",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "name"), list(ENUM_SPELLINGS))
+def test_enum_spellings_become_their_canonical_value(table: str, name: str) -> None:
+    spellings = ENUM_SPELLINGS[(table, name)]
+    assert {spelling: parse(table, name, spelling) for spelling in spellings} == spellings
+    # Every alias the schema lists is one the table above expects (a new alias needs its expectation).
+    assert set(schema.ENUM_ALIASES.get(name, {})) <= set(spellings)
+
+
+INDICATOR_SPELLINGS: dict[str, str] = {
+    # the keys themselves
+    **{key: key for key in (
+        "villages_completed", "households_moved", "people_moved", "zero_break_rate", "weak_orgs_rectified",
+        "joint_branches", "hukou_transferred", "demolished_reclaimed", "homestead_reclaimed_m2", "funds_10k",
+    )},
+    # the Chinese labels
+    "完成整村搬迁村数": "villages_completed", "搬迁入住户数": "households_moved", "搬迁入住人数": "people_moved",
+    "集体经济破零率（%）": "zero_break_rate", "软弱涣散党组织整顿完成数": "weak_orgs_rectified",
+    "搬迁村联合党支部数": "joint_branches", "户籍已迁移村数": "hukou_transferred",
+    "旧房拆除复垦完成村数": "demolished_reclaimed", "宅基地腾退复垦面积（平方米）": "homestead_reclaimed_m2",
+    "整合资金（万元）": "funds_10k",
+    # what clerks write instead
+    "完成搬迁村数": "villages_completed", "整村搬迁村数": "villages_completed",
+    "搬迁户数": "households_moved", "搬迁人数": "people_moved",
+    "破零率": "zero_break_rate", "集体经济破零率": "zero_break_rate",
+    "软弱涣散党组织整顿": "weak_orgs_rectified", "联合党支部": "joint_branches", "联合支部": "joint_branches",
+    "户籍迁移": "hukou_transferred", "拆除复垦": "demolished_reclaimed", "宅基地腾退面积": "homestead_reclaimed_m2",
+    "整合资金": "funds_10k", "资金": "funds_10k",
+}  # fmt: skip
+
+
+def test_indicators_by_key_label_or_alias() -> None:
+    parsed = {spelling: parse("targets", "indicator", spelling) for spelling in INDICATOR_SPELLINGS}
+    assert parsed == INDICATOR_SPELLINGS
+    assert set(schema.INDICATOR_ALIASES) <= set(INDICATOR_SPELLINGS)
+    assert_problem(parse, "targets", "indicator", "幸福指数")
+
+
+# Every header of DATA_CONTRACT.md (and the national system's names it lists), with the column
+# it must land in; headers the project added are pinned here as well.
+COUNTY_HEADERS = {
+    h: "county"
+    for h in ("县", "县(市、区、旗)", "县(市、区)", "县(市)", "所属县", "县区", "县名称", "县市区")
+}
+TOWNSHIP_HEADERS = {h: "township" for h in ("乡镇", "乡(镇)", "所属乡镇", "乡镇名称")}
+HEADERS: dict[str, dict[str, str]] = {
+    "villages": {
+        "乡镇": "township", "乡(镇)": "township", "所属乡镇": "township", "乡镇名称": "township",
+        "村名": "village", "行政村": "village", "村": "village", "迁出村": "village", "村名称": "village",
+        "村类别": "poverty_class", "贫困村类型": "poverty_class",
+        "搬迁批次": "relocation_batch", "批次": "relocation_batch",
+        "搬迁进度": "relocation_status", "搬迁状态": "relocation_status",
+        "计划搬迁户数": "planned_households", "计划搬迁人数": "planned_people",
+        "搬迁完成日期": "completed_on", "迁入村": "receiving_village", "安置村": "receiving_village",
+        "户籍已迁移": "hukou_transferred", "户籍转移": "hukou_transferred",
+        "联合党支部": "joint_branch", "已建联合支部": "joint_branch", "党员数": "party_members",
+        "集体经济收入（万元）": "collective_income_10k", "村集体经济收入": "collective_income_10k",
+        "村集体经济收入（万元）": "collective_income_10k",
+        "光伏装机（千瓦）": "pv_kw", "光伏电站(kW)": "pv_kw",
+        "县(市、区、旗)": "county", "县": "county",
+    },
+    "households": {
+        "户编号": "household_id", "户码": "household_id", "户号": "household_id",
+        "户主身份证号": "id_hash", "身份证号": "id_hash", "证件号码": "id_hash", "户主证件号码": "id_hash",
+        "户主": "head_name_masked", "户主姓名": "head_name_masked", "姓名": "head_name_masked",
+        "乡镇": "township", "乡(镇)": "township", "迁出村": "village", "村名": "village", "行政村": "village",
+        "搬迁批次": "relocation_batch", "批次": "relocation_batch",
+        "是否贫困户": "is_poor", "贫困户": "is_poor", "建档立卡贫困户": "is_poor",
+        "人口数": "people", "家庭人口": "people", "搬迁人数": "people", "人数": "people",
+        "安置方式": "resettlement_mode", "安置地点": "resettled_at",
+        "入住日期": "moved_on", "搬迁日期": "moved_on",
+        "拆除房屋（间）": "rooms_demolished", "拆除间数": "rooms_demolished",
+        "宅基地腾退面积（平方米）": "homestead_m2", "腾退面积": "homestead_m2",
+        "已复垦": "reclaimed", "复垦": "reclaimed",
+        "奖补资金（元）": "subsidy_yuan", "自筹资金（元）": "self_funded_yuan",
+        "户籍已迁移": "hukou_transferred", "户籍迁移": "hukou_transferred",
+        "人均年收入（元）": "income_per_capita_yuan", "后续扶持": "livelihood", "就业途径": "livelihood",
+        "县(市、区、旗)": "county",
+    },
+    "party_orgs": {
+        "乡镇": "township", "党组织名称": "org_name", "支部名称": "org_name", "组织类型": "org_type",
+        "党员数": "members", "软弱涣散": "weak_lax", "是否软弱涣散": "weak_lax",
+        "整顿状态": "rectification_status", "整顿进度": "rectification_status", "整顿完成日期": "rectified_on",
+        "第一书记": "first_secretary", "流动党员数": "floating_members",
+    },
+    "funds": {
+        "资金来源": "source", "资金类别": "source", "金额（万元）": "amount_10k", "金额": "amount_10k",
+        "乡镇": "township", "村名": "village", "拨付日期": "allocated_on", "用途": "purpose",
+    },
+    "targets": {
+        "指标": "indicator", "批次": "relocation_batch", "搬迁批次": "relocation_batch", "乡镇": "township",
+        "目标值": "target", "完成时限": "due", "说明": "label",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("table", list(HEADERS))
+def test_every_header_names_its_contract_column(table: str) -> None:
+    from tracker.headers import column_for
+
+    expected = COUNTY_HEADERS | TOWNSHIP_HEADERS | HEADERS[table]
+    assert {header: column_for(table, header) for header in expected} == expected
+    # Written with spaces, half-width brackets or a unit, a header still names its column.
+    assert column_for(table, " 乡 镇 ") == "township"
+    listed = {h for col in schema.TABLES[table].columns for h in col.headers}
+    assert listed <= set(expected), f"headers without an expected column: {sorted(listed - set(expected))}"
 
 
 @pytest.mark.parametrize(
@@ -470,15 +593,6 @@ def test_enum_aliases() -> None:
 )
 def test_unknown_enum_value_is_a_problem(table: str, name: str, raw: str) -> None:
     assert_problem(parse, table, name, raw)
-
-
-def test_indicators_by_key_or_label() -> None:
-    for key, label in schema.INDICATORS.items():
-        assert parse("targets", "indicator", key) == key
-        assert parse("targets", "indicator", label) == key
-    for alias, key in schema.INDICATOR_ALIASES.items():
-        assert parse("targets", "indicator", alias) == key
-    assert_problem(parse, "targets", "indicator", "幸福指数")
 
 
 # --- every parser of every column: a value or a ValueProblem, never anything else ---------

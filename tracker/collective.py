@@ -19,6 +19,8 @@ from tracker import formatting, indicators
 
 INDICATOR = "zero_break_rate"
 AT_ZERO = "未破零"
+# 破零: collective income (万元) above this; the queries apply it as the macro past_zero.
+PAST_ZERO_ABOVE_10K = 0.0
 
 # Income bands in 万元, lower bound inclusive: the way county reports group village
 # collective economies (空壳村 at zero, 薄弱村 under 5 万元, then the stronger ones).
@@ -113,9 +115,10 @@ def income_bands(incomes: pd.DataFrame) -> pd.DataFrame:
     """
     values = incomes["collective_income_10k"].fillna(0.0) if not incomes.empty else pd.Series(dtype=float)
     weights = incomes["villages"] if not incomes.empty else pd.Series(dtype=int)
-    rows = [{"band": AT_ZERO, "villages": int(weights[values <= 0].sum()), "past_zero": False}]
+    past_zero = values > PAST_ZERO_ABOVE_10K
+    rows = [{"band": AT_ZERO, "villages": int(weights[~past_zero].sum()), "past_zero": False}]
     for label, low, high in INCOME_BANDS:
-        inside = (values > 0) & (values >= low) & (values < high)
+        inside = past_zero & (values >= low) & (values < high)
         rows.append({"band": label, "villages": int(weights[inside].sum()), "past_zero": True})
     return pd.DataFrame(rows)
 

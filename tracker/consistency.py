@@ -4,8 +4,9 @@ The importer checks one file at a time; it cannot know that a village the
 village ledger calls 已搬迁 still has households without a 入住日期 in the
 household ledger, or that a household names a village the village ledger does
 not have. Each check is a named query (`queries/data_check_*.sql`, where the
-rule itself is written); this module lists them with the words the data page
-shows, so the CLI or the weekly report can run the same list.
+check is written, applying the same rule macros as every page: a village is
+completed when `is_completed` says so); this module lists them with the words
+the data page shows, so the CLI or the weekly report can run the same list.
 """
 
 from __future__ import annotations

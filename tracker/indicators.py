@@ -119,9 +119,11 @@ def targets_for(targets: pd.DataFrame, townships: list[str], batch: int | None) 
 def progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> list[Progress]:
     """One Progress per applicable target, in the order of schema.INDICATORS."""
     cards = []
+    histories = _histories(series, as_of)
     for row in targets.itertuples(index=False):
         batch = None if _missing(row.relocation_batch) else int(row.relocation_batch)
-        history = _history(series, row.indicator, batch, as_of)
+        by_day = histories.get((row.indicator, batch), {})
+        history = pd.Series(by_day, dtype=float) if by_day else _NO_HISTORY
         actual = history.iloc[-1] if len(history) else None
         previous = history.iloc[-2] if len(history) > 1 else None
         due = None if _missing(row.due) else pd.Timestamp(row.due).date()
@@ -161,17 +163,27 @@ def _label(indicator: str, batch: int | None, label: object) -> str:
     return base
 
 
-def _history(series: pd.DataFrame, indicator: str, batch: int | None, as_of: dt.date) -> pd.Series:
-    """The indicator's value per snapshot day up to as_of (missing batch rows count as zero)."""
+_NO_HISTORY = pd.Series(dtype=float)
+
+
+def _histories(series: pd.DataFrame, as_of: dt.date) -> dict[tuple[str, int | None], dict[dt.date, float]]:
+    """Each indicator's value per snapshot day up to as_of, by (indicator, batch), oldest first;
+    (indicator, None) sums the indicator's rows of each day over every batch (a missing value
+    counts as zero). One pass over the series: the overview asks for a dozen cards of it."""
     if series.empty:
-        return pd.Series(dtype=float)
-    rows = series[series["indicator"] == indicator]
-    if batch is not None:
-        rows = rows[rows["relocation_batch"] == batch]
-    else:
-        rows = rows.groupby("as_of", as_index=False)["actual"].sum()
-    rows = rows[pd.to_datetime(rows["as_of"]).dt.date <= as_of]
-    return rows.set_index(pd.to_datetime(rows["as_of"]).dt.date)["actual"].sort_index()
+        return {}
+    days = pd.to_datetime(series["as_of"]).dt.date.tolist()
+    values: dict[tuple[str, int | None], dict[dt.date, float]] = {}
+    columns = (series["indicator"].tolist(), series["relocation_batch"].tolist(), series["actual"].tolist())
+    for day, indicator, batch, actual in zip(days, *columns, strict=True):
+        if day > as_of:
+            continue
+        actual = math.nan if actual is None else float(actual)
+        if not _missing(batch):
+            values.setdefault((indicator, int(batch)), {})[day] = actual
+        total = values.setdefault((indicator, None), {})
+        total[day] = total.get(day, 0.0) + (0.0 if math.isnan(actual) else actual)
+    return {key: dict(sorted(by_day.items())) for key, by_day in values.items()}
 
 
 def _project(history: pd.Series, as_of: dt.date, due: dt.date | None) -> float | None:

@@ -6,9 +6,12 @@ What the page counts, and why:
   the same rule the overview's `weak_orgs_rectified` indicator uses.
 - A relocation village needs a joint party branch (联合党支部) once its
   whole-village relocation is completed (已搬迁 or later): its members now live in
-  the receiving village. The stages reach the query as a bound parameter.
+  the receiving village (schema.COMPLETED_STAGES, the same rule as 整村搬迁).
 - Floating party members (流动党员) are those kept by the floating-member branches
-  (流动党员党支部), not members merely away from their own branch.
+  (流动党员党支部, `FLOATING_BRANCH`), not members merely away from their own branch.
+
+The named queries reach these rules as DuckDB macros made from the constants here
+(`tracker.rule_macros`: is_rectified, is_covered_class, is_floating_branch …).
 - First-secretary coverage (第一书记覆盖率) is defined in `COVERAGE_DEFINITION`
   below and shown on the page word for word, so a leader reads the same rule the
   code applies.
@@ -19,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -34,6 +36,10 @@ STAGE_COLUMNS: dict[str, str] = dict(
 # Every poor village (贫困村, 深度贫困村) is to have a first secretary sent by the county
 # or higher (选派第一书记全覆盖): the denominator is their party branches, the goal all of them.
 COVERED_CLASSES: tuple[str, ...] = ("深度贫困村", "贫困村")
+# The organization types the rules name (values of schema.ORG_TYPES): a village's own branch,
+# whose first secretary counts for coverage, and the branches that keep floating members.
+VILLAGE_BRANCH = "村党支部"
+FLOATING_BRANCH = "流动党员党支部"
 COVERAGE_TARGET = 100.0
 COVERAGE_DEFINITION = (
     "第一书记覆盖率 = 贫困村（含深度贫困村）现有村党支部中，已选派第一书记的村党支部所占比例。"
@@ -42,11 +48,6 @@ COVERAGE_DEFINITION = (
 )
 FLOATING_DEFINITION = "流动党员人数为各乡镇流动党员党支部管理的流动党员合计。"
 JOINT_DEFINITION = "已完成整村搬迁（已搬迁及以后阶段）的村，应在迁入地建立联合党支部。"
-
-
-def rule_params() -> dict[str, Any]:
-    """The rules as the parameters the party queries bind."""
-    return {"completed_stages": list(schema.COMPLETED_STAGES), "poverty_classes": list(COVERED_CLASSES)}
 
 
 # --------------------------------------------------------------------------- weak organizations

@@ -6,6 +6,10 @@ a query by name and pass values; DuckDB binds them, so no value ever becomes
 SQL text. A query may use only the parameters it declares, and every declared
 parameter must be passed: a typo is a loud error, not a silently empty chart.
 
+Rules are not parameters: a query calls the macros the store reader creates
+from the constants in tracker/ (`tracker.rule_macros`: is_completed,
+snapshot_day, in_townships …), so no query writes a rule out itself.
+
 The common parameters:
 - `$as_of` DATE: the snapshot shown.
 - `$township` VARCHAR[]: townships to include; empty list = whole county.

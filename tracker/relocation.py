@@ -1,24 +1,22 @@
 """整村搬迁 rules: what counts as done, the self-funding caps, and the cards and summaries of the page.
 
-The rules live here, not in the SQL and not in the page, and reach the named
-queries as bound parameters (`rule_params`): a query asks "is this stage among
-$completed_stages", "is this payment above $cap_per_person × people or
-$cap_per_household", so changing a rule is one edit here and every query, the
-page and the report follow.
+The rules live here, not in the SQL and not in the page. The named queries reach
+them as DuckDB macros that `tracker.rule_macros` makes from these constants (a
+query asks `is_reclaimed(relocation_status)`, `over_cap(self_funded_yuan, people)`),
+so changing a rule is one edit here and every query, the page and the report follow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 import pandas as pd
 
 from tracker import formatting, indicators, schema
 
-# A village has completed its whole-village relocation (已完成整村搬迁) at 已搬迁 or later.
-COMPLETED_STAGES: tuple[str, ...] = schema.COMPLETED_STAGES
+# A village has completed its whole-village relocation (已完成整村搬迁) at 已搬迁 or later:
+# schema.COMPLETED_STAGES, the one definition (macro is_completed).
 # Old houses demolished and homesteads reclaimed (旧房拆除、宅基地复垦) at 已拆除复垦 or later.
 RECLAIMED_STAGES: tuple[str, ...] = schema.RELOCATION_STAGES[schema.RELOCATION_STAGES.index("已拆除复垦") :]
 
@@ -50,16 +48,6 @@ def breaks_cap(is_poor: bool, people: int, self_funded_yuan: float | None) -> bo
     if not is_poor or self_funded_yuan is None or math.isnan(self_funded_yuan):
         return False
     return self_funded_yuan > self_funding_cap(people)
-
-
-def rule_params() -> dict[str, Any]:
-    """The rules as the parameters the relocation queries bind."""
-    return {
-        "completed_stages": list(COMPLETED_STAGES),
-        "reclaimed_stages": list(RECLAIMED_STAGES),
-        "cap_per_person": SELF_FUNDING_CAP_PER_PERSON_YUAN,
-        "cap_per_household": SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN,
-    }
 
 
 def cap_rule_text() -> str:

@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tracker import schema, summaries
+from tracker import rule_macros, schema, summaries
 
 MANIFEST = "manifest.json"
 MANIFEST_BACKUP = "manifest.backup.json"
@@ -314,9 +314,10 @@ class Reader:
     One in-memory DuckDB database holds a view per ledger over that manifest's
     Parquet files (the small targets ledger held in memory), the import-time
     summaries (those the weekly series read held in memory, see
-    summaries.HELD_IN_MEMORY), and `snapshot_days`, the days each
+    summaries.HELD_IN_MEMORY), `snapshot_days`, the days each
     ledger has rows in this reader's scope, where queries find the snapshot in
-    force without opening a file. Everything is limited to the scope. `cursor()`
+    force without opening a file, and the rule macros every query calls
+    (`tracker.rule_macros`). Everything is limited to the scope. `cursor()`
     gives each thread its own cursor on it (a DuckDB connection is not safe to
     share between threads).
     """
@@ -338,6 +339,8 @@ class Reader:
             self._define_view(name, table, self.files(name), None, in_memory=name in _SMALL_LEDGERS)
         self._define_summaries()
         self._define_snapshot_days()
+        # The rules every query applies (stages, snapshot in force, township and batch filters).
+        rule_macros.define(con)
         self._define_rejects()
         log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.

@@ -4,7 +4,8 @@ A weekly series over households scans every snapshot: at province scale that
 is 13 million rows for one chart. The same series over `household_summary`
 (one row per village, batch and week) reads about a hundred thousand. Each
 summary is derived from one snapshot of its ledger by a named query
-(`queries/derived_<name>.sql`, over the table `snapshot`), lands in the same
+(`queries/derived_<name>.sql`, over the table `snapshot`, applying the same rule
+macros as the pages: `tracker.rule_macros`), lands in the same
 commit as that snapshot (`store.commit` adds the ones an import did not bring),
 and is never edited by hand; the `sql` command can read them too.
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from tracker import queries, schema
+from tracker import queries, rule_macros, schema
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def derive_many(names: list[str], rows: pa.Table, as_of: dt.date) -> dict[str, p
         )
     con = duckdb.connect(":memory:")
     try:
+        rule_macros.define_value_rules(con)
         con.register("snapshot", rows)
         return {name: _run(con, name, as_of) for name in names}
     finally:
@@ -164,7 +166,8 @@ def derive_from_file(
     con: duckdb.DuckDBPyConnection, path: str, as_of: dt.date, names: list[str]
 ) -> dict[str, pa.Table]:
     """The summaries `names` of one snapshot file of their ledger (reading only the columns they sum),
-    computed on con (a scratch connection: this replaces its view `snapshot`)."""
+    computed on con (a scratch connection: this replaces its view `snapshot` and the rule macros)."""
+    rule_macros.define_value_rules(con)
     relation = con.read_parquet(path)
     if schema.TOWNSHIP_AS_OF not in relation.columns:
         # A ledger written before rows kept their own day: every row is from the snapshot's day.
