@@ -26,6 +26,7 @@ cards = indicators.progress(series, targets, f.as_of)
 if not cards:
     widgets.no_data("尚未导入目标任务，无法对照目标。请在“数据”页导入目标任务表。")
 else:
+    widgets.weekly_briefing(f, cards)
     widgets.kpi_grid([widgets.progress_card(c) for c in cards])
     late = [c.label for c in cards if c.status in ("behind", "at_risk")]
     if late:

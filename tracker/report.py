@@ -1,11 +1,25 @@
-"""The weekly report (周报): every page as a full-page PNG, for the county and each township, plus one PDF.
+"""The weekly report (周报): every page for the county and each township, as images and one A4 PDF.
 
 It opens the real pages in headless Chromium, in the report layout (`?report=1`:
-no sidebar or toolbar, a header line with county, week and snapshot day), waits
-until each page has really finished drawing, and saves it. Files are written to
-a scratch folder first and moved into place only when every page succeeded, so
-a failed run leaves last week's (or this week's previous) files untouched, and
-a re-run for the same week replaces that week's files and nothing else.
+no sidebar, widgets or hints, every table whole, a header line with county,
+week and snapshot day), waits until each page has really finished drawing,
+checks its DOM (tracker.report_checks: no dialog, English text, cut table …)
+and only then saves it:
+
+- a desktop image (1600 px) of each page;
+- the same page at phone width (390 px, 2×) cut into numbered parts of at most
+  2,400 px at section boundaries (`…_手机_1of3.png`), each part after the first
+  headed by the page's header line, so WeChat shows every part readably;
+- one 1080 px summary image of the week (the briefing paragraph and key cards);
+- an A4 PDF of the county pages printed by Chromium (text layer, header line,
+  page numbers running through the whole document).
+
+One Chromium draws several pages at once, each page is run once for its desktop
+and phone images (the window is resized between them), and a separate tab
+prints the PDF meanwhile. Files are written to a scratch folder first and moved
+into place only when every page succeeded, so a failed run leaves last week's
+(or this week's previous) files untouched, and a re-run for the same week
+replaces that week's files and nothing else.
 """
 
 from __future__ import annotations
@@ -14,37 +28,56 @@ import asyncio
 import contextlib
 import datetime as dt
 import html
+import io
 import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from PIL import Image
 
-from tracker import formatting
-from tracker.browser import CHROMIUM_ARGS, DRAWN_JS, ERRORS_JS, TIME_ZONE, PageNotReady, chromium_path
+from tracker import formatting, report_layout
+from tracker.browser import (
+    CHROMIUM_ARGS,
+    TIME_ZONE,
+    BrowserMissing,
+    PageNotReady,
+    chromium_path,
+    wait_until_drawn_async,
+)
 from tracker.county import load_county
+from tracker.report_checks import PageUnfit, check_async
 from tracker.serve import dashboard
 from tracker.store import Reader
 
-# (url path, title) in the order leaders read them.
+# (url path, title) in the order leaders read them. The overview is the dashboard's default page,
+# which Streamlit serves at "/" only ("/overview" opens a "Page not found" dialog). The data page
+# (uploads, import log) is for clerks and stays out of the report.
 PAGES = [
-    ("overview", "总览"),
+    ("", "总览"),
     ("relocation", "整村搬迁"),
     ("collective", "集体经济"),
     ("party", "党建"),
     ("funds", "资金"),
-    ("data", "数据"),
 ]
-TOWNSHIP_PAGES = ("overview", "relocation")
+TOWNSHIP_PAGES = ("", "relocation")
+SUMMARY_PAGE = ("summary", "摘要")
+DESKTOP_WIDTH = 1600
 PHONE_WIDTH = 390
 PHONE_SCALE = 2
-# Tabs drawn at once: the server and the browser share two cores.
+SUMMARY_WIDTH = 1080
+# A4 portrait, 12 mm side margins: 186 mm = 703 CSS px, laid out 1/PDF_SCALE wider and printed smaller.
+PDF_SCALE = 0.8
+PDF_WIDTH = 879
+# Pages drawn at once (plus the tab that prints the PDF): the server and the browser share two cores.
 PARALLEL_TABS = 3
 COUNTY_SCOPE = "县"
+# A tall window from the start: most pages draw once at their full length, without a resize.
+TALL_VIEWPORT = 2400
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -54,7 +87,7 @@ class ReportProblem(Exception):
 
 @dataclass
 class Shot:
-    """One screenshot to take, and what was on the page when it was taken."""
+    """One image of the report, and what was on the page when it was taken."""
 
     page: str
     title: str
@@ -63,8 +96,29 @@ class Shot:
     width: int
     scale: int
     file: str
+    kind: str = "desktop"  # desktop, phone (one part of it), summary
+    part: int = 1
+    parts: int = 1
     height: int = 0
     text: str = field(default="", repr=False)
+
+
+@dataclass
+class Job:
+    """One page to open for one scope, and what to make of it."""
+
+    page: str
+    title: str
+    township: str | None
+    as_of: str
+    desktop: bool = True
+    phone: bool = True
+    width: int = DESKTOP_WIDTH
+
+    @property
+    def name(self) -> str:
+        """How messages name the page: 全县·总览."""
+        return f"{self.township or '全县'}·{self.title}"
 
     def url(self, base: str) -> str:
         """The page's address with the report layout and the filters in the query string."""
@@ -72,6 +126,10 @@ class Shot:
         if self.township:
             query.append(("township", self.township))
         return f"{base}/{self.page}?{urlencode(query)}"
+
+    def file(self, code: str, suffix: str = "") -> str:
+        """2017-W41_赵家沟乡_总览_手机_1of3.png."""
+        return f"{code}_{self.township or COUNTY_SCOPE}_{self.title}{suffix}.png"
 
 
 @dataclass
@@ -84,23 +142,24 @@ class Report:
     shots: list[Shot]
     pdf: Path
     manifest: Path
+    summary: Path | None = None
 
 
 def plan(
-    as_of: dt.date, townships: list[str], width: int = 1600, phone: bool = True, all_townships: list[str] = ()
-) -> list[Shot]:
-    """Every screenshot of the week: all pages for the county, overview and relocation per township."""
-    code = formatting.week_code(as_of)
+    as_of: dt.date,
+    townships: list[str],
+    width: int = DESKTOP_WIDTH,
+    phone: bool = True,
+    all_townships: list[str] = (),
+) -> list[Job]:
+    """Every page of the week: all report pages for the county, overview and relocation per township."""
     scopes: list[tuple[str | None, list[tuple[str, str]]]] = [(None, PAGES)]
     scopes += [(t, [p for p in PAGES if p[0] in TOWNSHIP_PAGES]) for t in (townships or all_townships)]
-    sizes = [(width, 1, "")] + ([(PHONE_WIDTH, PHONE_SCALE, "_手机")] if phone else [])
-    shots = []
-    for township, pages in scopes:
-        for path, title in pages:
-            for w, scale, suffix in sizes:
-                name = f"{code}_{township or COUNTY_SCOPE}_{title}{suffix}.png"
-                shots.append(Shot(path, title, township, as_of.isoformat(), w, scale, name))
-    return shots
+    return [
+        Job(path, title, township, as_of.isoformat(), phone=phone, width=width)
+        for township, pages in scopes
+        for path, title in pages
+    ]
 
 
 def latest_day(data_dir: Path) -> dt.date:
@@ -121,15 +180,16 @@ def make_report(
     townships: list[str] | None = None,
     url: str | None = None,
     phone: bool = True,
-    width: int = 1600,
+    width: int = DESKTOP_WIDTH,
     progress: ProgressFn | None = None,
     page_timeout: float = 90.0,
     county_only: bool = False,
 ) -> Report:
-    """Take every screenshot of the week, write the PDF and the index, then move them into out_dir.
+    """Make every image of the week, the summary image and the PDF, then move them into out_dir.
 
     townships narrows the township pages to those named (default: every township);
-    county_only leaves the township pages out altogether.
+    county_only leaves the township pages out altogether. Raises ReportProblem (a page that
+    errors, does not finish or is not fit to send), BrowserMissing (no Chromium) or ServerProblem.
     """
     county = load_county(data_dir)
     unknown = [t for t in townships or [] if county.township(t) is None]
@@ -138,19 +198,30 @@ def make_report(
     chosen = [county.township(t) for t in townships or []]
     day = as_of or latest_day(data_dir)
     every = [] if county_only else county.township_names
-    shots = plan(day, [t for t in chosen if t], width, phone, every)
+    jobs = plan(day, [t for t in chosen if t], width, phone, every)
     code = formatting.week_code(day)
+    title = f"{county.name}脱贫攻坚周报 · {formatting.week(day)}"
+    header = f"{title}（数据截至{formatting.day(day)}）"
+    chromium = chromium_path()  # before the server starts: no browser, no report
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:
         folder = Path(scratch)
+        pdf = folder / f"{code}_{COUNTY_SCOPE}_周报.pdf"
         with _server(data_dir, url) as base:
-            asyncio.run(_capture_all(base, shots, folder, progress, page_timeout))
-        pdf = _write_pdf(
-            folder, shots, f"{county.name}{formatting.week(day)}周报（数据截至{formatting.day(day)}）", code
-        )
+            run = _Run(base, chromium, folder, code, day.isoformat(), page_timeout, progress, len(jobs) + 2)
+            shots = asyncio.run(run.all(jobs, pdf, header, title))
         manifest = _write_index(folder, shots, county.name, day, pdf.name)
         _replace_week(folder, out_dir, code)
-    return Report(code, day.isoformat(), out_dir, shots, out_dir / pdf.name, out_dir / manifest.name)
+    summary = next((s for s in shots if s.kind == "summary"), None)
+    return Report(
+        code,
+        day.isoformat(),
+        out_dir,
+        shots,
+        out_dir / pdf.name,
+        out_dir / manifest.name,
+        out_dir / summary.file if summary else None,
+    )
 
 
 @contextlib.contextmanager
@@ -162,111 +233,244 @@ def _server(data_dir: Path, url: str | None) -> Iterator[str]:
             yield base
 
 
-async def _capture_all(
-    base: str, shots: list[Shot], folder: Path, progress: ProgressFn | None, timeout: float
-) -> None:
-    from playwright.async_api import async_playwright
-
-    queue: asyncio.Queue[Shot] = asyncio.Queue()
-    for shot in shots:
-        queue.put_nowait(shot)
-    done = 0
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-
-        async def worker() -> None:
-            nonlocal done
-            tabs: dict[tuple[int, int], object] = {}  # one tab per size, reused page after page
-            try:
-                while not queue.empty():
-                    shot = queue.get_nowait()
-                    size = (shot.width, shot.scale)
-                    if size not in tabs:
-                        tabs[size] = await _new_tab(browser, *size)
-                    await _capture(tabs[size], base, shot, folder, timeout)
-                    done += 1
-                    if progress:
-                        progress(done, len(shots), shot.file)
-            finally:
-                for tab in tabs.values():
-                    await tab.context.close()  # type: ignore[attr-defined]
-
-        try:
-            await asyncio.gather(*(worker() for _ in range(PARALLEL_TABS)))
-        finally:
-            await browser.close()
-
-
-# A tall window from the start: pages draw once at their full length, no resize and redraw.
-TALL_VIEWPORT = 2400
-
-
-async def _new_tab(browser: object, width: int, scale: int) -> object:
-    context = await browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": width, "height": TALL_VIEWPORT},
-        device_scale_factor=scale,
-        locale="zh-CN",
-        timezone_id=TIME_ZONE,
-    )
-    return await context.new_page()
-
-
-async def _capture(page: object, base: str, shot: Shot, folder: Path, timeout: float) -> None:
-    name = f"{shot.township or '全县'}·{shot.title}"
-    await page.goto(shot.url(base), wait_until="domcontentloaded", timeout=timeout * 1000)  # type: ignore[attr-defined]
-    await _wait_drawn(page, name, timeout)
-    height = int(await page.evaluate(_CONTENT_HEIGHT)) + 32  # type: ignore[attr-defined]
-    if height > TALL_VIEWPORT:
-        await page.set_viewport_size({"width": shot.width, "height": height})  # type: ignore[attr-defined]
-        await _wait_drawn(page, name, timeout)
-    shot.text = await page.inner_text('[data-testid="stMain"]')  # type: ignore[attr-defined]
-    clip = {"x": 0, "y": 0, "width": shot.width, "height": max(height, 700)}
-    await page.screenshot(path=str(folder / shot.file), clip=clip)  # type: ignore[attr-defined]
-    shot.height = Image.open(folder / shot.file).height
-
-
-# Bottom of the page's content, in CSS pixels (Streamlit's containers fill the window otherwise).
-_CONTENT_HEIGHT = """
+# Where a phone page may be cut, and its header line (CSS px from the top of the document).
+_LAYOUT_JS = """
 () => {
-  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
-  if (!block) return document.body.scrollHeight;
-  return Math.ceil(block.getBoundingClientRect().top + window.scrollY + block.scrollHeight);
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const boundaries = [];
+  for (const el of main.querySelectorAll('[data-testid="stElementContainer"], [data-testid="stHorizontalBlock"]')) {
+    const heading = el.querySelector('h2, h3');
+    boundaries.push({y: top(el), level: heading ? 0 : 1});
+  }
+  for (const el of main.querySelectorAll('.report-table tbody tr, .kpi')) boundaries.push({y: top(el) - 4, level: 2});
+  const header = document.querySelector('.report-header');
+  const box = header ? header.getBoundingClientRect() : null;
+  return {
+    height: Math.ceil(top(main) + main.scrollHeight),
+    boundaries,
+    header: box ? {top: box.top + window.scrollY - 6, bottom: box.bottom + window.scrollY + 6} : null,
+  };
+}
+"""
+
+# Blank pages before the content, so that Chromium's page numbers carry on from the previous section.
+_PAD_JS = """
+(pages) => {
+  for (let i = 0; i < pages; i++) {
+    const blank = document.createElement('div');
+    blank.className = 'pdf-padding';
+    blank.style.cssText = 'break-after: page; height: 1px;';
+    document.body.insertBefore(blank, document.body.firstChild);
+  }
 }
 """
 
 
-async def _wait_drawn(page: object, name: str, timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    stable_since = None
-    while loop.time() < deadline:
-        errors = await page.evaluate(ERRORS_JS)  # type: ignore[attr-defined]
-        if errors:
-            raise ReportProblem(f"页面“{name}”出错：{errors[0][:200]}")
-        if await page.evaluate(DRAWN_JS):  # type: ignore[attr-defined]
-            stable_since = stable_since or loop.time()
-            if loop.time() - stable_since >= 0.8:
-                return
-        else:
-            stable_since = None
-        await asyncio.sleep(0.2)
-    raise ReportProblem(f"页面“{name}”在 {timeout:.0f} 秒内未完成加载")
+class _Run:
+    """One report run: a browser, its tabs, and the files they write."""
+
+    def __init__(
+        self,
+        base: str,
+        chromium: str,
+        folder: Path,
+        code: str,
+        as_of: str,
+        timeout: float,
+        progress: ProgressFn | None,
+        steps: int,
+    ) -> None:
+        self.base, self.chromium, self.folder, self.code = base, chromium, folder, code
+        self.as_of, self.timeout, self.progress, self.steps = as_of, timeout, progress, steps
+        self.done = 0
+        self.browser: Any = None
+
+    def _tick(self, name: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.steps, name)
+
+    async def all(self, jobs: list[Job], pdf: Path, header: str, title: str) -> list[Shot]:
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import async_playwright
+
+        try:
+            async with async_playwright() as playwright:
+                self.browser = await playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
+                try:
+                    return await self._everything(jobs, pdf, header, title)
+                finally:
+                    await self.browser.close()
+        except (PageNotReady, PageUnfit) as problem:
+            if isinstance(problem, BrowserMissing):
+                raise
+            raise ReportProblem(str(problem)) from None
+        except PlaywrightError as error:
+            raise ReportProblem(f"浏览器出错：{str(error).splitlines()[0][:300]}") from None
+
+    async def _everything(self, jobs: list[Job], pdf: Path, header: str, title: str) -> list[Shot]:
+        queue: asyncio.Queue[Job] = asyncio.Queue()
+        for job in jobs:
+            queue.put_nowait(job)
+        results: dict[int, list[Shot]] = {}
+        order = {id(job): n for n, job in enumerate(jobs)}
+
+        async def worker() -> None:
+            tab = await self._tab(PHONE_SCALE)
+            try:
+                while not queue.empty():
+                    job = queue.get_nowait()
+                    results[order[id(job)]] = await self._page(tab, job)
+                    self._tick(job.name)
+            finally:
+                await tab.context.close()
+
+        county_jobs = [j for j in jobs if j.township is None]
+        summary = Job(*SUMMARY_PAGE, None, self.as_of, phone=False, width=SUMMARY_WIDTH)
+        tasks = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
+        tasks.append(asyncio.create_task(self._pdf(county_jobs, pdf, header, title)))
+        tasks.append(asyncio.create_task(self._summary(summary)))
+        try:
+            done = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        shots = [shot for n in sorted(results) for shot in results[n]]
+        return shots + done[-1]
+
+    async def _tab(self, scale: int) -> Any:
+        context = await self.browser.new_context(
+            viewport={"width": DESKTOP_WIDTH, "height": TALL_VIEWPORT},
+            device_scale_factor=scale,
+            locale="zh-CN",
+            timezone_id=TIME_ZONE,
+        )
+        return await context.new_page()
+
+    async def _open(self, tab: Any, job: Job, width: int) -> None:
+        await tab.set_viewport_size({"width": width, "height": TALL_VIEWPORT})
+        await tab.goto(job.url(self.base), wait_until="domcontentloaded", timeout=self.timeout * 1000)
+        await wait_until_drawn_async(tab, job.name, self.timeout)
+
+    async def _fit(self, tab: Any, job: Job, width: int) -> dict[str, Any]:
+        """Resize the window to `width` and the page's full height; check the page as drawn there."""
+        size = tab.viewport_size
+        if size["width"] != width:
+            await tab.set_viewport_size({"width": width, "height": TALL_VIEWPORT})
+            await wait_until_drawn_async(tab, job.name, self.timeout)
+        layout = await tab.evaluate(_LAYOUT_JS)
+        if layout["height"] > tab.viewport_size["height"]:
+            await tab.set_viewport_size({"width": width, "height": layout["height"]})
+            await wait_until_drawn_async(tab, job.name, self.timeout)
+            layout = await tab.evaluate(_LAYOUT_JS)
+        where = "手机版" if width == PHONE_WIDTH else f"{width}px"
+        await check_async(tab, f"{job.name}（{where}）")
+        return layout
+
+    async def _page(self, tab: Any, job: Job) -> list[Shot]:
+        await self._open(tab, job, job.width)
+        shots = []
+        if job.desktop:
+            shots.append(await self._desktop(tab, job, job.width, "desktop", job.file(self.code)))
+        if job.phone:
+            shots += await self._phone(tab, job)
+        return shots
+
+    async def _desktop(self, tab: Any, job: Job, width: int, kind: str, name: str) -> Shot:
+        layout = await self._fit(tab, job, width)
+        height = max(layout["height"], 700)
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        await tab.screenshot(path=str(self.folder / name), clip=clip, scale="css")
+        text = await tab.inner_text('[data-testid="stMain"]')
+        return Shot(job.page, job.title, job.township, job.as_of, width, 1, name, kind, height=height, text=text)
+
+    async def _phone(self, tab: Any, job: Job) -> list[Shot]:
+        layout = await self._fit(tab, job, PHONE_WIDTH)
+        text = await tab.inner_text('[data-testid="stMain"]')
+        header = layout["header"]
+        strip = None
+        if header:
+            clip = {"x": 0, "y": header["top"], "width": PHONE_WIDTH, "height": header["bottom"] - header["top"]}
+            strip = Image.open(io.BytesIO(await tab.screenshot(clip=clip)))
+        strip_height = (strip.height / PHONE_SCALE) if strip else 0
+        limit = report_layout.PART_HEIGHT
+        boundaries = [report_layout.Boundary(b["y"], b["level"]) for b in layout["boundaries"]]
+        cuts = report_layout.cuts(layout["height"], boundaries, part=limit - strip_height, first=limit)
+        edges = [0.0, *cuts, float(layout["height"])]
+        shots = []
+        for n, (top, bottom) in enumerate(zip(edges, edges[1:]), start=1):
+            clip = {"x": 0, "y": top, "width": PHONE_WIDTH, "height": bottom - top}
+            image = Image.open(io.BytesIO(await tab.screenshot(clip=clip)))
+            if n > 1 and strip is not None:
+                whole = Image.new("RGB", (image.width, strip.height + image.height), "white")
+                whole.paste(strip, (0, 0))
+                whole.paste(image, (0, strip.height))
+                image = whole
+            name = job.file(self.code, f"_手机_{n}of{len(edges) - 1}")
+            image.save(self.folder / name, optimize=True)
+            shots.append(
+                Shot(job.page, job.title, job.township, job.as_of, PHONE_WIDTH, PHONE_SCALE, name, "phone",
+                     n, len(edges) - 1, image.height, text)
+            )  # fmt: skip
+        return shots
+
+    async def _summary(self, job: Job) -> list[Shot]:
+        tab = await self._tab(1)
+        try:
+            await self._open(tab, job, SUMMARY_WIDTH)
+            name = f"{self.code}_{COUNTY_SCOPE}_周报摘要.png"
+            shot = await self._desktop(tab, job, SUMMARY_WIDTH, "summary", name)
+        finally:
+            await tab.context.close()
+        self._tick(job.name)
+        return [shot]
+
+    async def _pdf(self, jobs: list[Job], path: Path, header: str, title: str) -> None:
+        """Print the county pages in order into one A4 PDF, page numbers running on across pages."""
+        from pypdf import PdfReader, PdfWriter
+
+        tab = await self._tab(1)
+        writer = PdfWriter()
+        try:
+            for job in jobs:
+                await self._open(tab, job, PDF_WIDTH)
+                await self._fit(tab, job, PDF_WIDTH)
+                before = len(writer.pages)
+                await tab.evaluate(_PAD_JS, before)
+                printed = await tab.pdf(
+                    format="A4",
+                    scale=PDF_SCALE,
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template=_pdf_header(header, job.title),
+                    footer_template=_PDF_FOOTER,
+                    margin={"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
+                )
+                section = PdfReader(io.BytesIO(printed))
+                writer.append(section, pages=(before, len(section.pages)))
+        finally:
+            await tab.context.close()
+        writer.add_metadata({"/Title": title, "/Author": "县级脱贫攻坚进度看板"})
+        with path.open("wb") as out:
+            writer.write(out)
+        self._tick("PDF")
 
 
-def _write_pdf(folder: Path, shots: list[Shot], title: str, code: str) -> Path:
-    county_pages = [s for s in shots if s.township is None and s.scale == 1]
-    images = [Image.open(folder / s.file).convert("RGB") for s in county_pages]
-    path = folder / f"{code}_{COUNTY_SCOPE}_周报.pdf"
-    images[0].save(
-        path,
-        save_all=True,
-        append_images=images[1:],
-        title=title,
-        author="县级脱贫攻坚进度看板",
-        resolution=150,
+_TEMPLATE_FONT = "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
+_PDF_FOOTER = (
+    f"<div style=\"{_TEMPLATE_FONT} width: 100%; text-align: center;\">— <span class='pageNumber'></span> —</div>"
+)
+
+
+def _pdf_header(header: str, section: str) -> str:
+    return (
+        f'<div style="{_TEMPLATE_FONT} width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;'
+        f' border-bottom: 0.5px solid #90A4AE; padding-bottom: 2px;">'
+        f"<span>{html.escape(header)}</span><span>{html.escape(section)}</span></div>"
     )
-    return path
 
 
 def _write_index(folder: Path, shots: list[Shot], county: str, day: dt.date, pdf: str) -> Path:
@@ -282,16 +486,18 @@ def _write_index(folder: Path, shots: list[Shot], county: str, day: dt.date, pdf
     }
     path = folder / f"{code}_manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    kinds = {"desktop": "电脑版", "phone": "手机版", "summary": "摘要"}
     rows = "".join(
         f"<tr><td><a href='{html.escape(s.file)}'>{html.escape(s.file)}</a></td><td>{html.escape(s.title)}</td>"
-        f"<td>{html.escape(s.township or '全县')}</td><td>{s.width}px</td><td>{s.as_of}</td></tr>"
+        f"<td>{html.escape(s.township or '全县')}</td><td>{kinds[s.kind]}"
+        f"{f' {s.part}/{s.parts}' if s.parts > 1 else ''}</td><td>{s.as_of}</td></tr>"
         for s in shots
     )
     (folder / f"{code}_index.html").write_text(
         f"<!doctype html><meta charset='utf-8'><title>{html.escape(county)} {code} 周报</title>"
         f"<h1>{html.escape(county)} {formatting.week(day)} 周报（数据截至{formatting.day(day)}）</h1>"
         f"<p><a href='{html.escape(pdf)}'>{html.escape(pdf)}</a></p>"
-        f"<table border=1 cellpadding=4><tr><th>文件</th><th>页面</th><th>范围</th><th>宽度</th><th>截至</th></tr>{rows}</table>",
+        f"<table border=1 cellpadding=4><tr><th>文件</th><th>页面</th><th>范围</th><th>版式</th><th>截至</th></tr>{rows}</table>",
         encoding="utf-8",
     )
     return path
@@ -305,4 +511,4 @@ def _replace_week(folder: Path, out_dir: Path, code: str) -> None:
         shutil.move(str(new), out_dir / new.name)
 
 
-__all__ = ["PageNotReady", "Report", "ReportProblem", "Shot", "make_report", "plan"]
+__all__ = ["BrowserMissing", "Job", "PageNotReady", "Report", "ReportProblem", "Shot", "make_report", "plan"]

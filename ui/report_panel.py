@@ -10,9 +10,10 @@ from pathlib import Path
 import streamlit as st
 
 from tracker import access, formatting
+from tracker.browser import PageNotReady
 from tracker.report import Report, ReportProblem, make_report
 from tracker.serve import ServerProblem
-from ui import data
+from ui import data, widgets
 from ui.auth import current_user
 
 LAST = "report_last"
@@ -35,7 +36,7 @@ def _zip(report: Report) -> bytes:
 
 def report_section(as_of: dt.date | None) -> None:
     """Make this week's screenshots (周报) from the page, with a progress bar, and offer them for download."""
-    if st.query_params.get("report") == "1":
+    if widgets.report_mode():
         return  # the report's own screenshot of this page
     st.subheader("周报截图")
     if as_of is None:
@@ -60,7 +61,7 @@ def report_section(as_of: dt.date | None) -> None:
                 data.data_dir(), _out_dir(), as_of=as_of, townships=townships, phone=phone,
                 progress=progress, county_only=townships == [],
             )  # fmt: skip
-        except (ReportProblem, ServerProblem) as problem:
+        except (ReportProblem, ServerProblem, PageNotReady) as problem:
             bar.empty()
             st.error(f"周报生成失败（已有文件未改动）：{problem}")
             return
