@@ -297,7 +297,9 @@ class _Run:
 
         try:
             async with async_playwright() as playwright:
-                self.browser = await playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
+                self.browser = await playwright.chromium.launch(
+                    executable_path=self.chromium, args=CHROMIUM_ARGS
+                )
                 try:
                     return await self._everything(jobs, pdf, header, title)
                 finally:
@@ -385,7 +387,9 @@ class _Run:
         clip = {"x": 0, "y": 0, "width": width, "height": height}
         await tab.screenshot(path=str(self.folder / name), clip=clip, scale="css")
         text = await tab.inner_text('[data-testid="stMain"]')
-        return Shot(job.page, job.title, job.township, job.as_of, width, 1, name, kind, height=height, text=text)
+        return Shot(
+            job.page, job.title, job.township, job.as_of, width, 1, name, kind, height=height, text=text
+        )
 
     async def _phone(self, tab: Any, job: Job) -> list[Shot]:
         layout = await self._fit(tab, job, PHONE_WIDTH)
@@ -393,7 +397,12 @@ class _Run:
         header = layout["header"]
         strip = None
         if header:
-            clip = {"x": 0, "y": header["top"], "width": PHONE_WIDTH, "height": header["bottom"] - header["top"]}
+            clip = {
+                "x": 0,
+                "y": header["top"],
+                "width": PHONE_WIDTH,
+                "height": header["bottom"] - header["top"],
+            }
             strip = Image.open(io.BytesIO(await tab.screenshot(clip=clip)))
         strip_height = (strip.height / PHONE_SCALE) if strip else 0
         limit = report_layout.PART_HEIGHT
@@ -442,6 +451,7 @@ class _Run:
                 await tab.evaluate(_PAD_JS, before)
                 printed = await tab.pdf(
                     format="A4",
+                    prefer_css_page_size=True,  # theme's @page A4: 595 × 842 pt exactly, not Chromium's rounded A4
                     scale=PDF_SCALE,
                     print_background=True,
                     display_header_footer=True,
@@ -459,10 +469,10 @@ class _Run:
         self._tick("PDF")
 
 
-_TEMPLATE_FONT = "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
-_PDF_FOOTER = (
-    f"<div style=\"{_TEMPLATE_FONT} width: 100%; text-align: center;\">— <span class='pageNumber'></span> —</div>"
+_TEMPLATE_FONT = (
+    "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
 )
+_PDF_FOOTER = f"<div style=\"{_TEMPLATE_FONT} width: 100%; text-align: center;\">— <span class='pageNumber'></span> —</div>"
 
 
 def _pdf_header(header: str, section: str) -> str:

@@ -21,7 +21,9 @@ MIN_PART_SHARE = 0.5
 # Interactive hints, whole clauses: "（点击乡镇可筛选）", "；点击乡镇可筛选。", "点击一行可筛选到该乡镇。",
 # "点击一行（或在下方选择）查看该村搬迁户。", "，可下载".
 _HINTS = [
-    re.compile(r"[，,][^，,（）()]*点击[^，,。；）)]*(?=[）)])"),  # "（万元，点击乡镇可筛选）" keeps "（万元）"
+    re.compile(
+        r"[，,][^，,（）()]*点击[^，,。；）)]*(?=[）)])"
+    ),  # "（万元，点击乡镇可筛选）" keeps "（万元）"
     re.compile(r"[（(][^（）()]*点击[^（）()]*[）)]"),
     re.compile(r"[；;，,]?\s*点击[^。；]*[。；]?"),
     re.compile(r"[，,；;]\s*可下载"),
@@ -50,7 +52,9 @@ class Boundary:
     level: int  # 0 between sections, 1 between blocks, 2 between table rows or cards
 
 
-def cuts(height: float, boundaries: Sequence[Boundary], part: float = PART_HEIGHT, first: float | None = None) -> list[float]:
+def cuts(
+    height: float, boundaries: Sequence[Boundary], part: float = PART_HEIGHT, first: float | None = None
+) -> list[float]:
     """Where to cut a page `height` px tall into parts of at most `part` px (the first at most `first`):
     the y of each cut, best boundary first, a hard cut only where no boundary fits."""
     limit = first if first is not None else part

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -96,7 +97,9 @@ def cell(value: object, fmt: ColumnFormat = AUTO) -> str:
 
 def _numeric(series: pd.Series, fmt: ColumnFormat) -> bool:
     return fmt.kind in ("number", "percent") or (
-        fmt.kind == "auto" and pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series)
+        fmt.kind == "auto"
+        and pd.api.types.is_numeric_dtype(series.dtype)
+        and not pd.api.types.is_bool_dtype(series)
     )
 
 
@@ -107,9 +110,7 @@ def to_html(frame: pd.DataFrame, name: str, formats: Mapping[str, ColumnFormat] 
     shown = tidy(frame, formats)
     columns = list(shown.columns)
     numeric = {c: _numeric(shown[c], formats.get(c, AUTO)) for c in columns}
-    head = "".join(
-        f'<th class="{"num" if numeric[c] else ""}">{html.escape(str(c))}</th>' for c in columns
-    )
+    head = "".join(f'<th class="{"num" if numeric[c] else ""}">{html.escape(str(c))}</th>' for c in columns)
     rows = []
     for record in shown.itertuples(index=False, name=None):
         cells = "".join(
@@ -123,3 +124,21 @@ def to_html(frame: pd.DataFrame, name: str, formats: Mapping[str, ColumnFormat] 
         f'<div class="report-table-box"><table class="report-table {layout}" data-rows="{len(shown)}" '
         f'data-name="{html.escape(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as CSV in UTF-8 with a BOM (Excel opens it), missing values as empty cells."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """The table as an Excel workbook of one sheet (its name cut to Excel's 31 characters)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            # Excel has no time zones: the wall-clock time where it was recorded (Asia/Shanghai).
+            frame[column] = frame[column].dt.tz_localize(None)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
+    return buffer.getvalue()

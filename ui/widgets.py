@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,9 +12,9 @@ import streamlit as st
 
 from tracker import briefing, formatting, table_display, theme
 from tracker.access import DEMO_USER
+from tracker.indicators import Progress
 from tracker.report_layout import without_hints
 from tracker.table_display import ColumnFormat
-from tracker.indicators import Progress
 from ui import data
 from ui.auth import current_user
 from ui.filters import Filters, select_township
@@ -188,13 +187,6 @@ def townships_need_a_county(filters: Filters) -> bool:
     return filters.region_view
 
 
-def _xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
-    return buffer.getvalue()
-
-
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -226,7 +218,7 @@ def table(
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "下载 CSV",
-        data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        data=lambda: table_display.csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -234,7 +226,7 @@ def table(
     )
     right.download_button(
         "下载 Excel",
-        data=lambda: _xlsx(frame, name),
+        data=lambda: table_display.xlsx_bytes(frame, name),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
