@@ -5,13 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tracker.browser import wait_until_drawn
+from tracker.report_checks import check
 
 pytestmark = pytest.mark.browser
 
 # (path, a figure the page shows only when filtered to 赵家沟乡; checked against the store by
 # tests/test_sample_facts.py and the AppTest page tests)
 PAGES = [
-    ("overview", "101 户"),  # first-batch households of 赵家沟乡 (county: 189)
+    (
+        "",
+        "101 户",
+    ),  # 总览, the default page (served at "/"): first-batch households of 赵家沟乡 (county: 189)
     ("relocation", "31,788"),  # homestead m² reclaimed in 赵家沟乡's first batch
     ("collective", "50.0%"),  # 13 of 赵家沟乡's 26 villages past 破零 (county: 70.0%)
     ("party", "52"),  # floating party members kept by 赵家沟乡's branch (county: 665)
@@ -34,6 +38,9 @@ def page(browser):
 def test_page_by_url_shows_the_filtered_township(served, page, path: str, expected: str) -> None:
     page.goto(f"{served}/{path}?township=赵家沟乡")
     wait_until_drawn(page, path)
+    check(
+        page, path or "overview", report=False
+    )  # no dialog ("Page not found"), toast, error or English text
     header = page.inner_text(".report-header")
     assert "赵家沟乡" in header and "全县" not in header  # the URL's filter was applied
     text = page.inner_text("body")
@@ -48,7 +55,7 @@ def test_overview_at_phone_width_stacks_cards_without_cutting_them(served, brows
     )
     tab = context.new_page()
     try:
-        tab.goto(f"{served}/overview?township=赵家沟乡")
+        tab.goto(f"{served}/?township=赵家沟乡")
         wait_until_drawn(tab, "overview")
         boxes = tab.eval_on_selector_all(
             ".kpi", "cards => cards.map(c => c.getBoundingClientRect().toJSON())"

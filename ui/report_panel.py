@@ -43,7 +43,8 @@ def report_section(as_of: dt.date | None) -> None:
         st.info("暂无数据，无法生成周报。")
         return
     st.caption(
-        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图和PDF；"
+        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图（电脑版、分段的手机版）、"
+        "一张周报摘要图和A4 PDF；"
         "同一周重新生成会替换该周的文件。"
     )
     left, right = st.columns(2)
@@ -72,7 +73,7 @@ def report_section(as_of: dt.date | None) -> None:
         st.session_state[LAST] = report
     report = st.session_state.get(LAST)
     if report is not None and report.pdf.exists():
-        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张截图，保存在 {report.folder}")
+        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张图片，保存在 {report.folder}")
         one, two = st.columns(2)
         one.download_button(
             "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
