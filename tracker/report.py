@@ -38,8 +38,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from PIL import Image
-
 from tracker import formatting, report_layout
 from tracker.browser import (
     CHROMIUM_ARGS,
@@ -76,8 +74,9 @@ PDF_WIDTH = 879
 # Pages drawn at once (plus the tab that prints the PDF): the server and the browser share two cores.
 PARALLEL_TABS = 3
 COUNTY_SCOPE = "县"
-# A tall window from the start: most pages draw once at their full length, without a resize.
-TALL_VIEWPORT = 2400
+# The window's height; the report layout lets the document grow past it, and screenshots take the
+# whole document (Playwright's full_page with a clip), so pages are never drawn twice for their height.
+WINDOW_HEIGHT = report_layout.PART_HEIGHT + 100
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -247,24 +246,53 @@ _LAYOUT_JS = """
   const header = document.querySelector('.report-header');
   const box = header ? header.getBoundingClientRect() : null;
   return {
-    height: Math.ceil(top(main) + main.scrollHeight),
+    height: Math.ceil(Math.max(top(main) + main.scrollHeight, document.documentElement.scrollHeight)),
     boundaries,
     header: box ? {top: box.top + window.scrollY - 6, bottom: box.bottom + window.scrollY + 6} : null,
   };
 }
 """
 
-# Blank pages before the content, so that Chromium's page numbers carry on from the previous section.
-_PAD_JS = """
-(pages) => {
-  for (let i = 0; i < pages; i++) {
-    const blank = document.createElement('div');
-    blank.className = 'pdf-padding';
-    blank.style.cssText = 'break-after: page; height: 1px;';
-    document.body.insertBefore(blank, document.body.firstChild);
+# Put the part that starts at `top` at the top of the window, or, with a header strip, just under a
+# copy of the page's header line pinned to the window's top. Room below the page lets the last part
+# scroll up as far as any other.
+_PART_JS = """
+({top, strip, header}) => {
+  document.body.style.paddingBottom = window.innerHeight + 'px';
+  let pinned = document.getElementById('report-pinned-header');
+  if (strip && !pinned) {
+    const original = document.querySelector('.report-header');
+    const box = original.getBoundingClientRect();
+    pinned = document.createElement('div');
+    pinned.id = 'report-pinned-header';
+    pinned.style.cssText = `position: fixed; top: 0; left: 0; right: 0; height: ${strip}px; background: #fff;
+                            z-index: 100000; box-sizing: border-box; padding-top: ${box.top + window.scrollY - header.top}px;`;
+    const copy = original.cloneNode(true);
+    copy.style.cssText = `margin: 0 0 0 ${box.left}px; width: ${box.width}px;`;
+    pinned.appendChild(copy);
+    document.body.appendChild(pinned);
   }
+  if (pinned) pinned.style.display = strip ? 'block' : 'none';
+  window.scrollTo(0, top - strip);
+  return window.scrollY;
 }
 """
+
+# Undo what the phone parts did to the page: the pinned header copy and the room below the page.
+_UNPIN_JS = """
+() => {
+  document.getElementById('report-pinned-header')?.remove();
+  document.body.style.paddingBottom = '';
+  window.scrollTo(0, 0);
+}
+"""
+
+# A document of blank A4 pages, printed with the header and footer templates only: Chromium numbers its
+# pages, and those laid over a section's pages give it its header line and running page numbers.
+_BLANK_PAGES = (
+    "<!doctype html><html><head><meta charset='utf-8'><style>@page {{ size: A4 portrait; }}"
+    " body {{ margin: 0; }} div {{ break-after: page; height: 1px; }}</style></head><body>{pages}</body></html>"
+)
 
 
 class _Run:
@@ -285,6 +313,7 @@ class _Run:
         self.as_of, self.timeout, self.progress, self.steps = as_of, timeout, progress, steps
         self.done = 0
         self.browser: Any = None
+        self.printed: dict[str, bytes] = {}  # county page → its A4 pages, without header or page numbers
 
     def _tick(self, name: str) -> None:
         self.done += 1
@@ -328,10 +357,8 @@ class _Run:
             finally:
                 await tab.context.close()
 
-        county_jobs = [j for j in jobs if j.township is None]
         summary = Job(*SUMMARY_PAGE, None, self.as_of, phone=False, width=SUMMARY_WIDTH)
         tasks = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
-        tasks.append(asyncio.create_task(self._pdf(county_jobs, pdf, header, title)))
         tasks.append(asyncio.create_task(self._summary(summary)))
         try:
             done = await asyncio.gather(*tasks)
@@ -341,11 +368,13 @@ class _Run:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         shots = [shot for n in sorted(results) for shot in results[n]]
+        sections = [self.printed[j.page] for j in jobs if j.township is None]
+        await self._pdf(sections, pdf, header, title)
         return shots + done[-1]
 
     async def _tab(self, scale: int) -> Any:
         context = await self.browser.new_context(
-            viewport={"width": DESKTOP_WIDTH, "height": TALL_VIEWPORT},
+            viewport={"width": DESKTOP_WIDTH, "height": WINDOW_HEIGHT},
             device_scale_factor=scale,
             locale="zh-CN",
             timezone_id=TIME_ZONE,
@@ -353,21 +382,17 @@ class _Run:
         return await context.new_page()
 
     async def _open(self, tab: Any, job: Job, width: int) -> None:
-        await tab.set_viewport_size({"width": width, "height": TALL_VIEWPORT})
+        await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
         await tab.goto(job.url(self.base), wait_until="domcontentloaded", timeout=self.timeout * 1000)
         await wait_until_drawn_async(tab, job.name, self.timeout)
 
     async def _fit(self, tab: Any, job: Job, width: int) -> dict[str, Any]:
-        """Resize the window to `width` and the page's full height; check the page as drawn there."""
-        size = tab.viewport_size
-        if size["width"] != width:
-            await tab.set_viewport_size({"width": width, "height": TALL_VIEWPORT})
+        """Resize the window to `width` (the report layout lets the document grow to its full height, so
+        the height never changes) and check the page as drawn there."""
+        if tab.viewport_size["width"] != width:
+            await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
             await wait_until_drawn_async(tab, job.name, self.timeout)
         layout = await tab.evaluate(_LAYOUT_JS)
-        if layout["height"] > tab.viewport_size["height"]:
-            await tab.set_viewport_size({"width": width, "height": layout["height"]})
-            await wait_until_drawn_async(tab, job.name, self.timeout)
-            layout = await tab.evaluate(_LAYOUT_JS)
         where = "手机版" if width == PHONE_WIDTH else f"{width}px"
         await check_async(tab, f"{job.name}（{where}）")
         return layout
@@ -379,13 +404,15 @@ class _Run:
             shots.append(await self._desktop(tab, job, job.width, "desktop", job.file(self.code)))
         if job.phone:
             shots += await self._phone(tab, job)
+        if job.township is None:
+            self.printed[job.page] = await self._print(tab, job)
         return shots
 
     async def _desktop(self, tab: Any, job: Job, width: int, kind: str, name: str) -> Shot:
         layout = await self._fit(tab, job, width)
         height = max(layout["height"], 700)
         clip = {"x": 0, "y": 0, "width": width, "height": height}
-        await tab.screenshot(path=str(self.folder / name), clip=clip, scale="css")
+        await tab.screenshot(path=str(self.folder / name), clip=clip, full_page=True, scale="css")
         text = await tab.inner_text('[data-testid="stMain"]')
         return Shot(
             job.page, job.title, job.township, job.as_of, width, 1, name, kind, height=height, text=text
@@ -395,34 +422,25 @@ class _Run:
         layout = await self._fit(tab, job, PHONE_WIDTH)
         text = await tab.inner_text('[data-testid="stMain"]')
         header = layout["header"]
-        strip = None
-        if header:
-            clip = {
-                "x": 0,
-                "y": header["top"],
-                "width": PHONE_WIDTH,
-                "height": header["bottom"] - header["top"],
-            }
-            strip = Image.open(io.BytesIO(await tab.screenshot(clip=clip)))
-        strip_height = (strip.height / PHONE_SCALE) if strip else 0
-        limit = report_layout.PART_HEIGHT
+        strip = header["bottom"] - header["top"] if header else 0
         boundaries = [report_layout.Boundary(b["y"], b["level"]) for b in layout["boundaries"]]
-        cuts = report_layout.cuts(layout["height"], boundaries, part=limit - strip_height, first=limit)
+        limit = report_layout.PART_HEIGHT
+        cuts = report_layout.cuts(layout["height"], boundaries, part=limit - strip, first=limit)
         edges = [0.0, *cuts, float(layout["height"])]
+        total = len(edges) - 1
         shots = []
         for n, (top, bottom) in enumerate(zip(edges, edges[1:]), start=1):
-            clip = {"x": 0, "y": top, "width": PHONE_WIDTH, "height": bottom - top}
-            image = Image.open(io.BytesIO(await tab.screenshot(clip=clip)))
-            if n > 1 and strip is not None:
-                whole = Image.new("RGB", (image.width, strip.height + image.height), "white")
-                whole.paste(strip, (0, 0))
-                whole.paste(image, (0, strip.height))
-                image = whole
-            name = job.file(self.code, f"_手机_{n}of{len(edges) - 1}")
-            image.save(self.folder / name, optimize=True)
+            # Scroll the part into the window (under a copy of the page's header line after the first
+            # part) and take what is on screen: a capture beyond the window would make Chromium lay the
+            # whole page out again for every part, and pasting images together costs as much again.
+            headed = n > 1 and header is not None
+            await tab.evaluate(_PART_JS, {"top": top, "strip": strip if headed else 0, "header": header})
+            clip = {"x": 0, "y": 0, "width": PHONE_WIDTH, "height": bottom - top + (strip if headed else 0)}
+            name = job.file(self.code, f"_手机_{n}of{total}")
+            await tab.screenshot(path=str(self.folder / name), clip=clip)
             shots.append(
                 Shot(job.page, job.title, job.township, job.as_of, PHONE_WIDTH, PHONE_SCALE, name, "phone",
-                     n, len(edges) - 1, image.height, text)
+                     n, total, round(clip["height"] * PHONE_SCALE), text)
             )  # fmt: skip
         return shots
 
@@ -437,49 +455,56 @@ class _Run:
         self._tick(job.name)
         return [shot]
 
-    async def _pdf(self, jobs: list[Job], path: Path, header: str, title: str) -> None:
-        """Print the county pages in order into one A4 PDF, page numbers running on across pages."""
+    async def _print(self, tab: Any, job: Job) -> bytes:
+        """The page printed on A4 by Chromium at the print layout's width (text, not pictures)."""
+        await self._fit(tab, job, PDF_WIDTH)
+        await tab.evaluate(_UNPIN_JS)
+        return await tab.pdf(**_PDF_PAGE, scale=PDF_SCALE, print_background=True)
+
+    async def _pdf(self, sections: list[bytes], path: Path, header: str, title: str) -> None:
+        """One PDF of the county pages in order, every page under the header line and numbered.
+
+        Each page was printed on its own, and Chromium numbers the pages of one print job only; so the
+        header line and the numbers are printed once, on as many blank pages as there are, and laid
+        over the pages."""
         from pypdf import PdfReader, PdfWriter
 
+        pages = [page for printed in sections for page in PdfReader(io.BytesIO(printed)).pages]
         tab = await self._tab(1)
-        writer = PdfWriter()
         try:
-            for job in jobs:
-                await self._open(tab, job, PDF_WIDTH)
-                await self._fit(tab, job, PDF_WIDTH)
-                before = len(writer.pages)
-                await tab.evaluate(_PAD_JS, before)
-                printed = await tab.pdf(
-                    format="A4",
-                    prefer_css_page_size=True,  # theme's @page A4: 595 × 842 pt exactly, not Chromium's rounded A4
-                    scale=PDF_SCALE,
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template=_pdf_header(header, job.title),
-                    footer_template=_PDF_FOOTER,
-                    margin={"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
-                )
-                section = PdfReader(io.BytesIO(printed))
-                writer.append(section, pages=(before, len(section.pages)))
+            await tab.set_content(_BLANK_PAGES.format(pages="<div></div>" * len(pages)))
+            overlay = await tab.pdf(
+                **_PDF_PAGE, display_header_footer=True, header_template=_pdf_header(header),
+                footer_template=_PDF_FOOTER,
+            )  # fmt: skip
         finally:
             await tab.context.close()
+        writer = PdfWriter()
+        for page, numbered in zip(pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
+            writer.add_page(page).merge_page(numbered)
         writer.add_metadata({"/Title": title, "/Author": "县级脱贫攻坚进度看板"})
         with path.open("wb") as out:
             writer.write(out)
         self._tick("PDF")
 
 
+# A4 as the theme's @page says (595 × 842 pt; Chromium's own "A4" is rounded to 596 × 843), room for the
+# header line above and the page number below.
+_PDF_PAGE: dict[str, Any] = {
+    "format": "A4",
+    "prefer_css_page_size": True,
+    "margin": {"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
+}
 _TEMPLATE_FONT = (
     "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
 )
 _PDF_FOOTER = f"<div style=\"{_TEMPLATE_FONT} width: 100%; text-align: center;\">— <span class='pageNumber'></span> —</div>"
 
 
-def _pdf_header(header: str, section: str) -> str:
+def _pdf_header(header: str) -> str:
     return (
-        f'<div style="{_TEMPLATE_FONT} width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;'
-        f' border-bottom: 0.5px solid #90A4AE; padding-bottom: 2px;">'
-        f"<span>{html.escape(header)}</span><span>{html.escape(section)}</span></div>"
+        f'<div style="{_TEMPLATE_FONT} width: 100%; margin: 0 12mm; border-bottom: 0.5px solid #90A4AE;'
+        f' padding-bottom: 2px;">{html.escape(header)}</div>'
     )
 
 

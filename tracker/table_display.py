@@ -24,7 +24,7 @@ from tracker import formatting
 
 MISSING = "—"
 # More columns than this and a phone shows each row as a card of "label value" lines.
-PHONE_TABLE_COLUMNS = 4
+PHONE_TABLE_COLUMNS = 7
 
 
 @dataclass(frozen=True)

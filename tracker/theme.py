@@ -134,6 +134,11 @@ header { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; padding-bottom: 1rem !important;
                                         max-width: 100% !important; }
 [data-testid="stDownloadButton"] { display: none !important; }
+/* The document itself scrolls (not Streamlit's inner container), so a screenshot can take the whole
+   page at any window height: no resize, no second drawing. */
+html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+[data-testid="stMain"] > div {
+  height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }
 .report-table-box { width: 100%; margin: 2px 0 10px; }
 .report-table { border-collapse: collapse; width: 100%; font-size: 13.5px; color: #263238; }
 .report-table th, .report-table td { border: 1px solid #CFD8DC; padding: 4px 6px; vertical-align: top; }
