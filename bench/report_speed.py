@@ -35,7 +35,9 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5, help="report runs (default 5)")
     parser.add_argument("--townships", nargs="*", default=[], help="only these townships (default: all)")
     parser.add_argument("--no-phone", dest="phone", action="store_false", help="desktop images only")
@@ -54,7 +56,9 @@ def main() -> None:
     pages = len({(s.page, s.township) for s in report.shots if s.kind != "summary"})
     median, worst = statistics.median(seconds), p95(seconds)
     print(f"pages: {pages}   images: {images} (+ 1 PDF)   runs: {len(seconds)}")
-    print(f"wall time: median {median:.1f} s   p95 {worst:.1f} s   (runs: {', '.join(f'{s:.1f}' for s in seconds)})")
+    print(
+        f"wall time: median {median:.1f} s   p95 {worst:.1f} s   (runs: {', '.join(f'{s:.1f}' for s in seconds)})"
+    )
     whole = not args.townships and args.phone
     verdict = ("met" if median < GOAL_S else "NOT met") if whole else "n/a (not the whole report)"
     print(f"goal: whole report under {GOAL_S:.0f} s — {verdict}")

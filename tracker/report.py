@@ -74,6 +74,8 @@ PDF_WIDTH = 879
 # Pages drawn at once (plus the tab that prints the PDF): the server and the browser share two cores.
 PARALLEL_TABS = 3
 COUNTY_SCOPE = "县"
+# How long a drawn page must stay unchanged before it is taken (seconds).
+SETTLE = 0.3
 # The window's height; the report layout lets the document grow past it, and screenshots take the
 # whole document (Playwright's full_page with a clip), so pages are never drawn twice for their height.
 WINDOW_HEIGHT = report_layout.PART_HEIGHT + 100
@@ -206,9 +208,17 @@ def make_report(
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:
         folder = Path(scratch)
         pdf = folder / f"{code}_{COUNTY_SCOPE}_周报.pdf"
-        with _server(data_dir, url) as base:
-            run = _Run(base, chromium, folder, code, day.isoformat(), page_timeout, progress, len(jobs) + 2)
-            shots = asyncio.run(run.all(jobs, pdf, header, title))
+        run = _Run(
+            _server(data_dir, url),
+            chromium,
+            folder,
+            code,
+            day.isoformat(),
+            page_timeout,
+            progress,
+            len(jobs) + 2,
+        )
+        shots = asyncio.run(run.all(jobs, pdf, header, title))
         manifest = _write_index(folder, shots, county.name, day, pdf.name)
         _replace_week(folder, out_dir, code)
     summary = next((s for s in shots if s.kind == "summary"), None)
@@ -300,7 +310,7 @@ class _Run:
 
     def __init__(
         self,
-        base: str,
+        server: contextlib.AbstractContextManager[str],
         chromium: str,
         folder: Path,
         code: str,
@@ -309,11 +319,15 @@ class _Run:
         progress: ProgressFn | None,
         steps: int,
     ) -> None:
-        self.base, self.chromium, self.folder, self.code = base, chromium, folder, code
+        self.server, self.chromium, self.folder, self.code = server, chromium, folder, code
+        self.base = ""
         self.as_of, self.timeout, self.progress, self.steps = as_of, timeout, progress, steps
         self.done = 0
         self.browser: Any = None
         self.printed: dict[str, bytes] = {}  # county page → its A4 pages, without header or page numbers
+        self.sections: list[str] = []
+        self.pdf_args: tuple[Path, str, str] = (Path(), "", "")
+        self.pdf_task: asyncio.Task[None] | None = None
 
     def _tick(self, name: str) -> None:
         self.done += 1
@@ -324,12 +338,16 @@ class _Run:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import async_playwright
 
+        stack = contextlib.ExitStack()
+        # The dashboard starts (a few seconds) while Chromium does.
+        serving = asyncio.create_task(asyncio.to_thread(stack.enter_context, self.server))
         try:
             async with async_playwright() as playwright:
                 self.browser = await playwright.chromium.launch(
                     executable_path=self.chromium, args=CHROMIUM_ARGS
                 )
                 try:
+                    self.base = await serving
                     return await self._everything(jobs, pdf, header, title)
                 finally:
                     await self.browser.close()
@@ -339,6 +357,9 @@ class _Run:
             raise ReportProblem(str(problem)) from None
         except PlaywrightError as error:
             raise ReportProblem(f"浏览器出错：{str(error).splitlines()[0][:300]}") from None
+        finally:
+            await asyncio.gather(serving, return_exceptions=True)
+            stack.close()
 
     async def _everything(self, jobs: list[Job], pdf: Path, header: str, title: str) -> list[Shot]:
         queue: asyncio.Queue[Job] = asyncio.Queue()
@@ -358,6 +379,8 @@ class _Run:
                 await tab.context.close()
 
         summary = Job(*SUMMARY_PAGE, None, self.as_of, phone=False, width=SUMMARY_WIDTH)
+        self.sections = [j.page for j in jobs if j.township is None]
+        self.pdf_args = (pdf, header, title)
         tasks = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
         tasks.append(asyncio.create_task(self._summary(summary)))
         try:
@@ -367,9 +390,9 @@ class _Run:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        if self.pdf_task is not None:
+            await self.pdf_task
         shots = [shot for n in sorted(results) for shot in results[n]]
-        sections = [self.printed[j.page] for j in jobs if j.township is None]
-        await self._pdf(sections, pdf, header, title)
         return shots + done[-1]
 
     async def _tab(self, scale: int) -> Any:
@@ -384,14 +407,14 @@ class _Run:
     async def _open(self, tab: Any, job: Job, width: int) -> None:
         await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
         await tab.goto(job.url(self.base), wait_until="domcontentloaded", timeout=self.timeout * 1000)
-        await wait_until_drawn_async(tab, job.name, self.timeout)
+        await wait_until_drawn_async(tab, job.name, self.timeout, SETTLE)
 
     async def _fit(self, tab: Any, job: Job, width: int) -> dict[str, Any]:
         """Resize the window to `width` (the report layout lets the document grow to its full height, so
         the height never changes) and check the page as drawn there."""
         if tab.viewport_size["width"] != width:
             await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
-            await wait_until_drawn_async(tab, job.name, self.timeout)
+            await wait_until_drawn_async(tab, job.name, self.timeout, SETTLE)
         layout = await tab.evaluate(_LAYOUT_JS)
         where = "手机版" if width == PHONE_WIDTH else f"{width}px"
         await check_async(tab, f"{job.name}（{where}）")
@@ -406,6 +429,10 @@ class _Run:
             shots += await self._phone(tab, job)
         if job.township is None:
             self.printed[job.page] = await self._print(tab, job)
+            if len(self.printed) == len(self.sections):
+                # Every county page is printed: bind the PDF while the township pages are drawn.
+                sections = [self.printed[page] for page in self.sections]
+                self.pdf_task = asyncio.create_task(self._pdf(sections, *self.pdf_args))
         return shots
 
     async def _desktop(self, tab: Any, job: Job, width: int, kind: str, name: str) -> Shot:
