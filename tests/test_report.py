@@ -18,6 +18,7 @@ from PIL import Image, ImageStat
 from pypdf import PdfReader
 
 from tests.conftest import run_module
+from tracker.county import load_county
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +32,10 @@ def report(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     out = tmp_path_factory.mktemp("reports")
     (out / "2017-W40_县_总览.png").write_bytes(b"last week")  # another week: must survive
     (out / "2017-W41_旧文件.png").write_bytes(b"stale")  # this week's old file: must go
+    # The whole report, as the Friday job makes it: the county and every township, desktop and phone.
     done = run_module(
-        "--data-dir", sample_store, "report", "--as-of", "2017-10-13", "--township", "赵家沟乡", "--out", out,
-        timeout=900,
-    )  # fmt: skip
+        "--data-dir", sample_store, "report", "--as-of", "2017-10-13", "--out", out, timeout=1500
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     return out
@@ -51,15 +52,16 @@ def _pdf_text(out: Path) -> list[str]:
     ]
 
 
-def test_every_expected_file_exists_with_a_name_that_explains_it(report: Path) -> None:
+def test_every_expected_file_exists_with_a_name_that_explains_it(report: Path, sample_store: Path) -> None:
     files = _manifest(report)["files"]
-    desktop = {f"2017-W41_县_{p}.png" for p in COUNTY_PAGES} | {
-        f"2017-W41_赵家沟乡_{p}.png" for p in TOWNSHIP_PAGES
-    }
+    townships = load_county(sample_store).township_names
+    assert len(townships) == 13
+    desktop = {f"2017-W41_县_{p}.png" for p in COUNTY_PAGES}
+    desktop |= {f"2017-W41_{t}_{p}.png" for t in townships for p in TOWNSHIP_PAGES}
     assert {f["file"] for f in files if f["kind"] == "desktop"} == desktop
     assert [f["file"] for f in files if f["kind"] == "summary"] == ["2017-W41_县_周报摘要.png"]
     phones = [f for f in files if f["kind"] == "phone"]
-    for scope, pages in (("县", COUNTY_PAGES), ("赵家沟乡", TOWNSHIP_PAGES)):
+    for scope, pages in [("县", COUNTY_PAGES)] + [(t, TOWNSHIP_PAGES) for t in townships]:
         for page in pages:
             parts = [f for f in phones if f["file"].startswith(f"2017-W41_{scope}_{page}_手机_")]
             total = len(parts)

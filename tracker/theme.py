@@ -162,11 +162,12 @@ html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [d
   .report-table.wide td { display: flex; justify-content: space-between; gap: 4px; border: none; padding: 2px 0;
                            white-space: normal; text-align: right; }
   .report-table.wide td::before { content: attr(data-label); color: #607D8B; text-align: left; }
-  .kpi-grid { grid-template-columns: 1fr 1fr; gap: 8px; }
-  .kpi { padding: 8px 10px; border-left-width: 5px; }
-  .kpi .label { font-size: 13px; }
-  .kpi .value { font-size: 19px; }
-  .kpi .meta { font-size: 12px; }
+  /* Two cards a row (PAGE_CSS, drawn later, stacks them one a row for the interactive page). */
+  [data-testid="stApp"] .kpi-grid { grid-template-columns: 1fr 1fr; gap: 8px; }
+  [data-testid="stApp"] .kpi { padding: 8px 10px; border-left-width: 5px; }
+  [data-testid="stApp"] .kpi .label { font-size: 13px; }
+  [data-testid="stApp"] .kpi .value { font-size: 19px; }
+  [data-testid="stApp"] .kpi .meta { font-size: 12px; }
   .report-table.wide td:first-child { grid-column: 1 / -1; font-weight: 700; font-size: 14px;
                                        border-bottom: 1px solid #ECEFF1; }
 }
