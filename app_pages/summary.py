@@ -6,8 +6,7 @@ saves it as one image; it is not in the sidebar.
 
 import streamlit as st
 
-from tracker import indicators
-from ui import data, filters, widgets
+from ui import filters, widgets
 
 # The cards a leader looks at first: relocation of the batches still open, then the other targets.
 KEY_INDICATORS = ("villages_completed", "households_moved", "people_moved")
@@ -19,9 +18,7 @@ if f.as_of is None:
     widgets.no_data()
     st.stop()
 
-series = data.query("indicator_series", **f.params())
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
-cards = indicators.progress(series, targets, f.as_of)
+cards = widgets.target_cards(f)
 if not cards:
     widgets.no_data("尚未导入目标任务，无法对照目标。")
     st.stop()

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import briefing, formatting, table_display, theme
+from tracker import briefing, formatting, indicators, table_display, theme
 from tracker.access import DEMO_USER
 from tracker.indicators import Progress
 from tracker.report_layout import without_hints
@@ -50,6 +50,14 @@ def page_start(title: str, filters: Filters) -> None:
         f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
         f" · 数据截至 {html.escape(when)}</div>"
     )
+
+
+def target_cards(filters: Filters) -> list[Progress]:
+    """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
+    series = data.query("indicator_series", **filters.params())
+    in_force = data.query("targets_in_force", as_of=filters.as_of)
+    targets = indicators.targets_for(in_force, filters.townships, filters.batch)
+    return indicators.progress(series, targets, filters.as_of)
 
 
 def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
