@@ -25,6 +25,7 @@ replaces that week's files and nothing else.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import datetime as dt
 import html
@@ -32,6 +33,7 @@ import io
 import json
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -461,13 +463,15 @@ class _Run:
             # part) and take what is on screen: a capture beyond the window would make Chromium lay the
             # whole page out again for every part, and pasting images together costs as much again.
             headed = n > 1 and header is not None
-            await tab.evaluate(_PART_JS, {"top": top, "strip": strip if headed else 0, "header": header})
-            clip = {"x": 0, "y": 0, "width": PHONE_WIDTH, "height": bottom - top + (strip if headed else 0)}
+            scrolled = await tab.evaluate(
+                _PART_JS, {"top": top, "strip": strip if headed else 0, "header": header}
+            )
+            height = bottom - top + (strip if headed else 0)
             name = job.file(self.code, f"_手机_{n}of{total}")
-            await tab.screenshot(path=str(self.folder / name), clip=clip)
+            await _capture(tab, self.folder / name, scrolled, height)
             shots.append(
                 Shot(job.page, job.title, job.township, job.as_of, PHONE_WIDTH, PHONE_SCALE, name, "phone",
-                     n, total, round(clip["height"] * PHONE_SCALE), text)
+                     n, total, round(height * PHONE_SCALE), text)
             )  # fmt: skip
         return shots
 
@@ -522,6 +526,26 @@ _PDF_PAGE: dict[str, Any] = {
     "prefer_css_page_size": True,
     "margin": {"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
 }
+
+
+async def _capture(tab: Any, path: Path, top: float, height: float) -> None:
+    """What the window shows from `top` (document px), `height` px down, at the phone's scale, as PNG.
+
+    Chromium's own capture with optimizeForSpeed: zlib's quick level, half the time of Playwright's
+    screenshot for a fifth more bytes; a report has some 150 of these."""
+    session = _SESSIONS.get(tab)
+    if session is None:
+        session = _SESSIONS[tab] = await tab.context.new_cdp_session(tab)
+    clip = {"x": 0, "y": top, "width": PHONE_WIDTH, "height": height, "scale": PHONE_SCALE}
+    shot = await session.send(
+        "Page.captureScreenshot", {"format": "png", "clip": clip, "optimizeForSpeed": True}
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
 _TEMPLATE_FONT = (
     "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
 )
