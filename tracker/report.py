@@ -258,7 +258,7 @@ _LAYOUT_JS = """
   const header = document.querySelector('.report-header');
   const box = header ? header.getBoundingClientRect() : null;
   return {
-    height: Math.ceil(Math.max(top(main) + main.scrollHeight, document.documentElement.scrollHeight)),
+    height: Math.ceil(top(main) + main.scrollHeight),  // the content's bottom, not the window's
     boundaries,
     header: box ? {top: box.top + window.scrollY - 6, bottom: box.bottom + window.scrollY + 6} : null,
   };
