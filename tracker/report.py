@@ -388,6 +388,7 @@ class _Run:
         try:
             done = await asyncio.gather(*tasks)
         except BaseException:
+            tasks += [self.pdf_task] if self.pdf_task else []
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
