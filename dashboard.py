@@ -7,7 +7,7 @@ TRACKER_DATA_DIR, else ./data.
 import streamlit as st
 
 from tracker import theme
-from ui import auth, data, filters
+from ui import auth, data, filters, widgets
 
 st.set_page_config(page_title=f"{data.county().name}脱贫攻坚进度看板", page_icon="📊", layout="wide")
 theme.register()
@@ -21,10 +21,12 @@ PAGES = [
     st.Page("app_pages/party.py", title="党建", icon=":material/groups:", url_path="party"),
     st.Page("app_pages/funds.py", title="资金", icon=":material/account_balance:", url_path="funds"),
     st.Page("app_pages/data.py", title="数据", icon=":material/upload_file:", url_path="data"),
+    # The weekly report's one-image summary for the group chat; opened by address only.
+    st.Page("app_pages/summary.py", title="周报摘要", url_path="summary", visibility="hidden"),
 ]
 
-# ?report=1 is the weekly screenshot layout (see tracker/report.py).
-REPORT_MODE = st.query_params.get("report") == "1"
+# ?report=1 is the weekly report's layout (see tracker/report.py): no widgets, whole tables.
+REPORT_MODE = widgets.report_mode()
 if REPORT_MODE:
     st.html(theme.REPORT_CSS)
 

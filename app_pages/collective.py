@@ -86,7 +86,7 @@ zero_list = collective.zero_income_table(data.query("collective_zero_income_vill
 if zero_list.empty:
     st.success("所选范围内所有行政村均已破零。")
 else:
-    st.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
+    widgets.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
     widgets.table(
         zero_list,
         f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",

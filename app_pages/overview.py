@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from tracker import charts, freshness, indicators, theme
+from tracker import charts, freshness, theme
 from ui import data, filters, widgets
 
 f = filters.current()
@@ -14,12 +14,11 @@ if f.as_of is None:
     st.stop()
 
 # --- Targets: one card per indicator (and batch) -----------------------------------------
-series = data.query("indicator_series", **f.params())
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
-cards = indicators.progress(series, targets, f.as_of)
+cards = widgets.target_cards(f)
 if not cards:
     widgets.no_data("尚未导入目标任务，无法对照目标。请在“数据”页导入目标任务表。")
 else:
+    widgets.weekly_briefing(f, cards)
     widgets.kpi_grid([widgets.progress_card(c) for c in cards])
     late = [c.label for c in cards if c.status in ("behind", "at_risk")]
     if late:

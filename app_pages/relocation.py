@@ -151,7 +151,9 @@ def moved_charts(series: pd.DataFrame, targets: pd.DataFrame, batches: list[int]
 
 
 def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day: str) -> None:
-    """Pick a village (or click its row above) to see its households, personal data masked."""
+    """Pick a village (or click its row above) to see its households, personal data masked (not in the report)."""
+    if widgets.report_mode():
+        return
     labels = [village_label(t, v) for t, v in zip(villages["township"], villages["village"])]
     if st.session_state.get(VILLAGE_KEY) not in labels:
         st.session_state.pop(VILLAGE_KEY, None)
@@ -191,7 +193,7 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
 def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
     """Where the households went: households and people per mode, and per township."""
     st.subheader("安置方式")
-    st.caption("按搬迁户台账登记的安置方式统计，含尚未入住的户；点击乡镇可筛选。")
+    widgets.caption("按搬迁户台账登记的安置方式统计，含尚未入住的户；点击乡镇可筛选。")
     modes = data.query("relocation_modes", **params)
     mode_totals = relocation.by_mode(modes)
     left, right = st.columns(2)
@@ -231,7 +233,7 @@ def demolition_section(f: Filters, total: pd.Series, townships: pd.DataFrame) ->
     )
     if total["homestead_m2"] > 0:
         if not widgets.townships_need_a_county(f):
-            st.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
+            widgets.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
             township_chart(figures.homestead_by_township(townships), "relocation_homestead_chart")
     else:
         widgets.no_data("所选范围尚未拆除旧房、腾退宅基地。")
@@ -300,7 +302,7 @@ batch_cards(cards, targets)
 # --- Villages by stage, households moved over time ---------------------------------------------
 st.subheader("搬迁进度")
 if not widgets.townships_need_a_county(f):
-    st.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
+    widgets.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
     township_chart(
         figures.stages_by_township(data.query("relocation_by_stage", **params)), "relocation_stage_chart"
     )
@@ -318,7 +320,7 @@ st.subheader("乡镇明细")
 if widgets.townships_need_a_county(f):
     # A region's villages are listed county by county: the same village name recurs across counties.
     st.stop()
-st.caption("点击一行可筛选到该乡镇。")
+widgets.caption("点击一行可筛选到该乡镇。")
 township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
 widgets.table(
     township_table,
@@ -336,7 +338,7 @@ widgets.table(
 
 # --- Villages and their households ---------------------------------------------------------------
 st.subheader("搬迁村明细")
-st.caption("点击一行（或在下方选择）查看该村搬迁户。")
+widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
 villages = data.query("relocation_villages", **params)
 village_table = (
     relocation.yes_no(villages, ["hukou_transferred"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -61,14 +62,17 @@ def tracker(data_dir: Path, capsys: pytest.CaptureFixture[str]):
     return _runner(data_dir, capsys)
 
 
-def run_module(*args: object, cwd: Path = REPO, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`python -m tracker ARGS` as a separate process, as a user runs it."""
+def run_module(
+    *args: object, cwd: Path = REPO, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m tracker ARGS` as a separate process, as a user runs it (env: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "tracker", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )
 
 

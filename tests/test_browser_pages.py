@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.browser import wait_until_drawn
+from tracker.report_checks import check
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.browser
 # its card, so a 52 elsewhere on the page cannot pass for it. (Checked against the store by
 # tests/test_sample_facts.py, the oracle and the AppTest page tests.)
 PAGES = [
-    ("overview", "第一批搬迁入住户数", "101 户"),  # first-batch households of 赵家沟乡 (county: 189)
+    ("", "第一批搬迁入住户数", "101 户"),  # 总览, the default page (served at "/"): 赵家沟乡 (county: 189)
     ("relocation", "第一批宅基地腾退复垦面积（平方米）", "31,788 平方米"),  # 赵家沟乡's first batch
     ("collective", "集体经济破零率（%）", "50.0%"),  # 13 of 赵家沟乡's 26 villages (county: 70.0%)
     ("party", "流动党员", "52 人"),  # kept by 赵家沟乡's floating-member branch (county: 665)
@@ -36,6 +37,8 @@ def page(browser):
 def test_page_by_url_shows_the_filtered_township(served, page, path: str, card: str, expected: str) -> None:
     page.goto(f"{served}/{path}?township=赵家沟乡")
     wait_until_drawn(page, path)
+    # No dialog ("Page not found"), toast, error or English text.
+    check(page, path or "overview", report=False)
     header = page.inner_text(".report-header")
     assert "赵家沟乡" in header and "全县" not in header  # the URL's filter was applied
     cards = page.eval_on_selector_all(".kpi", CARDS_JS)
@@ -65,7 +68,7 @@ def test_overview_at_phone_width_stacks_cards_without_cutting_them(served, brows
     )
     tab = context.new_page()
     try:
-        tab.goto(f"{served}/overview?township=赵家沟乡")
+        tab.goto(f"{served}/?township=赵家沟乡")
         wait_until_drawn(tab, "overview")
         boxes = tab.eval_on_selector_all(
             ".kpi", "cards => cards.map(c => c.getBoundingClientRect().toJSON())"

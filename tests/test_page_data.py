@@ -127,7 +127,9 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     funds = open_page("app_pages/funds.py", store=store_copy)
     assert f">{total:,.2f} 万元<" in "\n".join(h.proto.body for h in funds.get("html"))
     overview = "\n".join(h.proto.body for h in open_page(store=store_copy).get("html"))
-    assert f'整合资金（万元）</div><div class="value">{total:,.2f} 万元<' in overview  # the 10-20 snapshot's total
+    assert (
+        f'整合资金（万元）</div><div class="value">{total:,.2f} 万元<' in overview
+    )  # the 10-20 snapshot's total
 
 
 def test_a_county_configuration_alone_can_be_imported(open_page, store_copy: Path) -> None:
@@ -243,9 +245,23 @@ def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_co
     at.checkbox(key="report_phone").uncheck().run()
     at.button(key="report_make").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
-    assert "2017-W41 周报已生成：6 张截图" in page_text(at)
+    # the five county pages (the data page stays out) and the summary image
+    assert "2017-W41 周报已生成：6 张图片" in page_text(at)
     folder = store_copy / "reports"
     assert (folder / "2017-W41_县_周报.pdf").exists()
     assert len(list(folder.glob("2017-W41_县_*.png"))) == 6
+    assert (folder / "2017-W41_县_周报摘要.png").exists()
     labels = {b.label for b in at.get("download_button")}
     assert {"下载PDF", "下载全部截图（zip）"} <= labels
+
+
+def test_the_report_button_without_chromium_says_so_in_chinese(
+    open_page, store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    at = open_page(PAGE, store=store_copy)
+    at.button(key="report_make").click().run(timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "周报生成失败" in errors and "找不到 Chromium" in errors
+    assert not (store_copy / "reports").exists() or not any((store_copy / "reports").glob("*.png"))

@@ -172,6 +172,7 @@ def _sql(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _report(args: argparse.Namespace, data_dir: Path) -> int:
+    from tracker.browser import BrowserMissing
     from tracker.report import ReportProblem, make_report
     from tracker.serve import ServerProblem
 
@@ -182,11 +183,15 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
         report = make_report(
             data_dir, args.out, args.as_of, args.township, args.url, args.phone, args.width, progress
         )
+    except BrowserMissing as problem:
+        print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
+        return 2
     except (ReportProblem, ServerProblem) as problem:
         print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
         return 1
     access.audit(data_dir, _operator(), "report", {"week": report.week, "files": len(report.shots)})
-    print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张截图")
+    print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张图片")
+    print(f"摘要图：{report.summary}")
     print(f"PDF：{report.pdf}")
     print(f"索引：{report.manifest}")
     return 0

@@ -131,21 +131,74 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
 .kpi .meta {{ font-size: 12.5px; color: #607D8B; display: flex; flex-wrap: wrap; gap: 4px 10px; }}
 .kpi .status {{ font-weight: 600; color: var(--accent, {MUTED}); }}
 .freshness {{ font-size: 13px; color: #546E7A; }}
+.briefing {{ font-size: 16px; line-height: 1.8; color: #212121; text-indent: 2em; margin: 4px 0 14px;
+             padding: 10px 14px; border-left: 4px solid {NEUTRAL}; background: #F5F8FC; }}
+.briefing-title {{ font-weight: 700; font-size: 17px; margin: 8px 0 2px; }}
 .report-header {{ font-size: 15px; color: #37474F; border-bottom: 2px solid {NEUTRAL}; padding-bottom: 4px; margin-bottom: 8px; }}
 @media (max-width: 640px) {{
   .kpi-grid {{ grid-template-columns: 1fr; }}
   .kpi .value {{ font-size: 22px; }}
+  .briefing {{ font-size: 15px; padding: 8px 10px; }}
 }}
 </style>
 """
 
-# The weekly report's layout: no sidebar, toolbar or header, so each screenshot stands alone.
+# The weekly report's layout: no sidebar, toolbar or header, so each screenshot stands alone; tables
+# drawn whole (on a phone a wide table becomes one card per row); A4 print without page chrome.
 REPORT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-[data-testid="stBottom"], [data-testid="stSidebarNav"], header { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; max-width: 100% !important; }
+[data-testid="stBottom"], [data-testid="stSidebarNav"], [data-testid="stElementToolbar"],
+header { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; padding-bottom: 1rem !important;
+                                        max-width: 100% !important; }
 [data-testid="stDownloadButton"] { display: none !important; }
+/* The document itself scrolls (not Streamlit's inner container), so a screenshot can take the whole
+   page at any window height: no resize, no second drawing. */
+html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+[data-testid="stMain"] > div {
+  height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }
+.report-table-box { width: 100%; margin: 2px 0 10px; }
+.report-table { border-collapse: collapse; width: 100%; font-size: 13.5px; color: #263238; }
+.report-table th, .report-table td { border: 1px solid #CFD8DC; padding: 4px 6px; vertical-align: top; }
+.report-table th { background: #ECEFF1; font-weight: 600; text-align: left; }
+.report-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.report-table td.num { white-space: nowrap; }
+.report-table td:not(.num) { min-width: 4em; }
+.report-table tbody tr:nth-child(even) { background: #FAFBFC; }
+@media (max-width: 1000px) {
+  .report-table { font-size: 12px; }
+  .report-table th, .report-table td { padding: 3px 3px; }
+}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 12px !important; padding-right: 12px !important; }
+  .report-table { font-size: 12.5px; }
+  .report-table.narrow td.num { white-space: normal; }
+  .report-table.wide thead { display: none; }
+  .report-table.wide, .report-table.wide tbody { display: block; }
+  .report-table.wide tr { display: grid; grid-template-columns: 1fr 1fr; column-gap: 12px; margin: 0 0 8px;
+                           border: 1px solid #CFD8DC; border-radius: 6px; padding: 4px 8px; background: #FFF; }
+  .report-table.wide td { display: flex; justify-content: space-between; gap: 4px; border: none; padding: 2px 0;
+                           white-space: normal; text-align: right; }
+  .report-table.wide td::before { content: attr(data-label); color: #607D8B; text-align: left; }
+  /* Two cards a row (PAGE_CSS, drawn later, stacks them one a row for the interactive page). */
+  [data-testid="stApp"] .kpi-grid { grid-template-columns: 1fr 1fr; gap: 8px; }
+  [data-testid="stApp"] .kpi { padding: 8px 10px; border-left-width: 5px; }
+  [data-testid="stApp"] .kpi .label { font-size: 13px; }
+  [data-testid="stApp"] .kpi .value { font-size: 19px; }
+  [data-testid="stApp"] .kpi .meta { font-size: 12px; }
+  .report-table.wide td:first-child { grid-column: 1 / -1; font-weight: 700; font-size: 14px;
+                                       border-bottom: 1px solid #ECEFF1; }
+}
+@page { size: A4 portrait; }
+@media print {
+  html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] { height: auto !important; min-height: 0 !important;
+    overflow: visible !important; position: static !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; }
+  .kpi, .report-table tr, [data-testid="stPlotlyChart"], .briefing { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
 </style>
 """

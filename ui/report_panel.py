@@ -10,9 +10,10 @@ from pathlib import Path
 import streamlit as st
 
 from tracker import access, formatting
+from tracker.browser import PageNotReady
 from tracker.report import Report, ReportProblem, make_report
 from tracker.serve import ServerProblem
-from ui import data
+from ui import data, widgets
 from ui.auth import current_user
 
 LAST = "report_last"
@@ -35,14 +36,15 @@ def _zip(report: Report) -> bytes:
 
 def report_section(as_of: dt.date | None) -> None:
     """Make this week's screenshots (周报) from the page, with a progress bar, and offer them for download."""
-    if st.query_params.get("report") == "1":
+    if widgets.report_mode():
         return  # the report's own screenshot of this page
     st.subheader("周报截图")
     if as_of is None:
         st.info("暂无数据，无法生成周报。")
         return
     st.caption(
-        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图和PDF；"
+        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图（电脑版、分段的手机版）、"
+        "一张周报摘要图和A4 PDF；"
         "同一周重新生成会替换该周的文件。"
     )
     left, right = st.columns(2)
@@ -60,7 +62,7 @@ def report_section(as_of: dt.date | None) -> None:
                 data.data_dir(), _out_dir(), as_of=as_of, townships=townships, phone=phone,
                 progress=progress, county_only=townships == [],
             )  # fmt: skip
-        except (ReportProblem, ServerProblem) as problem:
+        except (ReportProblem, ServerProblem, PageNotReady) as problem:
             bar.empty()
             st.error(f"周报生成失败（已有文件未改动）：{problem}")
             return
@@ -71,7 +73,7 @@ def report_section(as_of: dt.date | None) -> None:
         st.session_state[LAST] = report
     report = st.session_state.get(LAST)
     if report is not None and report.pdf.exists():
-        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张截图，保存在 {report.folder}")
+        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张图片，保存在 {report.folder}")
         one, two = st.columns(2)
         one.download_button(
             "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",

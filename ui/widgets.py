@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,14 +10,30 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import formatting, freshness, theme
+from tracker import briefing, formatting, freshness, indicators, table_display, theme
 from tracker.access import DEMO_USER
 from tracker.indicators import Progress
+from tracker.report_layout import without_hints
+from tracker.table_display import ColumnFormat
 from ui import data
 from ui.auth import current_user
 from ui.filters import Filters, select_township
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
+# The report's charts are pictures: no toolbar, no hover, nothing to click.
+REPORT_PLOTLY_CONFIG = PLOTLY_CONFIG | {"staticPlot": True}
+
+
+def report_mode() -> bool:
+    """Whether this run draws the weekly report's layout (`?report=1`): no widgets, no hints, whole tables."""
+    return st.query_params.get("report") == "1"
+
+
+def caption(text: str) -> None:
+    """A caption; in the report layout without its interactive hints (and not at all if that was all)."""
+    shown = without_hints(text) if report_mode() else text
+    if shown:
+        st.caption(shown)
 
 
 def page_start(title: str, filters: Filters) -> None:
@@ -29,7 +44,7 @@ def page_start(title: str, filters: Filters) -> None:
     week = f" · {formatting.week(filters.as_of)}" if filters.as_of else ""
     batch = f" · {formatting.batch(filters.batch)}" if filters.batch else ""
     county = data.county().name
-    if current_user() is DEMO_USER and st.query_params.get("report") != "1":
+    if current_user() is DEMO_USER and not report_mode():
         st.caption("演示模式：未配置登录，所有数据对任何访问者可见。")
     st.html(
         f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
@@ -42,9 +57,29 @@ def page_start(title: str, filters: Filters) -> None:
             st.caption(note)
 
 
+def target_cards(filters: Filters) -> list[Progress]:
+    """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
+    series = data.query("indicator_series", **filters.params())
+    in_force = data.query("targets_in_force", as_of=filters.as_of)
+    targets = indicators.targets_for(in_force, filters.townships, filters.batch)
+    return indicators.progress(series, targets, filters.as_of)
+
+
+def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
+    """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags."""
+    rankings = {}
+    if not filters.region_view and len(filters.townships) != 1:
+        for batch in briefing.open_batches(cards):
+            params = filters.params() | {"batch": batch}
+            rankings[batch] = data.query("ranking", **params, by_county=False)
+    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings)
+    st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
+
+
 def no_data(message: str = "暂无数据。请先在“数据”页导入台账，或运行 make run 载入示例数据。") -> None:
-    """A friendly message in place of a chart or table that has nothing to show."""
-    st.info(message)
+    """A friendly message in place of a chart or table that has nothing to show (in the report layout
+    without what to click)."""
+    st.info(without_hints(message) if report_mode() else message)
 
 
 def kpi_card(
@@ -57,6 +92,8 @@ def kpi_card(
 ) -> str:
     """The HTML of one card (cards are joined into a grid by kpi_grid)."""
     accent = theme.STATUS_COLOURS.get(status, theme.MUTED)
+    if report_mode():
+        target = without_hints(target)
     bar = ""
     if percent is not None:
         width = max(0.0, min(percent, 100.0))
@@ -112,8 +149,15 @@ def progress_card(card: Progress) -> str:
 
 
 def chart(figure: go.Figure, key: str, on_click: Callable[[], None] | None = None) -> None:
-    """A plotly chart at full width; with on_click, clicking a bar or point calls it."""
-    if on_click is None:
+    """A plotly chart at full width; with on_click, clicking a bar or point calls it.
+
+    In the report layout the chart is a static picture and its title loses the click hint."""
+    if report_mode():
+        title = figure.layout.title.text
+        if title:
+            figure = go.Figure(figure).update_layout(title_text=without_hints(title))
+        st.plotly_chart(figure, width="stretch", config=REPORT_PLOTLY_CONFIG, key=key)
+    elif on_click is None:
         st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
     else:
         st.plotly_chart(
@@ -156,13 +200,6 @@ def townships_need_a_county(filters: Filters) -> bool:
     return filters.region_view
 
 
-def _xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
-    return buffer.getvalue()
-
-
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -171,12 +208,19 @@ def table(
     height: int | str = "auto",
     on_select: Callable[[], None] | None = None,
 ) -> None:
-    """A table that scrolls, with CSV (UTF-8 BOM, opens in Excel) and XLSX downloads."""
+    """A table that scrolls, with CSV (UTF-8 BOM, opens in Excel) and XLSX downloads; in the report
+    layout every row as a static table. Numbers are rounded to their column's precision in both."""
     if frame.empty:
         no_data("没有符合条件的记录。")
         return
+    formats = column_formats(column_config)
+    frame = table_display.tidy(frame, formats)
+    if report_mode():
+        st.html(table_display.to_html(frame, name, formats))
+        return
     options: dict[str, Any] = {
         "hide_index": True,
+        "placeholder": table_display.MISSING,
         "column_config": column_config,
         "height": height,
         "key": key,
@@ -187,7 +231,7 @@ def table(
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "下载 CSV",
-        data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        data=lambda: table_display.csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -195,9 +239,27 @@ def table(
     )
     right.download_button(
         "下载 Excel",
-        data=lambda: _xlsx(frame, name),
+        data=lambda: table_display.xlsx_bytes(frame, name),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+def column_formats(column_config: dict[str, Any] | None) -> dict[str, ColumnFormat]:
+    """How each configured column is shown, read from its Streamlit column config (format strings such as
+    "%.1f", "%.1f%%", "localized", "accounting", "YYYY年M月D日", "YYYY-MM-DD")."""
+    formats = {}
+    for column, config in (column_config or {}).items():
+        spec = (config or {}).get("type_config", {}) if isinstance(config, dict) else {}
+        kind, pattern = spec.get("type"), spec.get("format") or ""
+        if kind == "date":
+            formats[column] = ColumnFormat("date", style="iso" if pattern.startswith("YYYY-") else "cn")
+        elif kind == "number":
+            digits = {"accounting": 2, "dollar": 2, "euro": 2}.get(pattern)
+            if pattern.startswith("%.") and pattern[2:3].isdigit():
+                digits = int(pattern[2])
+            percent = pattern.endswith("%%") or pattern == "percent"
+            formats[column] = ColumnFormat("percent" if percent else "number", digits)
+    return formats
