@@ -255,6 +255,5 @@ def test_the_overview_page_shows_the_oracles_cards(
     assert ranking["乡镇"].tolist() == [r["place"] for r in rows]
     assert ranking["已入住户"].tolist() == [r["households_moved"] for r in rows]
     assert ranking["已整顿"].tolist() == [r["weak_orgs_rectified"] for r in rows]
-    assert pd.Series(ranking["破零率（%）"]).round(9).tolist() == [
-        round(r["zero_break_rate"], 9) for r in rows
-    ]
+    # The table shows a rate to its precision, one decimal (the oracle's exact rate, rounded).
+    assert pd.Series(ranking["破零率（%）"]).tolist() == [round(r["zero_break_rate"], 1) for r in rows]
