@@ -106,9 +106,14 @@ def _template() -> go.layout.Template:
 
 
 def register() -> str:
-    """Install the project template as plotly's default; returns its name."""
-    pio.templates[TEMPLATE_NAME] = pio.templates.merge_templates(_white(), _template())
-    pio.templates.default = TEMPLATE_NAME
+    """Install the project template as plotly's default (once per process); returns its name.
+
+    dashboard.py calls this on every rerun; building and validating the template took 40-60 ms
+    of each, so a process that has it installed keeps it.
+    """
+    if pio.templates.default != TEMPLATE_NAME or TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = pio.templates.merge_templates(_white(), _template())
+        pio.templates.default = TEMPLATE_NAME
     return TEMPLATE_NAME
 
 
