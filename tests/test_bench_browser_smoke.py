@@ -34,6 +34,8 @@ def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
             assert 0 < r["app_median_s"] < r["median_s"] and r["cold_s"] > 0, (page, device)
             assert r["height_px"] > 800, (page, device)
             assert (r["figures"] > 0) == (page != "数据"), (page, device)  # every page but 数据 has charts
+        clicked = views["township"]["desktop"]  # the same page reached from the sidebar's page list
+        assert 0 < clicked["click_server_median_s"] < clicked["click_median_s"], page
     phone, desktop = (
         county["pages"]["整村搬迁"]["township"]["phone"],
         county["pages"]["整村搬迁"]["township"]["desktop"],
