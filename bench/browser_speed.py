@@ -390,6 +390,12 @@ def measure_scale(
                             click_and_time(warm[device], start, title, name, rerun_log, args.timeout)
                             for _ in range(args.runs)
                         ]
+                        if view.townships and not all(
+                            t in clicks[-1].facts["header"] for t in view.townships
+                        ):
+                            raise SystemExit(
+                                f"{name}: a click lost the township filter: {clicks[-1].facts['header']}"
+                            )
                         figures["click_median_s"] = round(statistics.median(c.total_s for c in clicks), 3)
                         figures["click_p95_s"] = round(p95([c.total_s for c in clicks]), 3)
                         figures["click_server_median_s"] = round(
