@@ -195,6 +195,7 @@ async def drive(url: str, pid: int, store: Path, export: Path, as_of: str, days:
     return {
         "wall_s": round(wall, 1),
         "reruns": len(tally.reruns),
+        "reruns_per_s": round(len(tally.reruns) / wall, 2),
         "latency": latencies([r.seconds for r in tally.reruns]),
         "during_import": latencies(during),
         "by_page": {page: latencies(values) for page, values in sorted(by_page.items())},
@@ -258,7 +259,9 @@ def main() -> None:
     print(
         f"{args.sessions} sessions x {args.actions + 1} reruns ({args.scale} scale), wall {result['wall_s']} s"
     )
-    print(f"reruns {result['reruns']} of {expected}; errors {len(result['errors'])}")
+    print(
+        f"reruns {result['reruns']} of {expected} ({result['reruns_per_s']} a second); errors {len(result['errors'])}"
+    )
     print(f"{'':<18}{'count':>7}{'p50 s':>8}{'p95 s':>8}{'p99 s':>8}{'max s':>8}")
     for name, row in [("all reruns", lat), ("during the import", during), *result["by_page"].items()]:
         cells = "".join(
