@@ -21,7 +21,6 @@ Prints a table per view and ONE JSON line; the README's speed notes quote it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import io
 import json
@@ -32,7 +31,6 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +41,7 @@ sys.path.insert(0, str(BENCH))
 
 from browser_speed import PAGES, SAMPLE_TOWNSHIP, sample_store  # noqa: E402
 from pages_speed import View, views_for  # noqa: E402
-from stream_client import StreamSession  # noqa: E402
+from stream_client import StreamSession, run_in_thread  # noqa: E402
 
 from tracker.browser import launch  # noqa: E402
 from tracker.serve import dashboard  # noqa: E402
@@ -189,9 +187,7 @@ def main() -> None:
             for view in views:
                 for title, path in PAGES:
                     log(f"{view.name} {title} ...")
-                    # Playwright's sync API holds this thread's event loop: the client runs in another.
-                    with ThreadPoolExecutor(1) as pool:
-                        shipped = pool.submit(asyncio.run, sent(url, view, path)).result()
+                    shipped = run_in_thread(sent(url, view, path))  # Playwright holds this thread's loop
                     figures = shipped.pop("figures")
                     drawn = draw_figures(browser, figures, args.runs)
                     result.setdefault(view.name, {})[title] = {

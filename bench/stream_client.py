@@ -30,15 +30,25 @@ import asyncio
 import json
 import time
 import urllib.parse
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+T = TypeVar("T")
 FINISHED = ForwardMsg.ScriptFinishedStatus
 TEXT_FIELDS = {"markdown": "body", "html": "body", "heading": "body", "alert": "body", "plotly_chart": "spec"}
+
+
+def run_in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(coroutine)` on a thread of its own, for callers whose thread already runs an
+    event loop (Playwright's sync API does, and so does a test session that holds a browser)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class ProtocolError(Exception):
