@@ -78,6 +78,12 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (/proc/<pid>/stat), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def quantile(values: list[float], q: float) -> float:
     """The q-quantile by nearest rank."""
     ordered = sorted(values)
@@ -250,7 +256,13 @@ def main() -> None:
                 os.sched_setaffinity(0, {cores[0]})  # ... the clients and the import share the other
             pid = dashboard_pid(urllib.parse.urlsplit(url).port or 0)
             start_mib = status_kib(pid, "VmRSS") / 1024
+            cpu_before = cpu_seconds(pid)
             result = asyncio.run(drive(url, pid, store, export, as_of, days, args))
+            # CPU time, unlike wall time, hardly changes when other work shares the machine.
+            result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
+            result["server_cpu_ms_per_rerun"] = round(
+                1000 * result["server_cpu_s"] / max(result["reruns"], 1), 1
+            )
             peak_mib = status_kib(pid, "VmHWM") / 1024
             end_mib = status_kib(pid, "VmRSS") / 1024
 

@@ -40,6 +40,7 @@ def test_load_benchmark_runs_protocol_sessions_without_error_during_an_import() 
     assert 0 < latency["p50_s"] <= latency["p95_s"] <= latency["p99_s"] <= latency["max_s"]
     assert 0 < figures["memory"]["start_mib"] <= figures["memory"]["peak_mib"]
     assert figures["rss_samples"] > 0 and figures["median_bytes"] > 0
+    assert figures["server_cpu_ms_per_rerun"] > 0
 
 
 def test_report_benchmark_runs_and_reports_its_time() -> None:
