@@ -282,6 +282,10 @@ def main() -> None:
         )
         print(f"{name:<18}{row['count']:>7}{cells}")
     print(
+        f"dashboard CPU: {result['server_cpu_s']} s in all, {result['server_cpu_ms_per_rerun']} ms a rerun "
+        f"(one core keeps up with about {1000 / max(result['server_cpu_ms_per_rerun'], 0.1):.1f} reruns a second)"
+    )
+    print(
         f"import during the load: exit {result['import'].get('exit')} in {result['import'].get('seconds')} s"
     )
     print(f"dashboard memory: {start_mib:,.0f} MiB at start, {result['rss_max_mib']:,.0f} MiB sampled peak, "
