@@ -49,6 +49,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -477,6 +478,8 @@ def main() -> None:
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a page may take to draw")
     args = parser.parse_args()
+    # A benchmark stopped with `kill` still stops the dashboard and the browser it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     OUT.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()

@@ -34,6 +34,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -228,6 +229,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a rerun may take")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
+    # A benchmark stopped with `kill` still stops the dashboard and the browser it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     with tempfile.TemporaryDirectory(prefix="load_") as tmp:
         # A copy of the cached store: the import during the load changes it.
