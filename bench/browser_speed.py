@@ -147,6 +147,11 @@ def import_store(exports: Path, store_dir: Path) -> float:
     if done.returncode != 0:
         raise SystemExit(f"import failed ({done.returncode}): {(done.stdout + done.stderr)[-2000:]}")
     partial.rename(store_dir)  # only a whole store is ever found under its key
+    kind = store_dir.name.rsplit("-", 1)[0]  # the same data made by other code: not needed again
+    for stale in store_dir.parent.glob(kind + "-*"):
+        if stale != store_dir and stale.is_dir() and not stale.name.endswith(("-lastweek", ".partial")):
+            shutil.rmtree(stale, ignore_errors=True)
+            shutil.rmtree(stale.with_name(stale.name + "-lastweek"), ignore_errors=True)
     return time.perf_counter() - started
 
 
