@@ -25,7 +25,7 @@ series = data.query("indicator_series", **f.params())
 series = series[series["indicator"] == "funds_10k"]
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
 targets = targets[targets["indicator"] == "funds_10k"]
-card = next(iter(indicators.progress(series, targets, f.as_of)), None)
+card = next(iter(data.derived(indicators.progress, series, targets, f.as_of)), None)
 target = card.target if card else None
 due = card.due if card else None
 

@@ -22,7 +22,7 @@ if f.as_of is None:
 # --- Targets: one card per indicator (and batch) -----------------------------------------
 series = data.query("indicator_series", **f.params())
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
-cards = indicators.progress(series, targets, f.as_of)
+cards = data.derived(indicators.progress, series, targets, f.as_of)
 if not cards:
     widgets.no_data("尚未导入目标任务，无法对照目标。请在“数据”页导入目标任务表。")
 else:

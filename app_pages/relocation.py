@@ -299,7 +299,7 @@ has_households = townships["households"].sum() > 0
 # --- Targets: cards per batch ---------------------------------------------------------------------
 series = data.query("relocation_progress", **params)
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
-cards = relocation.cards(series, targets, f.as_of)
+cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 
 # --- Villages by stage, households moved over time ---------------------------------------------
