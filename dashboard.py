@@ -7,8 +7,9 @@ TRACKER_DATA_DIR, else ./data.
 import streamlit as st
 
 from tracker import theme
-from ui import auth, data, filters, widgets
+from ui import auth, data, filters, rerun_log, widgets
 
+started = rerun_log.clock()  # the run is timed from here when TRACKER_RERUN_LOG is set (benchmarks)
 st.set_page_config(page_title=f"{data.county().name}脱贫攻坚进度看板", page_icon="📊", layout="wide")
 theme.register()
 
@@ -35,4 +36,5 @@ page = st.navigation(PAGES, position="hidden" if REPORT_MODE else "sidebar")
 auth.sidebar_identity(user)
 st.sidebar.caption(f"{data.county().province}{data.county().city}{data.county().name}")
 filters.sidebar()
-page.run()
+with rerun_log.timed_rerun(started, page.url_path):  # st.stop() and st.rerun() in a page included
+    page.run()

@@ -54,7 +54,8 @@ if target is None:
 # --- 破零 by township and over time ------------------------------------------------------------
 st.subheader("各乡镇破零率")
 if not widgets.townships_need_a_county(f):
-    rate_chart = charts.township_bars(
+    rate_chart = widgets.figure(
+        charts.township_bars,
         by_township,
         "zero_break_rate",
         "村集体经济破零率（点击乡镇可筛选）",
@@ -69,7 +70,8 @@ if not widgets.townships_need_a_county(f):
         on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
     )
 
-trend = charts.progress_over_time(
+trend = widgets.figure(
+    charts.progress_over_time,
     series,
     "as_of",
     {"zero_break_rate": "破零率"},
@@ -100,12 +102,18 @@ else:
 st.subheader("收入分布与光伏电站")
 bands = collective.income_bands(data.query("collective_income_distribution", **scope))
 widgets.chart(
-    collective_charts.income_distribution(bands, "行政村集体经济收入分布"), key="collective_income_chart"
+    widgets.figure(collective_charts.income_distribution, bands, "行政村集体经济收入分布"),
+    key="collective_income_chart",
 )
 
 if not f.region_view:
-    pv_chart = charts.township_bars(
-        by_township, "pv_kw", "各乡镇光伏装机（点击乡镇可筛选）", unit=" 千瓦", colour=theme.NEUTRAL
+    pv_chart = widgets.figure(
+        charts.township_bars,
+        by_township,
+        "pv_kw",
+        "各乡镇光伏装机（点击乡镇可筛选）",
+        unit=" 千瓦",
+        colour=theme.NEUTRAL,
     )
     widgets.chart(
         pv_chart, key="collective_pv_chart", on_click=lambda: widgets.filter_from_chart("collective_pv_chart")

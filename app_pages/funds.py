@@ -25,7 +25,7 @@ series = data.query("indicator_series", **f.params())
 series = series[series["indicator"] == "funds_10k"]
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
 targets = targets[targets["indicator"] == "funds_10k"]
-card = next(iter(indicators.progress(series, targets, f.as_of)), None)
+card = next(iter(data.derived(indicators.progress, series, targets, f.as_of)), None)
 target = card.target if card else None
 due = card.due if card else None
 
@@ -75,20 +75,22 @@ st.caption(" ".join(notes))
 months = data.query("funds_by_month", as_of=f.as_of, township=f.townships)
 if not months.empty:
     widgets.chart(
-        funds_charts.cumulative_by_month(months, "逐月拨付与累计", target=target, due=due),
+        widgets.figure(funds_charts.cumulative_by_month, months, "逐月拨付与累计", target=target, due=due),
         key="funds_month_chart",
     )
 
 # --- By source and by township ---------------------------------------------------------------
 st.subheader("按资金来源")
-widgets.chart(funds_charts.by_source(by_source, "各来源资金（万元，占比）"), key="funds_source_chart")
+widgets.chart(
+    widgets.figure(funds_charts.by_source, by_source, "各来源资金（万元，占比）"), key="funds_source_chart"
+)
 
 st.subheader("按乡镇")
 money = st.column_config.NumberColumn(format="accounting")
 if not widgets.townships_need_a_county(f):
     places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
     widgets.chart(
-        funds_charts.by_township(places, "各乡镇资金（万元，点击乡镇可筛选）"),
+        widgets.figure(funds_charts.by_township, places, "各乡镇资金（万元，点击乡镇可筛选）"),
         key="funds_township_chart",
         on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
     )

@@ -34,7 +34,8 @@ else:
     select = filters.select_county if f.region_view else filters.select_township
     moving = ranking[ranking["households"] > 0]
     if not moving.empty:
-        figure = charts.township_bars(
+        figure = widgets.figure(
+            charts.township_bars,
             moving,
             "moved_percent",
             f"搬迁户入住比例（点击{place_label}可筛选）",

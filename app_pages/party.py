@@ -87,14 +87,20 @@ def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: 
     if target is None:
         st.caption("所选乡镇未分解整顿目标，全县目标见“总览”。")
     if not widgets.townships_need_a_county(f):
-        by_stage = party_charts.stages_by_township(
-            party.stages_by_township(weak), "各乡镇整顿进度（点击乡镇可筛选）"
+        by_stage = widgets.figure(
+            party_charts.stages_by_township,
+            party.stages_by_township(weak),
+            "各乡镇整顿进度（点击乡镇可筛选）",
         )
         widgets.chart(
             by_stage, key="party_stage_chart", on_click=lambda: widgets.filter_from_chart("party_stage_chart")
         )
-    trend = party_charts.stages_over_time(
-        party.stages_over_time(series), "整顿进度逐周变化", target, "整顿完成目标"
+    trend = widgets.figure(
+        party_charts.stages_over_time,
+        party.stages_over_time(series),
+        "整顿进度逐周变化",
+        target,
+        "整顿完成目标",
     )
     widgets.chart(trend, key="party_stage_trend")
     rows = party.weak_table(weak)
@@ -122,8 +128,10 @@ def joint_section(f: Filters, joint: pd.DataFrame) -> None:
             + (f"，{missing} 个尚未建立。" if missing else "，已全部建立。")
         )
     if not widgets.townships_need_a_county(f):
-        figure = party_charts.joint_branch_bars(
-            party.joint_by_township(joint), "各乡镇联合党支部（点击乡镇可筛选）"
+        figure = widgets.figure(
+            party_charts.joint_branch_bars,
+            party.joint_by_township(joint),
+            "各乡镇联合党支部（点击乡镇可筛选）",
         )
         widgets.chart(
             figure, key="party_joint_chart", on_click=lambda: widgets.filter_from_chart("party_joint_chart")
@@ -146,16 +154,21 @@ def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -
         widgets.no_data("所选范围内没有流动党员党支部。")
         return
     if not widgets.townships_need_a_county(f):
-        figure = charts.township_bars(
-            floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
+        figure = widgets.figure(
+            charts.township_bars, floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
         )
         widgets.chart(
             figure,
             key="party_floating_chart",
             on_click=lambda: widgets.filter_from_chart("party_floating_chart"),
         )
-    trend = charts.progress_over_time(
-        series, "as_of", {"floating_members": "流动党员"}, "流动党员逐周变化", unit="人"
+    trend = widgets.figure(
+        charts.progress_over_time,
+        series,
+        "as_of",
+        {"floating_members": "流动党员"},
+        "流动党员逐周变化",
+        unit="人",
     )
     widgets.chart(trend, key="party_floating_trend")
     rows = party.floating_table(floating)
@@ -182,7 +195,8 @@ def secretary_section(f: Filters, secretaries: pd.DataFrame) -> None:
             f"另有 {cover.without_branch} 个贫困村整村搬迁后不再单设村党支部，不计入覆盖率，列在名单末尾。"
         )
     if not widgets.townships_need_a_county(f):
-        figure = charts.township_bars(
+        figure = widgets.figure(
+            charts.township_bars,
             by_township,
             "coverage_rate",
             "第一书记覆盖率（点击乡镇可筛选）",

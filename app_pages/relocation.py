@@ -137,7 +137,8 @@ def moved_charts(series: pd.DataFrame, targets: pd.DataFrame, batches: list[int]
     for column, batch in zip(columns, batches):
         households_target, due = relocation.target_of(targets, "households_moved", batch)
         people_target, people_due = relocation.target_of(targets, "people_moved", batch)
-        figure = figures.moved_over_time(
+        figure = widgets.figure(
+            figures.moved_over_time,
             series,
             batch,
             households_target,
@@ -198,10 +199,12 @@ def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
     mode_totals = relocation.by_mode(modes)
     left, right = st.columns(2)
     with left:
-        widgets.chart(figures.modes_bars(mode_totals), key="relocation_modes_chart")
+        widgets.chart(widgets.figure(figures.modes_bars, mode_totals), key="relocation_modes_chart")
     with right:
         if not widgets.townships_need_a_county(f):
-            township_chart(figures.modes_by_township(modes), "relocation_modes_township_chart")
+            township_chart(
+                widgets.figure(figures.modes_by_township, modes), "relocation_modes_township_chart"
+            )
     widgets.table(
         mode_totals.rename(columns=MODE_COLUMNS),
         f"安置方式_{day}",
@@ -234,7 +237,9 @@ def demolition_section(f: Filters, total: pd.Series, townships: pd.DataFrame) ->
     if total["homestead_m2"] > 0:
         if not widgets.townships_need_a_county(f):
             widgets.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
-            township_chart(figures.homestead_by_township(townships), "relocation_homestead_chart")
+            township_chart(
+                widgets.figure(figures.homestead_by_township, townships), "relocation_homestead_chart"
+            )
     else:
         widgets.no_data("所选范围尚未拆除旧房、腾退宅基地。")
 
@@ -262,7 +267,7 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
     if funding.empty:
         widgets.no_data("所选范围没有贫困户的自筹资金记录。")
         return
-    widgets.chart(figures.self_funding_vs_cap(funding), key="relocation_self_funding_chart")
+    widgets.chart(widgets.figure(figures.self_funding_vs_cap, funding), key="relocation_self_funding_chart")
     if not funding["over_cap"].any():
         st.success(f"没有贫困户的自筹资金超出上限（{relocation.cap_rule_text()}）。")
         return
@@ -296,7 +301,7 @@ has_households = townships["households"].sum() > 0
 # --- Targets: cards per batch ---------------------------------------------------------------------
 series = data.query("relocation_progress", **params)
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
-cards = relocation.cards(series, targets, f.as_of)
+cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 
 # --- Villages by stage, households moved over time ---------------------------------------------
@@ -304,7 +309,8 @@ st.subheader("搬迁进度")
 if not widgets.townships_need_a_county(f):
     widgets.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
     township_chart(
-        figures.stages_by_township(data.query("relocation_by_stage", **params)), "relocation_stage_chart"
+        widgets.figure(figures.stages_by_township, data.query("relocation_by_stage", **params)),
+        "relocation_stage_chart",
     )
 if has_households:
     moved_charts(series, targets, list(cards))

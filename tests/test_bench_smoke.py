@@ -25,20 +25,22 @@ def test_import_benchmark_runs_and_reports_throughput() -> None:
     assert figures["results"]["csv"]["runs"] == 2 and figures["results"]["csv"]["peak_rss_mb"] > 0
 
 
-def test_load_benchmark_serves_every_page_without_error_during_an_import() -> None:
+def test_load_benchmark_runs_protocol_sessions_without_error_during_an_import() -> None:
     done = subprocess.run(
-        [sys.executable, "bench/load.py", "--sessions", "4", "--rounds", "1"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+        [sys.executable, "bench/load.py", "--sessions", "3", "--actions", "3",
+         "--think", "0.2", "0.5", "--ramp", "1"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["errors"] == []
-    assert figures["page_loads"] == 4 * 5
-    assert figures["import_landed"] is True
-    assert figures["p95_s"] is not None
+    assert figures["reruns"] == figures["expected_reruns"] == 3 * (1 + 3)  # every rerun finished
+    assert figures["import"]["exit"] == 0  # the week imported during the load landed
+    latency = figures["latency"]
+    assert 0 < latency["p50_s"] <= latency["p95_s"] <= latency["p99_s"] <= latency["max_s"]
+    assert 0 < figures["memory"]["start_mib"] <= figures["memory"]["peak_mib"]
+    assert figures["rss_samples"] > 0 and figures["median_bytes"] > 0
+    assert figures["server_cpu_ms_per_rerun"] > 0
 
 
 def test_report_benchmark_runs_and_reports_its_time() -> None:
