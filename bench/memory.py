@@ -34,7 +34,7 @@ from tracker.browser import launch, wait_until_drawn  # noqa: E402
 from tracker.serve import dashboard  # noqa: E402
 
 PAGES = [
-    ("总览", "overview"),
+    ("总览", ""),  # the default page: Streamlit serves it at "/" ("/overview" is "Page not found")
     ("整村搬迁", "relocation"),
     ("集体经济", "collective"),
     ("党建", "party"),
