@@ -56,4 +56,3 @@ def tabs(labels: Sequence[str]) -> list[Section]:
         return [Section(label, st.container(), True) for label in labels]
     drawn = st.tabs(list(labels), key=PARAM, bind="query-params")
     return [Section(label, tab, bool(tab.open)) for label, tab in zip(labels, drawn)]
-
