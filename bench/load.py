@@ -5,7 +5,8 @@ protocol (BackMsg / ForwardMsg protobufs), so 50–100 sessions fit on this mach
 measure the dashboard, not 50 Chromiums. Each session opens a random page by its URL (with random
 filters in the query string, as a forwarded link would), then --actions times, after a pause of
 --think seconds (a person reading), either changes one sidebar filter (county, township, batch or
-week; the widget state the frontend would send) or goes to another page (its page_script_hash).
+week) or the page's open tab (the widget state the frontend would send), or goes to another page
+(its page_script_hash).
 Sessions start spread over --ramp seconds. Once they have all started, a week's export is
 imported into the served store (`python -m tracker import`, its own process), so readers see a
 snapshot land mid-run.
@@ -56,7 +57,8 @@ from tracker.paths import SAMPLE_DIR  # noqa: E402
 from tracker.serve import dashboard  # noqa: E402
 
 PATHS = ["", "relocation", "collective", "party", "funds", "data"]  # "" is the overview (the default page)
-FILTERS = ["county", "township", "batch", "as_of"]
+# What a click changes: a sidebar filter, or the page's open tab (`tab`, where the page has tabs).
+FILTERS = ["county", "township", "batch", "as_of", "tab"]
 GOALS = {"errors": 0, "p95_s": 2.0, "peak_mib": 1536.0}
 
 
