@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import charts, collective, collective_charts, formatting, indicators, theme
-from ui import data, filters, widgets
+from ui import data, filters, sections, widgets
 
 f = filters.current()
 widgets.page_start("集体经济", f)
@@ -38,7 +38,7 @@ widgets.kpi_grid(
         widgets.kpi_card(
             "未破零村（集体经济收入为零）",
             formatting.count(totals.at_zero, "个村"),
-            "名单见下方，可下载",
+            "名单见“未破零村”，可下载" if not widgets.report_mode() else "名单见下方",
         ),
         widgets.kpi_card("村集体经济收入合计", formatting.wan_yuan(totals.income_10k), "当年累计"),
         widgets.kpi_card(
@@ -51,89 +51,97 @@ widgets.kpi_grid(
 if target is None:
     st.caption("所选范围未下达破零率目标。")
 
-# --- 破零 by township and over time ------------------------------------------------------------
-st.subheader("各乡镇破零率")
-if not widgets.townships_need_a_county(f):
-    rate_chart = widgets.figure(
-        charts.township_bars,
-        by_township,
-        "zero_break_rate",
-        "村集体经济破零率（点击乡镇可筛选）",
-        unit="%",
-        target=target,
-        target_label="目标",
-        colour=theme.DONE,
-    )
-    widgets.chart(
-        rate_chart,
-        key="collective_rate_chart",
-        on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
-    )
-
-trend = widgets.figure(
-    charts.progress_over_time,
-    series,
-    "as_of",
-    {"zero_break_rate": "破零率"},
-    f"{f.scope}破零率逐周变化",
-    target=target,
-    due=due,
-    unit="%",
-)
-widgets.chart(trend, key="collective_trend_chart")
+# --- One section at a time: only the open tab's queries, figures and tables are built ------------
+rates, zero, incomes, detail = sections.tabs(["破零率", "未破零村", "收入与光伏", "乡镇明细"])
+if rates.open:
+    with rates:
+        st.subheader("各乡镇破零率")
+        if not widgets.townships_need_a_county(f):
+            rate_chart = widgets.figure(
+                charts.township_bars,
+                by_township,
+                "zero_break_rate",
+                "村集体经济破零率（点击乡镇可筛选）",
+                unit="%",
+                target=target,
+                target_label="目标",
+                colour=theme.DONE,
+            )
+            widgets.chart(
+                rate_chart,
+                key="collective_rate_chart",
+                on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
+            )
+        trend = widgets.figure(
+            charts.progress_over_time,
+            series,
+            "as_of",
+            {"zero_break_rate": "破零率"},
+            f"{f.scope}破零率逐周变化",
+            target=target,
+            due=due,
+            unit="%",
+        )
+        widgets.chart(trend, key="collective_trend_chart")
 
 # --- The villages still at zero ------------------------------------------------------------------
-st.subheader(f"未破零村名单（{formatting.count(totals.at_zero, '个村')}）")
-zero_list = collective.zero_income_table(data.query("collective_zero_income_villages", **scope))
-if zero_list.empty:
-    st.success("所选范围内所有行政村均已破零。")
-else:
-    widgets.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
-    widgets.table(
-        zero_list,
-        f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",
-        key="collective_zero_list",
-        column_config={"光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f")},
-        height=min(420, 38 + 35 * len(zero_list)),
-        on_select=lambda: widgets.filter_from_table("collective_zero_list", zero_list, "乡镇"),
-    )
+if zero.open:
+    with zero:
+        st.subheader(f"未破零村名单（{formatting.count(totals.at_zero, '个村')}）")
+        zero_list = collective.zero_income_table(data.query("collective_zero_income_villages", **scope))
+        if zero_list.empty:
+            st.success("所选范围内所有行政村均已破零。")
+        else:
+            widgets.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
+            widgets.table(
+                zero_list,
+                f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",
+                key="collective_zero_list",
+                column_config={"光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f")},
+                height=min(420, 38 + 35 * len(zero_list)),
+                on_select=lambda: widgets.filter_from_table("collective_zero_list", zero_list, "乡镇"),
+            )
 
 # --- Incomes and PV -------------------------------------------------------------------------
-st.subheader("收入分布与光伏电站")
-bands = collective.income_bands(data.query("collective_income_distribution", **scope))
-widgets.chart(
-    widgets.figure(collective_charts.income_distribution, bands, "行政村集体经济收入分布"),
-    key="collective_income_chart",
-)
-
-if not f.region_view:
-    pv_chart = widgets.figure(
-        charts.township_bars,
-        by_township,
-        "pv_kw",
-        "各乡镇光伏装机（点击乡镇可筛选）",
-        unit=" 千瓦",
-        colour=theme.NEUTRAL,
-    )
-    widgets.chart(
-        pv_chart, key="collective_pv_chart", on_click=lambda: widgets.filter_from_chart("collective_pv_chart")
-    )
+if incomes.open:
+    with incomes:
+        st.subheader("收入分布与光伏电站")
+        bands = collective.income_bands(data.query("collective_income_distribution", **scope))
+        widgets.chart(
+            widgets.figure(collective_charts.income_distribution, bands, "行政村集体经济收入分布"),
+            key="collective_income_chart",
+        )
+        if not f.region_view:
+            pv_chart = widgets.figure(
+                charts.township_bars,
+                by_township,
+                "pv_kw",
+                "各乡镇光伏装机（点击乡镇可筛选）",
+                unit=" 千瓦",
+                colour=theme.NEUTRAL,
+            )
+            widgets.chart(
+                pv_chart,
+                key="collective_pv_chart",
+                on_click=lambda: widgets.filter_from_chart("collective_pv_chart"),
+            )
 
 # --- The township table --------------------------------------------------------------------
-st.subheader("分乡镇明细")
-if widgets.townships_need_a_county(f):
-    st.stop()
-shown = collective.township_table(by_township)
-widgets.table(
-    shown,
-    f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
-    key="collective_townships",
-    height=min(520, 38 + 35 * len(shown)),
-    column_config={
-        "破零率（%）": st.column_config.NumberColumn(format="%.1f%%"),
-        "集体经济收入合计（万元）": st.column_config.NumberColumn(format="%.2f"),
-        "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
-        "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
-    },
-    on_select=lambda: widgets.filter_from_table("collective_townships", shown, "乡镇"),
-)
+if detail.open:
+    with detail:
+        st.subheader("分乡镇明细")
+        if not widgets.townships_need_a_county(f):
+            shown = collective.township_table(by_township)
+            widgets.table(
+                shown,
+                f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
+                key="collective_townships",
+                height=min(520, 38 + 35 * len(shown)),
+                column_config={
+                    "破零率（%）": st.column_config.NumberColumn(format="%.1f%%"),
+                    "集体经济收入合计（万元）": st.column_config.NumberColumn(format="%.2f"),
+                    "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
+                    "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
+                },
+                on_select=lambda: widgets.filter_from_table("collective_townships", shown, "乡镇"),
+            )

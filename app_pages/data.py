@@ -11,7 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from tracker import access, consistency, formatting, schema, shrink_guard, upload_review
 from tracker.import_report import audit_details
 from tracker.importer import Outcome, import_uploads
-from ui import auth, data, filters, report_panel, widgets
+from ui import auth, data, filters, report_panel, sections, widgets
 
 FLASH = "data_flash"  # a message that outlives the rerun after an import lands
 PREVIEW = "data_preview"  # (fingerprint, dry-run Outcome) of the files chosen now
@@ -361,15 +361,28 @@ def targets_section() -> None:
 f = filters.current()
 user = auth.current_user()
 widgets.page_start("数据", f)
-if user.may_import:
-    upload_section(None if filters.follows_latest() else f.as_of)
-else:
+if not user.may_import:
     st.info("导入台账和修改目标任务需要录入员或县级账号。")
-if user.may_see_everything:
-    import_log_section()
-    rejects_section()
-checks_section(f)
-if user.may_import:
-    targets_section()
-if user.may_see_everything:
-    report_panel.report_section(f.as_of)
+# One section at a time, those this user may use: a clerk opens the page to upload, a leader to check.
+wanted = [
+    ("上传台账", user.may_import),
+    ("导入记录", user.may_see_everything),
+    ("一致性检查", True),
+    ("目标任务", user.may_import),
+    ("周报", user.may_see_everything),
+]
+for section in sections.tabs([label for label, allowed in wanted if allowed]):
+    if not section.open:
+        continue
+    with section:
+        if section.label == "上传台账":
+            upload_section(None if filters.follows_latest() else f.as_of)
+        elif section.label == "导入记录":
+            import_log_section()
+            rejects_section()
+        elif section.label == "一致性检查":
+            checks_section(f)
+        elif section.label == "目标任务":
+            targets_section()
+        else:
+            report_panel.report_section(f.as_of)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import formatting, funds_charts, indicators
-from ui import data, filters, widgets
+from ui import data, filters, sections, widgets
 
 f = filters.current()
 widgets.page_start("资金", f)
@@ -71,56 +71,71 @@ if totals.undated_10k:
     notes.append(f"另有 {formatting.wan_yuan(totals.undated_10k)} 未填拨付日期，未计入按月统计。")
 st.caption(" ".join(notes))
 
-# --- Month by month, cumulative ---------------------------------------------------------------
-months = data.query("funds_by_month", as_of=f.as_of, township=f.townships)
-if not months.empty:
-    widgets.chart(
-        widgets.figure(funds_charts.cumulative_by_month, months, "逐月拨付与累计", target=target, due=due),
-        key="funds_month_chart",
-    )
+# --- One section at a time: only the open tab's queries, figures and tables are built ------------
+monthly, sources, places_tab, detail_tab = sections.tabs(["逐月", "按来源", "按乡镇", "拨付明细"])
+money = st.column_config.NumberColumn(format="accounting")
+if monthly.open:
+    with monthly:
+        st.subheader("逐月拨付")
+        months = data.query("funds_by_month", as_of=f.as_of, township=f.townships)
+        if months.empty:
+            widgets.no_data("所选范围的拨付均未填日期，无法按月统计。")
+        else:
+            widgets.chart(
+                widgets.figure(
+                    funds_charts.cumulative_by_month, months, "逐月拨付与累计", target=target, due=due
+                ),
+                key="funds_month_chart",
+            )
 
 # --- By source and by township ---------------------------------------------------------------
-st.subheader("按资金来源")
-widgets.chart(
-    widgets.figure(funds_charts.by_source, by_source, "各来源资金（万元，占比）"), key="funds_source_chart"
-)
+if sources.open:
+    with sources:
+        st.subheader("按资金来源")
+        widgets.chart(
+            widgets.figure(funds_charts.by_source, by_source, "各来源资金（万元，占比）"),
+            key="funds_source_chart",
+        )
 
-st.subheader("按乡镇")
-money = st.column_config.NumberColumn(format="accounting")
-if not widgets.townships_need_a_county(f):
-    places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
-    widgets.chart(
-        widgets.figure(funds_charts.by_township, places, "各乡镇资金（万元，点击乡镇可筛选）"),
-        key="funds_township_chart",
-        on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
-    )
-    matrix = funds_charts.township_source_table(places, list(by_source["source"]))
-    widgets.table(
-        matrix,
-        f"资金_分乡镇分来源_{f.as_of.isoformat()}",
-        key="funds_matrix",
-        column_config={c: money for c in matrix.columns if c != "乡镇"},
-    )
+if places_tab.open:
+    with places_tab:
+        st.subheader("按乡镇")
+        if not widgets.townships_need_a_county(f):
+            places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
+            widgets.chart(
+                widgets.figure(funds_charts.by_township, places, "各乡镇资金（万元，点击乡镇可筛选）"),
+                key="funds_township_chart",
+                on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
+            )
+            matrix = funds_charts.township_source_table(places, list(by_source["source"]))
+            widgets.table(
+                matrix,
+                f"资金_分乡镇分来源_{f.as_of.isoformat()}",
+                key="funds_matrix",
+                column_config={c: money for c in matrix.columns if c != "乡镇"},
+            )
 
 # --- Every allocation -------------------------------------------------------------------------
-st.subheader("拨付明细")
-detail = data.query("funds_allocations", as_of=f.as_of, township=f.townships).rename(
-    columns={
-        "allocated_on": "拨付日期",
-        "source": "资金来源",
-        "township": "乡镇",
-        "village": "村名",
-        "purpose": "用途",
-        "amount_10k": "金额（万元）",
-    }
-)
-widgets.table(
-    detail,
-    f"资金_拨付明细_{f.as_of.isoformat()}",
-    key="funds_detail",
-    height=400,
-    column_config={
-        "拨付日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "金额（万元）": money,
-    },
-)
+if detail_tab.open:
+    with detail_tab:
+        st.subheader("拨付明细")
+        detail = data.query("funds_allocations", as_of=f.as_of, township=f.townships).rename(
+            columns={
+                "allocated_on": "拨付日期",
+                "source": "资金来源",
+                "township": "乡镇",
+                "village": "村名",
+                "purpose": "用途",
+                "amount_10k": "金额（万元）",
+            }
+        )
+        widgets.table(
+            detail,
+            f"资金_拨付明细_{f.as_of.isoformat()}",
+            key="funds_detail",
+            height=400,
+            column_config={
+                "拨付日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "金额（万元）": money,
+            },
+        )

@@ -5,7 +5,7 @@ import html
 import streamlit as st
 
 from tracker import charts, freshness, theme
-from ui import data, filters, widgets
+from ui import data, filters, sections, widgets
 
 f = filters.current()
 widgets.page_start("总览", f)
@@ -32,48 +32,56 @@ if ranking.empty:
     widgets.no_data("所选范围内没有村级台账数据。")
 else:
     select = filters.select_county if f.region_view else filters.select_township
+    # The chart first, the whole table a tab away: a first view need not load the data grid.
+    chart_tab, table_tab = sections.tabs(["排名", "排名表"])
     moving = ranking[ranking["households"] > 0]
-    if not moving.empty:
-        figure = widgets.figure(
-            charts.township_bars,
-            moving,
-            "moved_percent",
-            f"搬迁户入住比例（点击{place_label}可筛选）",
-            unit="%",
-            target=100,
-            colour=theme.DONE,
-            place=place,
-        )
-        widgets.chart(
-            figure,
-            key="overview_rank_chart",
-            on_click=lambda: widgets.filter_from_chart("overview_rank_chart", select),
-        )
-    shown = ranking.rename(
-        columns={
-            place: place_label,
-            "relocation_villages": "搬迁村",
-            "villages_completed": "已完成搬迁村",
-            "households": "搬迁户",
-            "households_moved": "已入住户",
-            "people_moved": "已入住人",
-            "moved_percent": "入住比例（%）",
-            "villages": "行政村",
-            "villages_past_zero": "已破零村",
-            "zero_break_rate": "破零率（%）",
-            "weak_orgs": "软弱涣散组织",
-            "weak_orgs_rectified": "已整顿",
-        }
-    )
-    widgets.table(
-        shown,
-        f"{place_label}排名_{f.as_of.isoformat()}",
-        key="overview_ranking",
-        column_config={
-            "入住比例（%）": st.column_config.NumberColumn(format="%.1f"),
-            "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
-        },
-    )
+    if chart_tab.open:
+        with chart_tab:
+            if moving.empty and not widgets.report_mode():  # the report shows the table right below
+                widgets.no_data(f"所选范围内没有搬迁户，无法按入住比例排名；各{place_label}情况见“排名表”。")
+            elif not moving.empty:
+                figure = widgets.figure(
+                    charts.township_bars,
+                    moving,
+                    "moved_percent",
+                    f"搬迁户入住比例（点击{place_label}可筛选）",
+                    unit="%",
+                    target=100,
+                    colour=theme.DONE,
+                    place=place,
+                )
+                widgets.chart(
+                    figure,
+                    key="overview_rank_chart",
+                    on_click=lambda: widgets.filter_from_chart("overview_rank_chart", select),
+                )
+    if table_tab.open:
+        with table_tab:
+            shown = ranking.rename(
+                columns={
+                    place: place_label,
+                    "relocation_villages": "搬迁村",
+                    "villages_completed": "已完成搬迁村",
+                    "households": "搬迁户",
+                    "households_moved": "已入住户",
+                    "people_moved": "已入住人",
+                    "moved_percent": "入住比例（%）",
+                    "villages": "行政村",
+                    "villages_past_zero": "已破零村",
+                    "zero_break_rate": "破零率（%）",
+                    "weak_orgs": "软弱涣散组织",
+                    "weak_orgs_rectified": "已整顿",
+                }
+            )
+            widgets.table(
+                shown,
+                f"{place_label}排名_{f.as_of.isoformat()}",
+                key="overview_ranking",
+                column_config={
+                    "入住比例（%）": st.column_config.NumberColumn(format="%.1f"),
+                    "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
+                },
+            )
 
 # --- Freshness ------------------------------------------------------------------------------
 fresh = data.query("data_freshness", as_of=f.as_of)

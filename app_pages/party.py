@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import charts, formatting, indicators, party, party_charts, theme
-from ui import data, filters, widgets
+from ui import data, filters, sections, widgets
 from ui.filters import Filters
 
 # --- Sections ---------------------------------------------------------------------------------
@@ -242,14 +242,33 @@ if f.batch is not None:
         f"搬迁批次筛选只作用于联合党支部（{formatting.batch(f.batch)}）；其余党建指标按全部党组织统计。"
     )
 headline(f, series, weak, joint, joint_series, secretaries, targets)
+
+# --- One section at a time: only the open tab's figures and tables are built ----------------------
+rectify, joint_tab, floating_tab, secretary_tab = sections.tabs(
+    ["整顿", "联合党支部", "流动党员", "第一书记"]
+)
+no_ledger = (
+    f"所选范围在 {formatting.day(f.as_of)} 及以前没有党组织台账数据，软弱涣散党组织、流动党员和第一书记暂无法统计。"
+    "请在“数据”页导入党组织台账。"
+)
+if rectify.open:
+    with rectify:
+        if has_orgs:
+            weak_section(f, series, weak, targets)
+        else:
+            widgets.no_data(no_ledger)
+if joint_tab.open:
+    with joint_tab:
+        joint_section(f, joint)
 if has_orgs:
-    weak_section(f, series, weak, targets)
-else:
-    widgets.no_data(
-        f"所选范围在 {formatting.day(f.as_of)} 及以前没有党组织台账数据，软弱涣散党组织、流动党员和第一书记暂无法统计。"
-        "请在“数据”页导入党组织台账。"
-    )
-joint_section(f, joint)
-if has_orgs:
-    floating_section(f, series, data.query("party_floating", **scope))
-    secretary_section(f, secretaries)
+    if floating_tab.open:
+        with floating_tab:
+            floating_section(f, series, data.query("party_floating", **scope))
+    if secretary_tab.open:
+        with secretary_tab:
+            secretary_section(f, secretaries)
+elif not widgets.report_mode():  # the report said so once, under 整顿
+    for section in (floating_tab, secretary_tab):
+        if section.open:
+            with section:
+                widgets.no_data(no_ledger)

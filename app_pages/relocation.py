@@ -11,7 +11,7 @@ import streamlit as st
 
 from tracker import formatting, indicators, relocation
 from tracker import relocation_charts as figures
-from ui import data, filters, widgets
+from ui import data, filters, sections, widgets
 from ui.filters import Filters
 
 VILLAGE_KEY = "relocation_village"
@@ -281,6 +281,49 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
     )
 
 
+def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
+    """The townships and the villages, each row a click away from its township or its households."""
+    st.subheader("乡镇明细")
+    if widgets.townships_need_a_county(f):
+        # A region's villages are listed county by county: the same village name recurs across counties.
+        return
+    widgets.caption("点击一行可筛选到该乡镇。")
+    township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
+    widgets.table(
+        township_table,
+        f"整村搬迁乡镇明细_{day}",
+        key="relocation_townships",
+        column_config={
+            "入住比例（%）": PERCENT,
+            "腾退宅基地（平方米）": NUMBER,
+            "已复垦（平方米）": NUMBER,
+            "奖补资金（万元）": WAN,
+            "自筹资金（万元）": WAN,
+        },
+        on_select=lambda: widgets.filter_from_table("relocation_townships", township_table, "乡镇"),
+    )
+    st.subheader("搬迁村明细")
+    widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
+    villages = data.query("relocation_villages", **params)
+    village_table = (
+        relocation.yes_no(villages, ["hukou_transferred"])
+        .assign(relocation_batch=villages["relocation_batch"].map(formatting.batch))[list(VILLAGE_COLUMNS)]
+        .rename(columns=VILLAGE_COLUMNS)
+    )
+    widgets.table(
+        village_table,
+        f"整村搬迁村明细_{day}",
+        key="relocation_villages",
+        column_config={
+            "搬迁完成日期": DATE,
+            "腾退宅基地（平方米）": NUMBER,
+            "已复垦（平方米）": NUMBER,
+        },
+        on_select=lambda: open_village("relocation_villages", village_table),
+    )
+    households_drilldown(villages, params, day)
+
+
 # --- draw the page -----------------------------------------------------------------------------
 
 f = filters.current()
@@ -304,62 +347,37 @@ targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), 
 cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 
-# --- Villages by stage, households moved over time ---------------------------------------------
-st.subheader("搬迁进度")
-if not widgets.townships_need_a_county(f):
-    widgets.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
-    township_chart(
-        widgets.figure(figures.stages_by_township, data.query("relocation_by_stage", **params)),
-        "relocation_stage_chart",
-    )
+# --- One section at a time: only the open tab's queries, figures and tables are built -------------
+progress, modes, demolition, funding, detail = sections.tabs(["进度", "安置方式", "拆除复垦", "资金", "明细"])
+total = townships.sum(numeric_only=True)
+if progress.open:
+    with progress:
+        st.subheader("搬迁进度")
+        if not widgets.townships_need_a_county(f):
+            widgets.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
+            township_chart(
+                widgets.figure(figures.stages_by_township, data.query("relocation_by_stage", **params)),
+                "relocation_stage_chart",
+            )
+        if has_households:
+            moved_charts(series, targets, list(cards))
+        else:
+            widgets.no_data(NO_HOUSEHOLDS)
 if has_households:
-    moved_charts(series, targets, list(cards))
-    total = townships.sum(numeric_only=True)
-    modes_section(f, params, day)
-    demolition_section(f, total, townships)
-    funding_section(total, params, day)
-else:
-    widgets.no_data(NO_HOUSEHOLDS)
-
-# --- Townships ----------------------------------------------------------------------------------
-st.subheader("乡镇明细")
-if widgets.townships_need_a_county(f):
-    # A region's villages are listed county by county: the same village name recurs across counties.
-    st.stop()
-widgets.caption("点击一行可筛选到该乡镇。")
-township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
-widgets.table(
-    township_table,
-    f"整村搬迁乡镇明细_{day}",
-    key="relocation_townships",
-    column_config={
-        "入住比例（%）": PERCENT,
-        "腾退宅基地（平方米）": NUMBER,
-        "已复垦（平方米）": NUMBER,
-        "奖补资金（万元）": WAN,
-        "自筹资金（万元）": WAN,
-    },
-    on_select=lambda: widgets.filter_from_table("relocation_townships", township_table, "乡镇"),
-)
-
-# --- Villages and their households ---------------------------------------------------------------
-st.subheader("搬迁村明细")
-widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
-villages = data.query("relocation_villages", **params)
-village_table = (
-    relocation.yes_no(villages, ["hukou_transferred"])
-    .assign(relocation_batch=villages["relocation_batch"].map(formatting.batch))[list(VILLAGE_COLUMNS)]
-    .rename(columns=VILLAGE_COLUMNS)
-)
-widgets.table(
-    village_table,
-    f"整村搬迁村明细_{day}",
-    key="relocation_villages",
-    column_config={
-        "搬迁完成日期": DATE,
-        "腾退宅基地（平方米）": NUMBER,
-        "已复垦（平方米）": NUMBER,
-    },
-    on_select=lambda: open_village("relocation_villages", village_table),
-)
-households_drilldown(villages, params, day)
+    if modes.open:
+        with modes:
+            modes_section(f, params, day)
+    if demolition.open:
+        with demolition:
+            demolition_section(f, total, townships)
+    if funding.open:
+        with funding:
+            funding_section(total, params, day)
+elif not widgets.report_mode():  # the report said so once, under 搬迁进度
+    for section in (modes, demolition, funding):
+        if section.open:
+            with section:
+                widgets.no_data(NO_HOUSEHOLDS)
+if detail.open:
+    with detail:
+        detail_section(f, townships, params, day)

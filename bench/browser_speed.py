@@ -25,7 +25,9 @@ heading is drawn and the page is drawn, --runs times.
 
 The dashboard runs on one core and Chromium on the other (CPU affinity, as `taskset -c` sets it:
 this process pins itself to the server's core while it starts the dashboard, then to the other),
-so the two do not take turns on one core. Also per page: its height on the device, its plotly
+so the two do not take turns on one core. A sample during which other processes (another
+person's tests on a shared machine) used more than a tenth of a core is taken again once the
+machine is quiet (bench/quiet.py); the figures say how many were. Also per page: its height on the device, its plotly
 figures and their points, and the reruns a navigation took (1 expected).
 
 Scales: `county` is the shipped sample data (河曲县); `province` is
@@ -56,6 +58,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,11 +69,12 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
 from pages_speed import View, views_for  # noqa: E402
+from quiet import LIMIT, Quiet  # noqa: E402
 
 from tracker import store  # noqa: E402
 from tracker.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402
 from tracker.paths import SAMPLE_DIR  # noqa: E402
-from tracker.serve import dashboard  # noqa: E402
+from tracker.serve import dashboard, free_port  # noqa: E402
 
 OUT = BENCH / "out"
 # The overview is the default page, whose address is "/" ("/overview" draws it under a
@@ -315,6 +319,36 @@ def click_and_time(
         tab.close()
 
 
+QUIET = Quiet()  # other processes' CPU during each sample (bench/quiet.py)
+TRIES = 4
+
+
+def quietly(name: str, take: Callable[..., Sample], *args: Any) -> Sample:
+    """`take(*args)`, taken again (after waiting for quiet) while other processes used more than
+    quiet.LIMIT of a core during it; after TRIES, the last one is kept and counted as noisy."""
+    for attempt in range(TRIES):
+        QUIET.start()
+        sample = take(*args)
+        used = QUIET.others()
+        if used < LIMIT:
+            return sample
+        if attempt < TRIES - 1:
+            QUIET.repeated += 1
+            log(f"  {name}: other processes used {used:.2f} of a core; taken again once quiet")
+            QUIET.settle()
+    QUIET.noisy += 1
+    return sample
+
+
+def cold_visit(browser: Any, device: str, url: str, name: str, rerun_log: Path, timeout: float) -> Sample:
+    """A first visit: `url` in a fresh browser context (nothing cached), closed after."""
+    fresh = browser.new_context(**CONTEXT, **DEVICES[device])
+    try:
+        return open_and_time(fresh, url, name, rerun_log, timeout)
+    finally:
+        fresh.close()
+
+
 def summary(cold: Sample, warm: list[Sample]) -> dict[str, Any]:
     """The cold run apart; median and p95 of the warm runs, and where their time went."""
     totals = [s.total_s for s in warm]
@@ -380,20 +414,25 @@ def measure_scale(
                 page_url = f"{url}/{path}" + (f"?{query}" if query else "")
                 for device in args.devices:
                     name = f"{scale} {title} {view.name} {device}"
-                    fresh = browser.new_context(**CONTEXT, **DEVICES[device])
-                    try:
-                        cold = open_and_time(fresh, page_url, name, rerun_log, args.timeout)
-                    finally:
-                        fresh.close()
+                    cold = quietly(name, cold_visit, browser, device, page_url, name, rerun_log, args.timeout)
                     runs = [
-                        open_and_time(warm[device], page_url, name, rerun_log, args.timeout)
+                        quietly(name, open_and_time, warm[device], page_url, name, rerun_log, args.timeout)
                         for _ in range(args.runs)
                     ]
                     figures = summary(cold, runs)
                     if device == "desktop" and not args.no_clicks:
                         start = f"{url}/{'relocation' if path == '' else ''}" + (f"?{query}" if query else "")
                         clicks = [
-                            click_and_time(warm[device], start, title, name, rerun_log, args.timeout)
+                            quietly(
+                                name,
+                                click_and_time,
+                                warm[device],
+                                start,
+                                title,
+                                name,
+                                rerun_log,
+                                args.timeout,
+                            )
                             for _ in range(args.runs)
                         ]
                         if view.townships and not all(
@@ -422,6 +461,89 @@ def measure_scale(
         "browser_cores": sorted(browser_core),
         "pages": results,
     }
+
+
+FLOOR_KINDS = ["text", "figure", "figures3", "grid"]
+
+
+@contextlib.contextmanager
+def floor_app(timeout: float = 60.0) -> Any:
+    """bench/floor_app.py served on 127.0.0.1 like the dashboard (same config); yields its base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(BENCH / "floor_app.py"), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit("the floor app did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def measure_floor(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    """The floor app's pages (bench/floor_app.py), timed as the dashboard's are, on the same cores."""
+    from playwright.sync_api import sync_playwright
+
+    rerun_log = scratch / "reruns-floor.jsonl"  # the floor app logs none: its server time reads 0
+    cores = sorted(os.sched_getaffinity(0))
+    server_core, browser_core = ({cores[-1]}, {cores[0]}) if len(cores) > 1 else (set(cores), set(cores))
+    mine = os.sched_getaffinity(0)
+    results: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        stack.callback(os.sched_setaffinity, 0, mine)
+        os.sched_setaffinity(0, server_core)
+        try:
+            url = stack.enter_context(floor_app())
+        finally:
+            os.sched_setaffinity(0, browser_core)
+        playwright = stack.enter_context(sync_playwright())
+        browser = launch(playwright)
+        stack.callback(browser.close)
+        for device in args.devices:
+            warm = browser.new_context(**CONTEXT, **DEVICES[device])
+            stack.callback(warm.close)
+            open_and_time(warm, f"{url}/?kind=figures3", "warm-up", rerun_log, args.timeout)
+            open_and_time(warm, f"{url}/?kind=grid", "warm-up", rerun_log, args.timeout)
+            for kind in FLOOR_KINDS:
+                name = f"floor {kind} {device}"
+                page = f"{url}/?kind={kind}"
+                cold = quietly(name, cold_visit, browser, device, page, name, rerun_log, args.timeout)
+                runs = [
+                    quietly(name, open_and_time, warm, page, name, rerun_log, args.timeout)
+                    for _ in range(args.runs)
+                ]
+                figures = summary(cold, runs)
+                results.setdefault(kind, {})[device] = figures
+                log(f"  {name}: median {figures['median_s']:.2f} s (app {figures['app_median_s']:.2f}, "
+                    f"draw {figures['draw_median_s']:.2f}), cold {figures['cold_s']:.2f} s")  # fmt: skip
+    return results
+
+
+def print_floor(result: dict[str, Any]) -> None:
+    """One row per floor page and device."""
+    print(
+        "\nfloor — bench/floor_app.py: a title and a line of text, and nothing / 1 figure / 3 figures / a grid"
+    )
+    print(f"{'kind':<10}{'device':<9}{'median s':>9}{'p95 s':>7}{'cold s':>8}{'app s':>7}{'draw s':>8}")
+    for kind, devices in result.items():
+        for device, r in devices.items():
+            print(
+                f"{kind:<10}{device:<9}{r['median_s']:>9.2f}{r['p95_s']:>7.2f}{r['cold_s']:>8.2f}"
+                f"{r['app_median_s']:>7.2f}{r['draw_median_s']:>8.2f}"
+            )
 
 
 def verdicts(scales: dict[str, Any]) -> dict[str, Any]:
@@ -469,7 +591,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scale", choices=["county", "province", "both"], default="both")
+    parser.add_argument("--scale", choices=["county", "province", "both", "none"], default="both")
     parser.add_argument("--counties", type=int, default=120, help="province scale: counties to generate")
     parser.add_argument("--weeks", type=int, default=26, help="province scale: weeks to generate")
     parser.add_argument(
@@ -482,6 +604,11 @@ def main() -> None:
         "--no-clicks", action="store_true", help="skip timing a click in the sidebar's page list (desktop)"
     )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a page may take to draw")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time bench/floor_app.py: what any Streamlit page costs here",
+    )
     args = parser.parse_args()
     # A benchmark stopped with `kill` still stops the dashboard and the browser it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -508,10 +635,16 @@ def main() -> None:
                 if scale == "county"
                 else {"counties": args.counties, "weeks": args.weeks}
             )
+        floor = None
+        if args.floor:
+            log(f"floor: {len(FLOOR_KINDS)} pages x {len(args.devices)} devices x {args.runs} runs")
+            floor = measure_floor(args, Path(tmp))
     load_after = os.getloadavg()
 
     for scale, result in scales.items():
         print_table(scale, result)
+    if floor is not None:
+        print_floor(floor)
     checked = verdicts(scales)
     print()
     for goal, v in checked.items():
@@ -519,7 +652,8 @@ def main() -> None:
             f"goal {goal} < {v['goal']} s: worst page {v['worst']:.2f} s — {'met' if v['met'] else 'NOT met'}"
         )
     print(
-        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores; above ~0.3 the machine was shared)"
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; samples taken again because other "
+        f"processes used more than {LIMIT} of a core meanwhile: {QUIET.repeated}, kept although still noisy: {QUIET.noisy}"
     )
     print(
         json.dumps(
@@ -528,7 +662,9 @@ def main() -> None:
                 "runs": args.runs,
                 "devices": args.devices,
                 "load_average": {"before": load_before[0], "after": load_after[0]},
+                "others": {"limit_cores": LIMIT, "repeated": QUIET.repeated, "noisy": QUIET.noisy},
                 "scales": scales,
+                "floor": floor,
                 "verdicts": checked,
             },
             ensure_ascii=False,

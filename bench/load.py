@@ -5,7 +5,8 @@ protocol (BackMsg / ForwardMsg protobufs), so 50–100 sessions fit on this mach
 measure the dashboard, not 50 Chromiums. Each session opens a random page by its URL (with random
 filters in the query string, as a forwarded link would), then --actions times, after a pause of
 --think seconds (a person reading), either changes one sidebar filter (county, township, batch or
-week; the widget state the frontend would send) or goes to another page (its page_script_hash).
+week) or the page's open tab (the widget state the frontend would send), or goes to another page
+(its page_script_hash).
 Sessions start spread over --ramp seconds. Once they have all started, a week's export is
 imported into the served store (`python -m tracker import`, its own process), so readers see a
 snapshot land mid-run.
@@ -14,7 +15,9 @@ Measured: every rerun's latency (BackMsg sent → script_finished ForwardMsg) p5
 overall and while the import ran; errors (an exception element in a page, page not found, a
 websocket closed by the server, a run that did not finish within --timeout); the dashboard
 process's resident memory (VmRSS from /proc/<pid>/status, sampled every 0.25 s, and VmHWM,
-its peak). The dashboard runs on one core, this client and the import on the other.
+its peak). The dashboard runs on one core, this client and the import on the other; the run
+starts once other processes leave the machine quiet, and says how much CPU they took during it
+(bench/quiet.py).
 
     .venv/bin/python bench/load.py                            # 50 sessions, county sample data
     .venv/bin/python bench/load.py --sessions 100 --scale province --counties 120 --weeks 26
@@ -50,13 +53,15 @@ sys.path.insert(0, str(BENCH))
 
 from browser_speed import province_store, sample_store  # noqa: E402
 from memory import dashboard_pid, status_kib  # noqa: E402
+from quiet import LIMIT, Quiet  # noqa: E402
 from stream_client import ProtocolError, StreamSession  # noqa: E402
 
 from tracker.paths import SAMPLE_DIR  # noqa: E402
 from tracker.serve import dashboard  # noqa: E402
 
 PATHS = ["", "relocation", "collective", "party", "funds", "data"]  # "" is the overview (the default page)
-FILTERS = ["county", "township", "batch", "as_of"]
+# What a click changes: a sidebar filter, or the page's open tab (`tab`, where the page has tabs).
+FILTERS = ["county", "township", "batch", "as_of", "tab"]
 GOALS = {"errors": 0, "p95_s": 2.0, "peak_mib": 1536.0}
 
 
@@ -259,8 +264,13 @@ def main() -> None:
                 os.sched_setaffinity(0, {cores[0]})  # ... the clients and the import share the other
             pid = dashboard_pid(urllib.parse.urlsplit(url).port or 0)
             start_mib = status_kib(pid, "VmRSS") / 1024
+            # Other people's processes share these cores: start once they are quiet, and say how
+            # much of a core they took during the run.
+            quiet = Quiet()
+            quiet.settle()
             cpu_before = cpu_seconds(pid)
             result = asyncio.run(drive(url, pid, store, export, as_of, days, args))
+            result["others_cores"] = round(quiet.others(), 3)
             # CPU time, unlike wall time, hardly changes when other work shares the machine.
             result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
             result["server_cpu_ms_per_rerun"] = round(
@@ -293,6 +303,11 @@ def main() -> None:
     )
     print(f"dashboard memory: {start_mib:,.0f} MiB at start, {result['rss_max_mib']:,.0f} MiB sampled peak, "
           f"{peak_mib:,.0f} MiB VmHWM, {end_mib:,.0f} MiB at the end")  # fmt: skip
+    shared = result["others_cores"] >= LIMIT
+    print(
+        f"other processes on the machine: {result['others_cores']:.2f} of a core on average during the run"
+        + (" — NOT a quiet machine: the latencies are not the dashboard's alone" if shared else "")
+    )
     for error in result["errors"][:10]:
         print("error:", error)
     met = {

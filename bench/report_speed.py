@@ -4,7 +4,9 @@ Imports the shipped sample data into a scratch store, then runs the real report
 (`--runs` times; each run starts its own dashboard process and headless
 Chromium, as `tracker report` does) and prints each run's wall time, the median
 and p95 over the runs, the number of images and pages, and one JSON line. The
-goal (issue 13) is under 45 s for county + 13 townships, desktop and phone.
+goal (issue 13) is under 45 s for county + 13 townships, desktop and phone. Each run
+starts once other processes leave the machine quiet, and is made again (up to 3 times) if
+they took more than a tenth of a core during it (bench/quiet.py).
 
     .venv/bin/python bench/report_speed.py [--runs 5] [--townships 赵家沟乡 …] [--no-phone]
 """
@@ -20,12 +22,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quiet import LIMIT, Quiet  # noqa: E402
 
 from tracker.importer import import_paths  # noqa: E402
 from tracker.paths import SAMPLE_DIR  # noqa: E402
 from tracker.report import make_report  # noqa: E402
 
 GOAL_S = 45.0
+TRIES = 3
 
 
 def p95(values: list[float]) -> float:
@@ -47,11 +53,22 @@ def main() -> None:
         store = Path(tmp) / "store"
         if import_paths([SAMPLE_DIR], store).status != 0:
             raise SystemExit("sample import failed")
+        quiet = Quiet()
         for run in range(1, args.runs + 1):
-            started = time.perf_counter()
-            report = make_report(store, Path(tmp) / "out", townships=args.townships, phone=args.phone)
-            seconds.append(time.perf_counter() - started)
-            print(f"run {run}: {seconds[-1]:.1f} s", file=sys.stderr, flush=True)
+            for attempt in range(TRIES):  # a run during which others were busy is made again
+                quiet.settle()
+                quiet.start()
+                started = time.perf_counter()
+                report = make_report(store, Path(tmp) / "out", townships=args.townships, phone=args.phone)
+                took, others = time.perf_counter() - started, quiet.others()
+                print(f"run {run}: {took:.1f} s (others {others:.2f} of a core)", file=sys.stderr, flush=True)
+                if others < LIMIT:
+                    break
+                if attempt < TRIES - 1:
+                    quiet.repeated += 1
+                else:
+                    quiet.noisy += 1
+            seconds.append(took)
     images = len(report.shots)
     pages = len({(s.page, s.township) for s in report.shots if s.kind != "summary"})
     median, worst = statistics.median(seconds), p95(seconds)
@@ -63,6 +80,10 @@ def main() -> None:
     verdict = ("met" if median < GOAL_S else "NOT met") if whole else "n/a (not the whole report)"
     print(f"goal: whole report under {GOAL_S:.0f} s — {verdict}")
     print(
+        f"runs made again because other processes used more than {LIMIT} of a core: {quiet.repeated}, "
+        f"kept although still noisy: {quiet.noisy}"
+    )
+    print(
         json.dumps(
             {
                 "bench": "report_speed",
@@ -73,6 +94,7 @@ def main() -> None:
                 "median_s": round(median, 1),
                 "p95_s": round(worst, 1),
                 "all_s": [round(s, 1) for s in seconds],
+                "others": {"limit_cores": LIMIT, "repeated": quiet.repeated, "noisy": quiet.noisy},
             }
         )
     )

@@ -11,8 +11,9 @@ streamlit/runtime/app_session.py, the protobufs in streamlit/proto):
   `page_name` (the URL path, on the first load) or `page_script_hash` (a page chosen later, from
   the `navigation` message's `app_pages`), `widget_states` (each widget's `id`, read from the
   widget's element in the deltas, and its value in the field its kind uses: a selectbox sends
-  the chosen option's text as `string_value`, a multiselect `string_array_value`) and
-  `cached_message_hashes`;
+  the chosen option's text as `string_value`, a multiselect `string_array_value`; tabs bound to
+  the URL are a widget too: the tab container block's `id`, the open tab's label as
+  `string_value`) and `cached_message_hashes`;
 - the server answers with `new_session`, `navigation`, `delta`s (elements and blocks; a large
   element the client already holds comes as a `ref_hash` to it), and `script_finished`
   (`FINISHED_EARLY_FOR_RERUN` when the run was replaced by another, which the client waits out).
@@ -107,6 +108,7 @@ class StreamSession:
         self._max_age = 2
         self._runs = 0
         self._socket: Any = None
+        self._open_tabs: Widget | None = None  # the tab container whose tab blocks are arriving
 
     async def connect(self) -> None:
         """Open the websocket (no run yet: the first `open` asks for one, as the frontend does)."""
@@ -132,7 +134,8 @@ class StreamSession:
         return await self._rerun(page_name="" if page_hash else path, page_hash=page_hash)
 
     async def choose(self, key: str, value: str | list[str] | None) -> Run:
-        """Change a bound filter widget (its key is its query parameter), as a click in the sidebar does."""
+        """Change a bound widget (its key is its query parameter), as a click in the sidebar or on a
+        page's tab does."""
         widget = self.widgets.get(key)
         if widget is None:
             raise ProtocolError(f"no widget with key {key!r} on the page (have {sorted(self.widgets)})")
@@ -216,6 +219,8 @@ class StreamSession:
                 run.page_not_found = True
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 self._element(msg.delta.new_element, run, seen_widgets)
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+                self._block(msg.delta.add_block, seen_widgets)
             elif kind == "script_finished":
                 status = msg.script_finished
                 if status == FINISHED.FINISHED_EARLY_FOR_RERUN:
@@ -228,6 +233,17 @@ class StreamSession:
         self._runs += 1
         self._cache = {h: (m, n) for h, (m, n) in self._cache.items() if self._runs - n <= self._max_age}
         return run
+
+    def _block(self, block: Any, widgets: dict[str, Widget]) -> None:
+        # Tabs bound to the URL are a widget: its value is the open tab's label. Their labels come
+        # as the tab blocks that follow the container.
+        kind = block.WhichOneof("type")
+        if kind == "tab_container" and block.tab_container.query_param_key:
+            key = block.tab_container.query_param_key
+            widgets[key] = Widget(block.tab_container.id, "tabs", key, [])
+            self._open_tabs = widgets[key]
+        elif kind == "tab" and self._open_tabs is not None:
+            self._open_tabs.options.append(block.tab.label)
 
     def _element(self, element: Any, run: Run, widgets: dict[str, Widget]) -> None:
         kind = element.WhichOneof("type")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tracker import cli
+from ui.sections import PARAM as TAB
 
 REPO = Path(__file__).resolve().parent.parent
 # Every page of the dashboard, found on disk so that a page added later is covered by "every page" tests.
@@ -124,14 +125,36 @@ def open_page(sample_store: Path, monkeypatch: pytest.MonkeyPatch):
         at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
         for key, value in query.items():
             at.query_params[key] = value
-        at.run()
         if page is not None:
+            # The page's own address, as a link opens it: its first run is that page's (so its bound
+            # query parameters, ?tab= among them, seed its widgets). The pages' url_paths are their
+            # file names, which is how AppTest finds a page before the first run.
             at.switch_page(page)
-            at.run()
+        at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
 
     return run
+
+
+def open_tab(at, label: str):
+    """Choose the page's tab `label`, as a click on it does, and run the page again."""
+    labels = [t.label for t in at.tabs]
+    assert label in labels, f"no tab {label!r} among {labels}"
+    at.session_state[TAB] = label
+    # As the browser does, the address names the open tab (the first, the default, is left out of it).
+    if label == labels[0]:
+        at.query_params.pop(TAB, None)
+    else:
+        at.query_params[TAB] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tab_labels(at) -> list[str]:
+    """The page's tabs, in order (none in the report layout)."""
+    return [t.label for t in at.tabs]
 
 
 def page_text(at) -> str:

@@ -17,7 +17,8 @@ PAGES = {"总览", "整村搬迁", "集体经济", "党建", "资金", "数据"}
 
 def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
     done = subprocess.run(
-        [sys.executable, "bench/browser_speed.py", "--scale", "county", "--runs", "1", "--views", "township"],
+        [sys.executable, "bench/browser_speed.py", "--scale", "county", "--runs", "1", "--views", "township",
+         "--floor"],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -42,3 +43,12 @@ def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
     )
     assert phone["height_px"] > desktop["height_px"]  # one column on a phone
     assert set(figures["verdicts"]) >= {"county_median_s", "county_p95_s", "county_cold_s"}
+    # The floor: a minimal Streamlit page, timed the same way, with what it was asked to hold.
+    floor = figures["floor"]
+    assert {k: floor[k]["phone"]["figures"] for k in floor} == {
+        "text": 0,
+        "figure": 1,
+        "figures3": 3,
+        "grid": 0,
+    }
+    assert all(floor[k][d]["median_s"] > 0 for k in floor for d in ("desktop", "phone"))

@@ -49,11 +49,12 @@ def test_page_by_url_shows_the_filtered_township(served, page, path: str, card: 
 
 
 def test_the_data_page_by_url_checks_the_filtered_township_and_day(served, page) -> None:
-    page.goto(f"{served}/data?township=赵家沟乡&as_of=2017-10-13")
+    page.goto(f"{served}/data?township=赵家沟乡&as_of=2017-10-13&tab=一致性检查")
     wait_until_drawn(page, "data")
     header = page.inner_text(".report-header")
     assert "赵家沟乡" in header and "数据截至 2017年10月13日" in header
-    headings = [h.strip() for h in page.locator("h2, h3").all_inner_texts()]
+    # The page's sections: the open one's heading, the others' tabs.
+    headings = [h.strip() for h in page.locator("h2, h3, [role=tab]").all_inner_texts()]
     assert {"导入记录", "一致性检查", "目标任务"} <= set(headings), headings
     text = page.inner_text("body")
     # The consistency checks ran for the township and day in the URL, and the sample has no contradiction.
@@ -110,3 +111,22 @@ def test_clicking_a_township_bar_filters_to_it_and_puts_it_in_the_url(served, br
         assert chosen[0] in header and "全县" not in header
     finally:
         context.close()
+
+
+def test_a_link_with_a_tab_opens_it_and_a_click_on_another_puts_that_in_the_link(served, page) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    page.goto(f"{served}/relocation?township=赵家沟乡&tab=明细")
+    wait_until_drawn(page, "relocation")
+    assert page.inner_text('[role="tab"][aria-selected="true"]').strip() == "明细"
+    assert "赵家沟乡" in page.inner_text(".report-header")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 2  # townships and villages
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # no other section's figures
+    page.get_by_role("tab", name="资金").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('tab') === '资金'", timeout=30_000)
+    wait_until_drawn(page, "relocation 资金")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["township"] == ["赵家沟乡"]  # the filter holds in the new tab
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    assert charts.count() == 1 and "贫困户自筹资金与上限" in charts.first.inner_text()
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0

@@ -188,7 +188,7 @@ def test_the_national_modes_keep_their_own_names_and_colours_on_the_relocation_p
         tmp_path / "s",
     )
     assert outcome.status == 0, (outcome.file_problems, outcome.errors)
-    at = open_page("app_pages/relocation.py", store=tmp_path / "s")
+    at = open_page("app_pages/relocation.py", store=tmp_path / "s", tab="安置方式")
     chart = figure(at, "全部搬迁户按安置方式")["data"][0]
     shown = dict(zip(chart["y"], chart["x"]))
     assert shown == {"县城集中安置": 1, "集镇集中安置": 1, "集中安置": 1, "投亲靠友安置": 1, "插花安置": 1}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ALL_PAGES, page_text
+from tests.conftest import ALL_PAGES, open_tab, page_text
 from tracker import queries, store
 from tracker.importer import expand_paths, import_uploads
 from tracker.paths import SAMPLE_DIR
@@ -50,7 +50,12 @@ def store_copy(sample_store: Path, tmp_path: Path) -> Path:
     return copy
 
 
+# The tab that holds each table, by its first column.
+TABS = {"导入时间": "导入记录", "台账": "导入记录", "文件": "上传台账", "乡镇": "一致性检查"}
+
+
 def _table(at, first_column: str):
+    open_tab(at, TABS[first_column])
     return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
 
 
@@ -75,6 +80,7 @@ def test_the_import_log_lists_every_sample_file(open_page) -> None:
     assert {"村级台账", "搬迁户台账", "党组织台账", "资金台账", "目标任务"} <= set(log["台账"])
     text = page_text(at)
     assert "没有被拒绝的行" in text
+    text = page_text(open_tab(at, "一致性检查"))
     assert "村级台账标为已搬迁、但搬迁户尚未入住：未发现问题" in text
     assert "搬迁户所在村不在村级台账中：未发现问题" in text
 
@@ -147,7 +153,7 @@ def test_a_county_configuration_alone_can_be_imported(open_page, store_copy: Pat
 
 
 def test_editing_a_target_and_saving_changes_it_in_the_store(open_page, store_copy: Path) -> None:
-    at = open_page(PAGE, store=store_copy)
+    at = open_page(PAGE, store=store_copy, tab="目标任务")
     editor = at.data_editor[0]
     rows = editor.value
     row = int(rows.index[rows["指标"] == "整合资金（万元）"][0])
@@ -173,7 +179,7 @@ def test_editing_a_target_and_saving_changes_it_in_the_store(open_page, store_co
 
 def test_an_invalid_target_is_refused_and_changes_nothing(open_page, store_copy: Path) -> None:
     before = store.read_manifest(store_copy)
-    at = open_page(PAGE, store=store_copy)
+    at = open_page(PAGE, store=store_copy, tab="目标任务")
     editor = at.data_editor[0]
     at.session_state[editor.key] = {"edited_rows": {0: {"批次": 0}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -197,7 +203,7 @@ def test_consistency_checks_find_contradicting_ledgers(open_page, tmp_path: Path
         data_dir,
     )
     assert outcome.status == 0, outcome.errors
-    at = open_page(PAGE, store=data_dir)
+    at = open_page(PAGE, store=data_dir, tab="一致性检查")
     text = page_text(at)
     assert "村级台账标为已搬迁、但搬迁户尚未入住：1 处" in text
     assert "搬迁户所在村不在村级台账中：1 处" in text
@@ -206,14 +212,15 @@ def test_consistency_checks_find_contradicting_ledgers(open_page, tmp_path: Path
     unknown = next(d.value for d in at.dataframe if "迁出村" in d.value.columns)
     assert list(unknown["迁出村"]) == ["无此村"] and unknown.iloc[0]["人数"] == 5
     # A township filter that excludes them shows none.
-    text = page_text(open_page(PAGE, store=data_dir, township=["文笔镇"]))
+    text = page_text(open_page(PAGE, store=data_dir, township=["文笔镇"], tab="一致性检查"))
     assert "1 处" not in text
 
 
 def test_an_empty_store_still_offers_the_upload(open_page, tmp_path: Path) -> None:
     at = open_page(PAGE, store=tmp_path / "empty")
-    text = page_text(at)
+    text = page_text(open_tab(at, "导入记录")) + page_text(open_tab(at, "一致性检查"))
     assert "尚无导入记录" in text and "尚无数据" in text
+    open_tab(at, "上传台账")
     assert at.file_uploader[0].label == "选择要导入的台账导出文件"
 
 
@@ -240,7 +247,7 @@ def test_targets_round_trip_through_the_contracts_csv() -> None:
 
 @pytest.mark.browser
 def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_copy: Path) -> None:
-    at = open_page(PAGE, store=store_copy)
+    at = open_page(PAGE, store=store_copy, tab="周报")
     at.radio(key="report_scope").set_value("全县各页").run()
     at.checkbox(key="report_phone").uncheck().run()
     at.button(key="report_make").click().run(timeout=300)
@@ -259,7 +266,7 @@ def test_the_report_button_without_chromium_says_so_in_chinese(
     open_page, store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TRACKER_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    at = open_page(PAGE, store=store_copy)
+    at = open_page(PAGE, store=store_copy, tab="周报")
     at.button(key="report_make").click().run(timeout=120)
     assert not at.exception, [e.value for e in at.exception]
     errors = " ".join(e.value for e in at.error)

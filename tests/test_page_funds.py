@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import page_text, run_module
+from tests.conftest import open_tab, page_text, run_module, tab_labels
 from tracker.funds_charts import KNOWN_SOURCES
 from tracker.importer import import_paths
 from tracker.paths import SAMPLE_DIR
@@ -24,7 +24,12 @@ def _cards(at) -> str:
     return "\n".join(h.proto.body for h in at.get("html") if "kpi-grid" in h.proto.body)
 
 
+# Each table is in its own tab of the page.
+TABS = {"乡镇": "按乡镇", "拨付日期": "拨付明细"}
+
+
 def _table(at, first_column: str):
+    open_tab(at, TABS[first_column])
     return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
 
 
@@ -90,7 +95,7 @@ def test_amounts_in_the_detail_have_two_decimals(open_page) -> None:
     at = open_page(PAGE)
     detail = _table(at, "拨付日期")
     assert (detail["金额（万元）"].round(2) == detail["金额（万元）"]).all()
-    assert len(at.get("plotly_chart")) == 3
+    assert sum(len(open_tab(at, label).get("plotly_chart")) for label in tab_labels(at)) == 3
 
 
 def test_an_empty_store_gets_a_friendly_message(open_page, tmp_path: Path) -> None:

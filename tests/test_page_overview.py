@@ -41,7 +41,7 @@ def test_an_earlier_week_shows_earlier_figures_and_the_weekly_change(open_page) 
 
 
 def test_the_ranking_table_lists_every_township(open_page) -> None:
-    at = open_page()
+    at = open_page(tab="排名表")
     ranking = at.dataframe[0].value
     assert len(ranking) == 13
     zhaojiagou = ranking[ranking["乡镇"] == "赵家沟乡"].iloc[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import open_tab, page_text
 from tests.plotly_spec import annotations, figure
 from tracker import party, store
 from tracker.importer import import_paths
@@ -26,8 +26,13 @@ def _cards(at) -> str:
     return "\n".join(h.proto.body for h in at.get("html") if "kpi-grid" in h.proto.body)
 
 
+# Each list is in its own tab of the page.
+TABS = {"整顿状态": "整顿", "联合党支部": "联合党支部", "流动党员数": "流动党员", "第一书记": "第一书记"}
+
+
 def _table(at, column: str) -> pd.DataFrame:
-    """The table that has this column (tables are told apart by what they show)."""
+    """The table that has this column, in the tab that holds it (tables are told apart by what they show)."""
+    open_tab(at, TABS[column])
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
@@ -51,6 +56,7 @@ def test_county_figures_match_the_report(open_page) -> None:
     assert "第一批搬迁村联合党支部数" in cards and ">12 个<" in cards and "目标 13 个" in cards
     # The second batch has no joint-branch target: its card measures against the villages that need one.
     assert "第二批搬迁村联合党支部数" in cards and "应建 8 个（已完成整村搬迁村数）" in cards
+    open_tab(at, "联合党支部")
     assert "第一批**：已完成整村搬迁 13 个村，其中 12 个已建立联合党支部，1 个尚未建立" in _markdown(at)
     weak = _table(at, "整顿状态")
     assert len(weak) == 36
@@ -115,6 +121,7 @@ def test_a_township_filter_shows_only_that_township(open_page, sample_store: Pat
     coverage = _table(at, "第一书记")
     assert set(coverage["乡镇"]) == {"赵家沟乡"}
     # A township has no rectification target of its own: the page says so instead of inventing one.
+    open_tab(at, "整顿")
     assert "所选乡镇未分解整顿目标" in page_text(at)
 
 
@@ -141,6 +148,7 @@ def test_first_secretary_coverage_is_defined_and_counted(open_page, sample_store
     cards = _cards(at)
     assert f">{100 * covered / branches:.1f}%<" in cards
     assert f"{covered} / {branches} 个贫困村党支部" in cards and "目标 100.0%（全覆盖）" in cards
+    open_tab(at, "第一书记")
     text = page_text(at)
     assert party.COVERAGE_DEFINITION in text
     assert f"另有 {merged} 个贫困村" in text
@@ -164,6 +172,7 @@ def test_an_earlier_week_shows_its_own_earlier_figures(open_page, sample_store: 
     assert not weak["整顿状态"].isin(["已整顿", "已验收"]).any()  # none finished rectification by early June
     assert "数据截至 2017年6月2日" in page_text(at)
     assert len(figure(at, "整顿进度逐周变化")["data"][0]["x"]) == 5  # 5 May … 2 June
+    open_tab(at, "联合党支部")
     assert "其中 12 个已建立联合党支部" not in _markdown(at)
 
 
@@ -181,6 +190,7 @@ def test_a_store_without_the_party_ledger_says_so_and_still_shows_joint_branches
     at = open_page(PAGE, store=folder)
     assert "没有党组织台账数据" in page_text(at)
     assert len(_table(at, "联合党支部")) > 0
+    open_tab(at, "整顿")
     assert not any("整顿状态" in d.value.columns for d in at.dataframe)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import open_tab, page_text
 from tracker import store
 from tracker.importer import import_paths
 from tracker.paths import SAMPLE_DIR
@@ -69,7 +69,7 @@ def _villages(at) -> pd.DataFrame:
 
 
 def test_county_first_batch_as_reported_and_second_batch_against_its_target(open_page) -> None:
-    at = open_page(PAGE)
+    at = open_page(PAGE, tab="明细")  # the cards head every tab; the tables are under 明细
     text = page_text(at)
     assert "数据截至 2017年10月13日" in text
     # SAMPLE_FACTS 2, 3: 13 first-batch villages completed, 189 households / 425 people moved.
@@ -105,7 +105,7 @@ def test_county_first_batch_as_reported_and_second_batch_against_its_target(open
 
 
 def test_self_funding_caps_are_shown_and_no_poor_household_breaks_them(open_page) -> None:
-    at = open_page(PAGE)
+    at = open_page(PAGE, tab="资金")
     # SAMPLE_FACTS 19: more than half of poor households pay nothing; none above the caps.
     free = _card(at, "零自筹贫困户")
     share = float(re.search(r"占贫困户 ([0-9.]+)%", free).group(1))
@@ -117,7 +117,7 @@ def test_self_funding_caps_are_shown_and_no_poor_household_breaks_them(open_page
 
 
 def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
-    at = open_page(PAGE, township=["赵家沟乡"])
+    at = open_page(PAGE, township=["赵家沟乡"], tab="拆除复垦")
     text = page_text(at)
     assert "赵家沟乡" in text
     # SAMPLE_FACTS 10, 11: 7 villages, 101 households, 228 people, 401 rooms, 31,788 m².
@@ -129,6 +129,7 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
     assert ">31,788 平方米<" in _card(at, "腾退宅基地")
     assert ">189 户<" not in _cards(at)
 
+    open_tab(at, "明细")
     townships = _table(at, "townships")
     assert list(townships["乡镇"]) == ["赵家沟乡"]
     row = townships.iloc[0]
@@ -142,7 +143,7 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
 
 
 def test_xiayupiwa_by_resettlement_mode_and_its_households(open_page) -> None:
-    at = open_page(PAGE, township=["巡镇镇"], batch="第一批")
+    at = open_page(PAGE, township=["巡镇镇"], batch="第一批", tab="安置方式")
     # SAMPLE_FACTS 14: 巡镇镇's first batch is 下榆皮洼村 alone, so the modes are its own.
     modes = _table(at, "modes").set_index("安置方式")
     expected = {
@@ -154,6 +155,7 @@ def test_xiayupiwa_by_resettlement_mode_and_its_households(open_page) -> None:
     }
     assert {m: (int(r["户数"]), int(r["人数"])) for m, r in modes.iterrows()} == expected
 
+    open_tab(at, "明细")
     at.selectbox(key="relocation_village").select("巡镇镇 · 下榆皮洼村").run()
     assert not at.exception
     text = page_text(at)
@@ -169,8 +171,13 @@ def test_xiayupiwa_by_resettlement_mode_and_its_households(open_page) -> None:
 
 def test_no_id_hash_or_unmasked_name_reaches_the_page(open_page, sample_store: Path) -> None:
     at = open_page(PAGE, township=["巡镇镇"])
+    shown = ""
+    for label in ("进度", "安置方式", "拆除复垦", "资金"):  # every section of the page, 明细 last
+        open_tab(at, label)
+        shown += page_text(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
+    open_tab(at, "明细")
     at.selectbox(key="relocation_village").select("巡镇镇 · 下榆皮洼村").run()
-    shown = page_text(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
+    shown += page_text(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
     stored = (
         store.Reader(sample_store)
         .cursor()
@@ -185,13 +192,13 @@ def test_no_id_hash_or_unmasked_name_reaches_the_page(open_page, sample_store: P
 
 
 def test_a_township_without_relocation_villages_gets_a_friendly_message(open_page) -> None:
-    at = open_page(PAGE, township=["文笔镇"])
+    at = open_page(PAGE, township=["文笔镇"], tab="明细")
     assert "文笔镇没有整村搬迁村" in page_text(at)
     assert not at.dataframe
 
 
 def test_the_batch_filter_narrows_every_card(open_page) -> None:
-    at = open_page(PAGE, batch="第二批")
+    at = open_page(PAGE, batch="第二批", tab="明细")
     cards = _cards(at)
     assert "第二批完成整村搬迁村数" in cards and "第一批完成整村搬迁村数" not in cards
     assert set(_villages(at)["批次"]) == {"第二批"}
@@ -219,6 +226,7 @@ def test_a_snapshot_without_households_shows_the_villages_and_says_why_the_rest_
     text = page_text(at)
     assert "尚无搬迁户台账数据" in text
     assert ">13 个村<" in _card(at, "第一批完成整村搬迁村数")
+    open_tab(at, "明细")
     assert len(_villages(at)) == 33
 
 
@@ -242,7 +250,7 @@ def test_a_poor_household_over_the_cap_is_listed_masked(open_page, tmp_path) -> 
         store,
     )
     assert outcome.status == 0, outcome.errors
-    at = open_page("app_pages/relocation.py", store=store)
+    at = open_page("app_pages/relocation.py", store=store, tab="资金")
     assert "1 户贫困户的自筹资金超出上限" in page_text(at)
     flagged = next(t.value for t in at.dataframe if "自筹上限（元）" in t.value.columns)
     assert list(flagged["户编号"]) == ["1409302080010001"]

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import page_text
+from tests.conftest import open_tab, page_text, tab_labels
 from tracker import table_display
 
 PAGES = [
@@ -52,8 +52,17 @@ def _clean(text: str, where: str) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_text_tables_and_downloads_show_no_missing_words_or_raw_floats(open_page, page, scope) -> None:
     at = open_page(page, **scope)
-    _clean(page_text(at), page)
-    assert at.dataframe or page in ("app_pages/summary.py",), "every page but the summary has a table"
+    tables = 0
+    for label in tab_labels(at) or [None]:  # every section of the page
+        if label is not None:
+            open_tab(at, label)
+        _clean(page_text(at), f"{page} {label or ''}")
+        tables += len(at.dataframe)
+        _check_tables(at, page)
+    assert tables or page in ("app_pages/summary.py",), "every page but the summary has a table"
+
+
+def _check_tables(at, page: str) -> None:
     for table in at.dataframe:
         # Read-only tables show "—"; the targets editor leaves an empty cell empty to be typed in.
         expected = "" if table.proto.editing_mode else table_display.MISSING

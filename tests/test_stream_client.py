@@ -51,17 +51,37 @@ def test_pages_by_their_hash_a_batch_filter_and_elements_sent_once(served: str) 
         try:
             runs = [await session.open("")]
             runs.append(await session.open("relocation"))  # by page_script_hash, as the sidebar does
+            runs.append(await session.choose("tab", "明细"))  # the tables' tab
             runs.append(await session.open("relocation"))  # the same view again
             runs.append(await session.choose("batch", "第一批"))
             return runs
         finally:
             await session.close()
 
-    overview, relocation, again, batch = run_in_thread(visit())
+    overview, relocation, detail, again, batch = run_in_thread(visit())
     assert "总览" in overview.text("heading")
     assert "整村搬迁" in relocation.text("heading") and not relocation.page_not_found
     assert relocation.figure_bytes() and not relocation.exceptions
     # The unchanged view: its large elements (the village table) come as references to what the
     # client holds, as they do to a browser.
-    assert again.references > 0 and again.bytes < relocation.bytes
+    assert "搬迁村明细" in again.text("heading")
+    assert again.references > 0 and again.bytes < detail.bytes
     assert "第一批" in batch.text("html") and "第二批" not in batch.text("html").split("数据截至")[0]
+
+
+def test_a_tab_chosen_over_the_protocol_runs_that_section_alone(served: str) -> None:
+    async def visit() -> tuple[StreamSession, Run, Run]:
+        session = StreamSession(served, timeout=120)
+        try:
+            first = await session.open("relocation", {"township": ["赵家沟乡"]})
+            detail = await session.choose("tab", "明细")  # a click on the 明细 tab
+            return session, first, detail
+        finally:
+            await session.close()
+
+    session, first, detail = run_in_thread(visit())
+    assert session.widgets["tab"].options == ["进度", "安置方式", "拆除复垦", "资金", "明细"]
+    assert len(first.figure_bytes()) == 3 and "搬迁进度" in first.text("heading")
+    assert not detail.exceptions and not detail.figure_bytes()
+    assert "搬迁村明细" in detail.text("heading") and "搬迁进度" not in detail.text("heading")
+    assert "河曲县 · 赵家沟乡" in detail.text("html")  # the filter holds in the tab

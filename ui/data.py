@@ -88,7 +88,11 @@ def county() -> County:
     return next((c for c in whole.counties if c.name == chosen), whole)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
+# Results are kept as they are (cache_resource), not pickled (cache_data): a cache_data hit unpickles
+# a copy of every frame on every rerun, which under many sessions is the server's own time. Each
+# caller gets a shallow copy: with pandas' copy-on-write, whatever a page does to it (a column
+# renamed or replaced) copies what it touches and leaves the cached frame as it was.
+@st.cache_resource(max_entries=2000, show_spinner=False)
 def _run(
     name: str, stamp: str, folder: str, scope: Scope, params: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
@@ -118,7 +122,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
         sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in wanted)
     )
     try:
-        return _run(name, version(), str(data_dir()), scope(), frozen)
+        return _run(name, version(), str(data_dir()), scope(), frozen).copy(deep=False)
     except store.StoreProblem as problem:
         _damaged(str(problem))
         raise

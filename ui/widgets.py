@@ -149,7 +149,9 @@ def progress_card(card: Progress) -> str:
     )
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
+# Kept as built (cache_resource), not pickled: nothing changes a figure once built (the report's
+# title without hints is drawn from a copy), and a hit then costs no unpickling on every rerun.
+@st.cache_resource(max_entries=2000, show_spinner=False)
 def _built(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> go.Figure:
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
@@ -158,7 +160,7 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
     """`builder(*args, **kwargs)`, built once per distinct input, then taken from Streamlit's cache.
 
     Building a plotly figure validates every property it sets (20-70 ms a figure on this
-    machine, a fifth of a page's rerun); a cache hit unpickles the finished figure (about 5 ms).
+    machine, a fifth of a page's rerun); a cache hit returns the finished figure.
     The builders (tracker.charts and the per-page *_charts) are pure: data in, figure out.
     """
     return _built(builder.__module__, builder.__qualname__, args, kwargs)
