@@ -44,7 +44,7 @@ format: $(STAMP)
 
 # Rebuild sample_data/ from its generator (deterministic).
 sample: $(STAMP)
-	$(PY) -m tracker.sample_generator sample_data
+	$(PY) -m synth.sample sample_data
 
 bench: $(STAMP)
 	$(PY) bench/import_throughput.py

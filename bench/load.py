@@ -52,8 +52,8 @@ from browser_speed import province_store, sample_store  # noqa: E402
 from memory import dashboard_pid, status_kib  # noqa: E402
 from stream_client import ProtocolError, StreamSession  # noqa: E402
 
-from tracker.paths import SAMPLE_DIR  # noqa: E402
-from tracker.serve import dashboard  # noqa: E402
+from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
+from tracker.weekly.serve import dashboard  # noqa: E402
 
 PATHS = ["", "relocation", "collective", "party", "funds", "data"]  # "" is the overview (the default page)
 FILTERS = ["county", "township", "batch", "as_of"]
