@@ -126,10 +126,6 @@ class Region(County):
                 return member
         return None
 
-    def counties_with_township(self, raw: Any) -> list[County]:
-        """Every county that has a township spelt this way (to fill a missing 县 cell when unique)."""
-        return [c for c in self.members if c.township(raw) is not None]
-
 
 def _county(raw: dict[str, Any], parent: dict[str, Any]) -> County:
     towns = tuple(
@@ -195,12 +191,3 @@ def _stored_config(data_dir: Path) -> Path | None:
         return data_dir / manifest["county_config"]
     legacy = data_dir / STORED_NAME
     return legacy if legacy.exists() else None
-
-
-def looks_like_config(text: str) -> bool:
-    """Whether a .toml file is a county configuration."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return False
-    return "townships" in raw

@@ -358,6 +358,3 @@ WIDE_FUND_SOURCES: dict[str, str] = {
     "基础设施补助": "基础设施补助",
     "公共服务设施补助": "公共服务设施补助",
 }
-
-# Personal-data columns: what the export calls them never reaches the store.
-PERSONAL_KINDS = frozenset({"id_number", "person_name"})

@@ -68,7 +68,6 @@ class Change:
     after: int  # rows that land in scope
     total_before: int
     total_after: int
-    measures: dict[str, tuple[float, float]] = field(default_factory=dict)  # e.g. people: (before, after)
     refused: bool = False
     damaged: list[str] = field(default_factory=list)  # snapshot days passed over: their files cannot be read
 
@@ -215,18 +214,9 @@ def _merge(
         after=part.rows.num_rows,
         total_before=previous.num_rows,
         total_after=merged.num_rows,
-        measures=_measures(part.table, scope_before, part.rows),
     )
     kept_units = frozenset() if whole else frozenset(keys) - part.covered
     return Snapshot(part.table, part.as_of, merged), change, kept_units
-
-
-def _measures(table: str, before: pa.Table, after: pa.Table) -> dict[str, tuple[float, float]]:
-    """Sums the before-and-after table shows beside the row counts."""
-    column = {"households": "people", "funds": "amount_10k"}.get(table)
-    if column is None:
-        return {}
-    return {column: (pc.sum(before[column]).as_py() or 0, pc.sum(after[column]).as_py() or 0)}
 
 
 def _keep_rejects(data_dir: Path, manifest: dict, part: Part, replace_all: bool) -> pa.Table | None:

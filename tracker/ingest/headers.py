@@ -39,7 +39,6 @@ RELATION = "_relation"  # 与户主关系: the national system lists every membe
 PERSON_ID = "_person_id"  # 人编号: only the national system's person-level export has it
 TOWNSHIP_VILLAGE = "_township_village"  # 乡镇-村社: township and village in one cell
 MODE_DETAIL = "_mode_detail"  # the sub-type beside a 集中安置 / 分散安置 安置方式
-WIDE_SOURCE = "_source"  # one amount column per fund source (see schema.WIDE_FUND_SOURCES)
 
 _TOWNSHIP_VILLAGE_HEADERS = (
     "乡镇-村社",

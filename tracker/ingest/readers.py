@@ -13,7 +13,6 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import charset_normalizer
@@ -74,15 +73,6 @@ class Sheet:
                 row = self.rows[r]
                 for c in range(c0, min(c1 + 1, len(row))):
                     row[c] = value
-
-
-def read_path(path: Path) -> list[Sheet]:
-    """Every sheet of the file at path."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FileProblem(f"无法读取文件：{exc.strerror or exc}") from None
-    return read_bytes(data, path.name)
 
 
 def read_bytes(data: bytes, name: str) -> list[Sheet]:

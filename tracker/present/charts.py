@@ -133,23 +133,3 @@ def progress_over_time(
     figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     figure.update_yaxes(rangemode="tozero", title_text=unit)
     return figure
-
-
-def share_donut(
-    labels: list[str], values: list[float], colours: dict[str, str], title: str, unit: str = ""
-) -> go.Figure:
-    """Shares of a whole (resettlement modes, fund sources) as a ring with the total in the middle."""
-    figure = _base(title, 360)
-    figure.add_pie(
-        labels=labels,
-        values=values,
-        hole=0.55,
-        sort=False,
-        direction="clockwise",
-        marker={"colors": [colours.get(label) for label in labels]},
-        texttemplate="%{label}<br>%{value:,}" + unit,
-        textposition="outside",
-        hovertemplate="%{label}：%{value:,}" + unit + "（%{percent}）<extra></extra>",
-    )
-    figure.update_layout(showlegend=False, margin={"l": 40, "r": 40, "t": 60, "b": 30})
-    return figure

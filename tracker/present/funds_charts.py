@@ -26,7 +26,6 @@ KNOWN_SOURCES: tuple[str, ...] = (
     "公共服务设施补助",
 )
 _PALETTE = ("#1565C0", "#26A69A", "#7E57C2", "#8D6E63", "#EC407A", "#78909C", "#FFA726", "#5C6BC0")
-COUNTY_LEVEL = "县级统筹"
 
 
 def source_colours(sources: list[str]) -> dict[str, str]:

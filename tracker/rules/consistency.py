@@ -6,17 +6,12 @@ household ledger, or that a household names a village the village ledger does
 not have. Each check is a named query (`queries/data_check_*.sql`, where the
 check is written, applying the same rule macros as every page: a village is
 completed when `is_completed` says so); this module lists them with the words
-the data page shows, so the CLI or the weekly report can run the same list.
+the data page shows (the page runs each; nothing else does yet).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import duckdb
-import pandas as pd
-
-from tracker.store import queries
 
 
 @dataclass(frozen=True)
@@ -59,8 +54,3 @@ CHECKS: tuple[Check, ...] = (
         },
     ),
 )
-
-
-def run_all(cursor: duckdb.DuckDBPyConnection, **params: object) -> dict[str, pd.DataFrame]:
-    """Every check's findings (empty frames where all is consistent), by query name."""
-    return {check.query: queries.run(cursor, check.query, **params) for check in CHECKS}

@@ -45,13 +45,6 @@ def self_funding_cap(people: int) -> int:
     return min(SELF_FUNDING_CAP_PER_PERSON_YUAN * max(int(people), 0), SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN)
 
 
-def breaks_cap(is_poor: bool, people: int, self_funded_yuan: float | None) -> bool:
-    """Whether a household's self-funding breaks the cap (only poor households have one)."""
-    if not is_poor or self_funded_yuan is None or math.isnan(self_funded_yuan):
-        return False
-    return self_funded_yuan > self_funding_cap(people)
-
-
 def cap_rule_text() -> str:
     """The cap as leaders read it: 每人不超过 3,000 元、每户不超过 8,000 元."""
     return (
