@@ -33,10 +33,12 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff format .

@@ -219,7 +219,7 @@ def _user(args: argparse.Namespace, data_dir: Path) -> int:
     if unknown:
         print(f"错误：不是{county.name}的乡镇：{'、'.join(unknown)}", file=sys.stderr)
         return 2
-    townships = [county.township(t) for t in args.township]
+    townships = [name for t in args.township if (name := county.township(t)) is not None]
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     if len(password) < 8:
         print("错误：密码至少8位", file=sys.stderr)

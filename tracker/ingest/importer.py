@@ -205,8 +205,8 @@ def import_sources(
             progress(f"{label}：读取", number, len(exports))
         checked = _check_source(source, county, key, as_of, outcome, table)
         if progress and checked:
-            rows = sum(len(r.row_numbers) for _, r in checked)
-            progress(f"{label}：已检查 {rows:,} 行", number, len(exports))
+            checked_rows = sum(len(r.row_numbers) for _, r in checked)
+            progress(f"{label}：已检查 {checked_rows:,} 行", number, len(exports))
         parsed += checked
     _check_keys_across_files(parsed, outcome)
     for result, rows in parsed:

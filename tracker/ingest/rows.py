@@ -543,8 +543,8 @@ def _parse_id_numbers(
         for position, digest in zip(chosen.tolist(), digests):
             hashes[position] = digest
     cells = raw if not isinstance(raw, pa.Array) else None
-    for position in np.flatnonzero(~good):
-        cell = cells[position] if cells is not None else raw[int(position)].as_py()
+    for position in np.flatnonzero(~good).tolist():
+        cell = cells[position] if cells is not None else raw[position].as_py()
         try:
             number = personal.normalise_id_number(cell)
         except ValueProblem as problem:

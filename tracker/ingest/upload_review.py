@@ -17,12 +17,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import math
 from typing import Any
 
 import pandas as pd
 
 from tracker.contract import schema
+from tracker.contract.missing import is_missing
 from tracker.ingest import shrink_guard
 from tracker.ingest.import_report import taken_as
 from tracker.ingest.importer import Outcome
@@ -214,19 +214,19 @@ def targets_for_editing(targets: pd.DataFrame) -> pd.DataFrame:
                 [schema.INDICATORS.get(i, i) for i in targets["indicator"]], dtype="str"
             ),
             TARGET_HEADERS["relocation_batch"]: pd.Series(
-                [None if _missing(b) else int(b) for b in targets["relocation_batch"]], dtype="Int64"
+                [None if is_missing(b) else int(b) for b in targets["relocation_batch"]], dtype="Int64"
             ),
             TARGET_HEADERS["township"]: pd.Series(
-                [None if _missing(t) else str(t) for t in targets["township"]], dtype="str"
+                [None if is_missing(t) else str(t) for t in targets["township"]], dtype="str"
             ),
             TARGET_HEADERS["target"]: pd.Series(
-                [None if _missing(t) else float(t) for t in targets["target"]], dtype="Float64"
+                [None if is_missing(t) else float(t) for t in targets["target"]], dtype="Float64"
             ),
             TARGET_HEADERS["due"]: pd.to_datetime(pd.Series(list(targets["due"]), dtype="object")).astype(
                 "datetime64[s]"
             ),
             TARGET_HEADERS["label"]: pd.Series(
-                [None if _missing(x) else str(x) for x in targets["label"]], dtype="str"
+                [None if is_missing(x) else str(x) for x in targets["label"]], dtype="str"
             ),
         }
     )
@@ -263,21 +263,10 @@ def targets_file_name(day: dt.date) -> str:
 
 
 def _cell(value: Any) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()[:10]
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip()
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+from tracker.contract.missing import is_missing
 
 
 def count(value: Any, unit: str = "") -> str:
     """A whole number with thousands separators and its unit: 1,052 人."""
-    if _missing(value):
+    if is_missing(value):
         return "—"
     return f"{round(float(value)):,}{(' ' + unit) if unit else ''}"
 
@@ -30,33 +27,35 @@ def people(value: Any) -> str:
 
 def wan_yuan(value_10k: Any) -> str:
     """An amount already in 万元: 8,236.50 万元."""
-    if _missing(value_10k):
+    if is_missing(value_10k):
         return "—"
     return f"{float(value_10k):,.2f} 万元"
 
 
 def yuan(value: Any) -> str:
     """An amount in 元: 3,000 元."""
-    if _missing(value):
+    if is_missing(value):
         return "—"
     return f"{float(value):,.0f} 元"
 
 
 def percent(value: Any, digits: int = 1) -> str:
     """A percentage given in percent units: 70.0%."""
-    if _missing(value):
+    if is_missing(value):
         return "—"
     return f"{float(value):.{digits}f}%"
 
 
-def day(value: dt.date | str | None) -> str:
-    """2017年10月13日."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def day(value: dt.date | str | float | None) -> str:
+    """2017年10月13日 (a missing day, None or NaN or NaT, is "—")."""
+    if is_missing(value):
         return "—"
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         value = value.date()
+    if not isinstance(value, dt.date):
+        raise TypeError(f"not a day: {value!r}")
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -74,7 +73,7 @@ def week_code(value: dt.date) -> str:
 
 def signed(value: Any, unit: str = "", digits: int = 0) -> str:
     """A change since last week: +12 户, −3 人, ±0."""
-    if _missing(value):
+    if is_missing(value):
         return "—"
     number = float(value)
     if abs(number) < 10 ** (-digits) / 2:
@@ -86,7 +85,7 @@ def signed(value: Any, unit: str = "", digits: int = 0) -> str:
 
 def batch(value: Any) -> str:
     """第一批, 第二批 …"""
-    if _missing(value):
+    if is_missing(value):
         return "全部批次"
     names = "一二三四五六七八九十"
     number = int(value)

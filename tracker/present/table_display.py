@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tracker.contract.missing import is_missing
 from tracker.present import formatting
 
 MISSING = "—"
@@ -40,15 +41,6 @@ class ColumnFormat:
 
 AUTO = ColumnFormat()
 MAX_DECIMALS = 2
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _decimals(series: pd.Series, fmt: ColumnFormat) -> int:
@@ -78,7 +70,7 @@ def tidy(frame: pd.DataFrame, formats: Mapping[str, ColumnFormat] | None = None)
 
 def cell(value: object, fmt: ColumnFormat = AUTO) -> str:
     """One value as text: 1,234 / 71.9 / 71.9% / 2017年10月13日 / — for a missing value."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, dt.date):  # datetime and pandas' Timestamp are dates too
         day = value.date() if isinstance(value, dt.datetime) else value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracker.contract import schema
+from tracker.contract.missing import is_missing
 from tracker.present import formatting
 
 # Pace is measured over the last few weeks: long enough to smooth one slow week,
@@ -122,12 +123,12 @@ def progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> lis
     cards = []
     histories = _histories(series, as_of)
     for row in targets.itertuples(index=False):
-        batch = None if _missing(row.relocation_batch) else int(row.relocation_batch)
+        batch = None if is_missing(row.relocation_batch) else int(row.relocation_batch)
         by_day = histories.get((row.indicator, batch), {})
         history = pd.Series(by_day, dtype=float) if by_day else _NO_HISTORY
         actual = history.iloc[-1] if len(history) else None
         previous = history.iloc[-2] if len(history) > 1 else None
-        due = None if _missing(row.due) else pd.Timestamp(row.due).date()
+        due = None if is_missing(row.due) else pd.Timestamp(row.due).date()
         projected = _project(history, as_of, due)
         cards.append(
             Progress(
@@ -136,24 +137,18 @@ def progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> lis
                 label=_label(row.indicator, batch, row.label),
                 unit=UNITS.get(row.indicator, ""),
                 actual=None if actual is None else float(actual),
-                target=None if _missing(row.target) else float(row.target),
+                target=None if is_missing(row.target) else float(row.target),
                 due=due,
                 previous=None if previous is None else float(previous),
                 as_of=as_of,
                 projected=projected,
                 status=_status(
-                    actual, None if _missing(row.target) else float(row.target), projected, due, as_of
+                    actual, None if is_missing(row.target) else float(row.target), projected, due, as_of
                 ),
             )
         )
     return sorted(
         cards, key=lambda c: (ORDER.index(c.indicator) if c.indicator in ORDER else 99, c.batch or 0)
-    )
-
-
-def _missing(value: object) -> bool:
-    return (
-        value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
     )
 
 
@@ -180,7 +175,7 @@ def _histories(series: pd.DataFrame, as_of: dt.date) -> dict[tuple[str, int | No
         if day > as_of:
             continue
         actual = math.nan if actual is None else float(actual)
-        if not _missing(batch):
+        if not is_missing(batch):
             values.setdefault((indicator, int(batch)), {})[day] = actual
         total = values.setdefault((indicator, None), {})
         total[day] = total.get(day, 0.0) + (0.0 if math.isnan(actual) else actual)

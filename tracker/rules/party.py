@@ -20,12 +20,12 @@ The named queries reach these rules as DuckDB macros made from the constants her
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from tracker.contract import schema
+from tracker.contract.missing import is_missing
 from tracker.present import formatting
 from tracker.rules import indicators
 
@@ -103,9 +103,9 @@ def target_of(
 ) -> tuple[float | None, dt.date | None]:
     """The target and due date of an indicator (for a batch) among the targets that apply, or (None, None)."""
     row = _target_row(targets, indicator, batch).iloc[0]
-    if _missing(row["target"]):
+    if is_missing(row["target"]):
         return None, None
-    return float(row["target"]), (None if _missing(row["due"]) else pd.Timestamp(row["due"]).date())
+    return float(row["target"]), (None if is_missing(row["due"]) else pd.Timestamp(row["due"]).date())
 
 
 def _target_row(targets: pd.DataFrame, indicator: str, batch: int | None) -> pd.DataFrame:
@@ -120,10 +120,6 @@ def _target_row(targets: pd.DataFrame, indicator: str, batch: int | None) -> pd.
         return rows.iloc[[0]].reset_index(drop=True)
     blank = {"indicator": indicator, "relocation_batch": batch, "township": None, "target": None, "due": None}
     return pd.DataFrame([blank | {"label": None}])
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
 
 
 # In every list the columns a leader reads first come first: on a phone the rest scroll sideways.
@@ -147,7 +143,7 @@ def weak_table(weak_orgs: pd.DataFrame) -> pd.DataFrame:
 
 def _days(values: pd.Series) -> list[str]:
     """Dates as 2017年10月13日, blank where there is none (so no table ever says None)."""
-    return ["" if _missing(v) else formatting.day(pd.Timestamp(v).date()) for v in values]
+    return ["" if is_missing(v) else formatting.day(pd.Timestamp(v).date()) for v in values]
 
 
 # --------------------------------------------------------------------------- joint branches

@@ -123,8 +123,8 @@ class Reader:
                         missing.append(name)
                 if missing:
                     todo.append((str(root / days[day]), dt.date.fromisoformat(day), tuple(missing)))
-        for derived in _derived_here(todo):
-            for name, rows in derived.items():
+        for found in _derived_here(todo):
+            for name, rows in found.items():
                 here[name].append(rows)
         for name, derived in summaries.SUMMARIES.items():
             parts = here[name]

@@ -34,7 +34,7 @@ import json
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def plan(
     townships: list[str],
     width: int = DESKTOP_WIDTH,
     phone: bool = True,
-    all_townships: list[str] = (),
+    all_townships: Sequence[str] = (),
 ) -> list[Job]:
     """Every page of the week: all report pages for the county, overview and relocation per township."""
     scopes: list[tuple[str | None, list[tuple[str, str]]]] = [(None, PAGES)]
@@ -384,10 +384,11 @@ class _Run:
         summary = Job(*SUMMARY_PAGE, None, self.as_of, phone=False, width=SUMMARY_WIDTH)
         self.sections = [j.page for j in jobs if j.township is None]
         self.pdf_args = (pdf, header, title)
-        tasks = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
-        tasks.append(asyncio.create_task(self._summary(summary)))
+        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
+        summary_task = asyncio.create_task(self._summary(summary))
+        tasks.append(summary_task)
         try:
-            done = await asyncio.gather(*tasks)
+            await asyncio.gather(*tasks)
         except BaseException:
             tasks += [self.pdf_task] if self.pdf_task else []
             for task in tasks:
@@ -397,7 +398,7 @@ class _Run:
         if self.pdf_task is not None:
             await self.pdf_task
         shots = [shot for n in sorted(results) for shot in results[n]]
-        return shots + done[-1]
+        return shots + summary_task.result()
 
     async def _tab(self, scale: int) -> Any:
         context = await self.browser.new_context(
