@@ -44,6 +44,7 @@ from synth.sample import (
     OUT_OF_COUNTY,
     REAL_PEOPLE,
     SURNAMES,
+    VILLAGE_COLUMNS,
     VILLAGE_PREFIXES,
     VILLAGE_SUFFIXES,
     VILLAGER_GIVEN,
@@ -105,12 +106,8 @@ FUND_PURPOSES = (
 COUNTY_FUNDS = ((0, 0, 7, 450), (1, 1, 5, 550), (2, 2, 6, 180), (3, 3, 5, 150))
 TARGET_DUE = {1: "2017-06-30", 2: "2017-12-31", None: "2017-12-31"}
 
-# Columns each ledger writes, by contract name, after 县; headers come from the schema.
-VILLAGE_COLUMNS = (
-    "township", "village", "poverty_class", "relocation_batch", "relocation_status",
-    "planned_households", "planned_people", "completed_on", "receiving_village",
-    "hukou_transferred", "joint_branch", "party_members", "collective_income_10k", "pv_kw",
-)  # fmt: skip
+# Columns each ledger writes, by contract name, after 县; headers come from the schema (the
+# villages' are the sample's VILLAGE_COLUMNS).
 HOUSEHOLD_COLUMNS = (
     "household_id", "id_hash", "head_name_masked", "township", "village", "relocation_batch",
     "is_poor", "people", "resettlement_mode", "resettled_at", "moved_on", "rooms_demolished",

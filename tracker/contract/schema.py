@@ -334,6 +334,8 @@ TARGETS = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (VILLAGES, HOUSEHOLDS, PARTY_ORGS, FUNDS, TARGETS)}
+# The weekly ledgers (targets are the plan, not a week's state): their days are the weeks the dashboard shows.
+LEDGERS: tuple[str, ...] = ("villages", "households", "party_orgs", "funds")
 
 # A wide fund ledger has one amount column per source instead of 资金来源 + 金额: each
 # header below (unit stripped) names the source its column's amounts come from.

@@ -389,7 +389,7 @@ def _match(
 
 # Record types whose township may be named only in the title, the sheet name or the file name
 # (a targets row without a township is a county target, so its file's name says nothing).
-_HINTED = frozenset({"villages", "households", "party_orgs", "funds"})
+_HINTED = frozenset(schema.LEDGERS)
 
 
 def paths_text(path: list[str]) -> str:

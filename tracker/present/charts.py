@@ -20,6 +20,20 @@ def _base(title: str, height: int = 380) -> go.Figure:
     return figure
 
 
+def target_line(
+    figure: go.Figure, value: float, text: str, across: bool = True, position: str = "top left"
+) -> None:
+    """Draw the target beside the actual: a red dashed line across the plot at `value` (across=False:
+    a vertical one), labelled `text` in the target red."""
+    draw = figure.add_hline if across else figure.add_vline
+    draw(
+        value,
+        line=theme.TARGET_LINE,
+        annotation={"text": text, "font": {"color": theme.TARGET}},
+        annotation_position=position,
+    )
+
+
 def township_bars(
     frame: pd.DataFrame,
     value: str,
@@ -46,12 +60,7 @@ def township_bars(
         hovertemplate="%{y}：%{text}<extra></extra>",
     )
     if target is not None:
-        figure.add_vline(
-            x=target,
-            line={"color": theme.TARGET, "dash": "dash", "width": 2},
-            annotation={"text": f"{target_label} {target:g}{unit}", "font": {"color": theme.TARGET}},
-            annotation_position="top",
-        )
+        target_line(figure, target, f"{target_label} {target:g}{unit}", across=False, position="top")
     figure.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
     figure.update_xaxes(ticksuffix=unit if unit == "%" else "", rangemode="tozero")
     return figure
@@ -110,12 +119,7 @@ def progress_over_time(
             hovertemplate=f"%{{x|%Y年%-m月%-d日}} {label}：%{{y:,}}{unit}<extra></extra>",
         )
     if target is not None:
-        figure.add_hline(
-            y=target,
-            line={"color": theme.TARGET, "dash": "dash", "width": 2},
-            annotation={"text": f"目标 {target:,.0f}{unit}", "font": {"color": theme.TARGET}},
-            annotation_position="top left",
-        )
+        target_line(figure, target, f"目标 {target:,.0f}{unit}")
     if due is not None:
         figure.add_vline(
             x=pd.Timestamp(due).timestamp() * 1000, line={"color": theme.TARGET, "dash": "dot", "width": 1}

@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.present import theme
+from tracker.present import charts, theme
 
 # The contract's five sources, each with its own colour; any other source takes the next spare colour.
 KNOWN_SOURCES: tuple[str, ...] = (
@@ -69,12 +69,7 @@ def cumulative_by_month(
         hovertemplate="截至%{x|%Y年%-m月}底 累计：%{y:,.2f} 万元<extra></extra>",
     )
     if target is not None:
-        figure.add_hline(
-            y=target,
-            line={"color": theme.TARGET, "dash": "dash", "width": 2},
-            annotation={"text": f"目标 {_wan(target)} 万元{when}", "font": {"color": theme.TARGET}},
-            annotation_position="top left",
-        )
+        charts.target_line(figure, target, f"目标 {_wan(target)} 万元{when}")
     top = max([float(frame["cumulative_10k"].max() or 0), target or 0]) * 1.12
     figure.update_xaxes(tickformat="%-m月", dtick="M1", title_text="", tickangle=0)
     figure.update_yaxes(range=[0, top or 1], title_text="万元", tickformat=",.0f")

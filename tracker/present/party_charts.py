@@ -75,12 +75,7 @@ def stages_over_time(
             hovertemplate=f"%{{x|%Y年%-m月%-d日}} {stage}：%{{y}} 个<extra></extra>",
         )
     if target is not None:
-        figure.add_hline(
-            y=target,
-            line={"color": theme.TARGET, "dash": "dash", "width": 2},
-            annotation={"text": f"{target_label} {target:,.0f} 个", "font": {"color": theme.TARGET}},
-            annotation_position="top left",
-        )
+        charts.target_line(figure, target, f"{target_label} {target:,.0f} 个")
     figure.update_layout(barmode="stack", bargap=0.15, dragmode=False)
     figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     tallest = float(frame.groupby("as_of")["orgs"].sum().max()) if len(frame) else 0.0

@@ -94,7 +94,7 @@ def moved_over_time(
             text = f"目标 {formatting.count(target, unit)}"
             figure.add_scatter(
                 x=[start, end], y=[target, target], mode="lines", name=f"{label}目标",
-                line={"color": theme.TARGET, "dash": "dash", "width": 2},
+                line=theme.TARGET_LINE,
                 hovertemplate=f"{label}目标：{formatting.count(target, unit)}<extra></extra>",
             )  # fmt: skip
             # The label sits on a white patch so that an actual line crossing it cannot hide it.
@@ -208,7 +208,7 @@ def self_funding_vs_cap(frame: pd.DataFrame) -> go.Figure:
         ys += [cap, cap]
     figure.add_scatter(
         x=xs, y=ys, mode="lines", name=f"自筹上限（{relocation.cap_rule_text()}）", line_shape="hv",
-        line={"color": theme.TARGET, "dash": "dash", "width": 2}, hoverinfo="skip",
+        line=theme.TARGET_LINE, hoverinfo="skip",
     )  # fmt: skip
     sizes = list(range(1, largest + 1))
     figure.update_xaxes(

@@ -22,6 +22,8 @@ TARGET = "#C62828"
 AT_RISK = "#EF6C00"
 NEUTRAL = "#1565C0"
 MUTED = "#607D8B"
+# A target drawn beside the actual: the same red dashed line on every chart.
+TARGET_LINE = {"color": TARGET, "dash": "dash", "width": 2}
 
 STATUS_COLOURS = {
     "done": DONE,

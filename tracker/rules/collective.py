@@ -70,13 +70,7 @@ def totals(by_township: pd.DataFrame) -> Totals:
 
 def zero_break_target(targets: pd.DataFrame) -> tuple[float | None, dt.date | None]:
     """The 破零 rate target (percent) and its due date among the targets that apply, or (None, None)."""
-    if targets.empty:
-        return None, None
-    rows = targets[targets["indicator"] == INDICATOR]
-    if rows.empty or pd.isna(rows.iloc[0]["target"]):
-        return None, None
-    due = rows.iloc[0]["due"]
-    return float(rows.iloc[0]["target"]), (None if pd.isna(due) else pd.Timestamp(due).date())
+    return indicators.target_of(targets, INDICATOR)
 
 
 def zero_break_progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> indicators.Progress:

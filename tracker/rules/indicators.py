@@ -118,6 +118,33 @@ def targets_for(targets: pd.DataFrame, townships: list[str], batch: int | None) 
     return pd.concat([pd.DataFrame(out, columns=targets.columns), rates, county_rates], ignore_index=True)
 
 
+def target_row(targets: pd.DataFrame, indicator: str, batch: int | None = None) -> pd.DataFrame:
+    """The one target row of an indicator (for a batch; batch None: the row without one) among the
+    targets that apply, as `progress` takes it; a row with no target when there is none."""
+    rows = targets[targets["indicator"] == indicator] if not targets.empty else targets
+    if not rows.empty:
+        rows = (
+            rows[rows["relocation_batch"].isna()]
+            if batch is None
+            else rows[rows["relocation_batch"] == batch]
+        )
+    if not rows.empty:
+        return rows.iloc[[0]].reset_index(drop=True)
+    blank = {"indicator": indicator, "relocation_batch": batch, "township": None, "target": None, "due": None}
+    return pd.DataFrame([blank | {"label": None}])
+
+
+def target_of(
+    targets: pd.DataFrame, indicator: str, batch: int | None = None
+) -> tuple[float | None, dt.date | None]:
+    """The target and due date of an indicator (for a batch; batch None: the county-wide one) among
+    the targets that apply, or (None, None)."""
+    row = target_row(targets, indicator, batch).iloc[0]
+    if is_missing(row["target"]):
+        return None, None
+    return float(row["target"]), (None if is_missing(row["due"]) else pd.Timestamp(row["due"]).date())
+
+
 def progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> list[Progress]:
     """One Progress per applicable target, in the order of schema.INDICATORS."""
     cards = []

@@ -29,6 +29,9 @@ from tracker.contract.missing import is_missing
 from tracker.present import formatting
 from tracker.rules import indicators
 
+# app_pages/party.py still asks party.target_of; issue 12 part B points it at indicators.target_of.
+from tracker.rules.indicators import target_of as target_of
+
 RECTIFIED_STAGES: tuple[str, ...] = schema.RECTIFICATION_STAGES[2:]  # 已整顿, 已验收
 # The stage columns of `party_series`, in stage order.
 STAGE_COLUMNS: dict[str, str] = dict(
@@ -94,32 +97,8 @@ def rectified_progress(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.da
             "actual": actual,
         }
     )
-    row = _target_row(targets, "weak_orgs_rectified", None)
+    row = indicators.target_row(targets, "weak_orgs_rectified", None)
     return indicators.progress(long, row, as_of)[0]
-
-
-def target_of(
-    targets: pd.DataFrame, indicator: str, batch: int | None = None
-) -> tuple[float | None, dt.date | None]:
-    """The target and due date of an indicator (for a batch) among the targets that apply, or (None, None)."""
-    row = _target_row(targets, indicator, batch).iloc[0]
-    if is_missing(row["target"]):
-        return None, None
-    return float(row["target"]), (None if is_missing(row["due"]) else pd.Timestamp(row["due"]).date())
-
-
-def _target_row(targets: pd.DataFrame, indicator: str, batch: int | None) -> pd.DataFrame:
-    rows = targets[targets["indicator"] == indicator] if not targets.empty else targets
-    if not rows.empty:
-        rows = (
-            rows[rows["relocation_batch"].isna()]
-            if batch is None
-            else rows[rows["relocation_batch"] == batch]
-        )
-    if not rows.empty:
-        return rows.iloc[[0]].reset_index(drop=True)
-    blank = {"indicator": indicator, "relocation_batch": batch, "township": None, "target": None, "due": None}
-    return pd.DataFrame([blank | {"label": None}])
 
 
 # In every list the columns a leader reads first come first: on a phone the rest scroll sideways.
@@ -186,7 +165,7 @@ def joint_progress(
     long = counts.rename(columns={"joint_branches": "actual"}).assign(indicator="joint_branches")
     rows = pd.concat(
         [
-            _target_row(targets, "joint_branches", int(b))
+            indicators.target_row(targets, "joint_branches", int(b))
             for b in sorted(in_force(joint)["relocation_batch"].unique())
         ],
         ignore_index=True,

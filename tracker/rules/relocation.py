@@ -17,6 +17,9 @@ from tracker.contract import schema
 from tracker.present import formatting
 from tracker.rules import indicators
 
+# app_pages/relocation.py still asks relocation.target_of; issue 12 part B points it at indicators.target_of.
+from tracker.rules.indicators import target_of as target_of
+
 # A village has completed its whole-village relocation (已完成整村搬迁) at 已搬迁 or later:
 # schema.COMPLETED_STAGES, the one definition (macro is_completed).
 # Old houses demolished and homesteads reclaimed (旧房拆除、宅基地复垦) at 已拆除复垦 or later.
@@ -87,21 +90,10 @@ def cards(
     return out
 
 
-def target_of(targets: pd.DataFrame, indicator: str, batch: int) -> tuple[float | None, dt.date | None]:
-    """The target and due date of one indicator for one batch, (None, None) when there is none."""
-    if targets.empty:
-        return None, None
-    rows = targets[(targets["indicator"] == indicator) & (targets["relocation_batch"] == batch)]
-    if rows.empty or pd.isna(rows.iloc[0]["target"]):
-        return None, None
-    due = rows.iloc[0]["due"]
-    return float(rows.iloc[0]["target"]), (None if pd.isna(due) else pd.Timestamp(due).date())
-
-
 def due_of(targets: pd.DataFrame, batch: int) -> dt.date | None:
     """The batch's deadline: the due date of its villages target, else of any of its targets."""
     for indicator in ("villages_completed", "households_moved", "people_moved"):
-        _, due = target_of(targets, indicator, batch)
+        _, due = indicators.target_of(targets, indicator, batch)
         if due is not None:
             return due
     return None

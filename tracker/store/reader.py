@@ -214,6 +214,10 @@ class Reader:
         """The days a table has snapshots for, oldest first."""
         return [dt.date.fromisoformat(d) for d in sorted(self.manifest.get("snapshots", {}).get(table, {}))]
 
+    def ledger_days(self) -> list[dt.date]:
+        """Every day any weekly ledger has a snapshot for, newest first: the weeks there are to show."""
+        return sorted({d for table in schema.LEDGERS for d in self.snapshot_days(table)}, reverse=True)
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for the calling thread."""
         return self.connection.cursor()

@@ -168,13 +168,10 @@ def plan(
 
 def latest_day(data_dir: Path) -> dt.date:
     """The newest snapshot day in the store."""
-    reader = Reader(data_dir)
-    days = [
-        d for table in ("villages", "households", "party_orgs", "funds") for d in reader.snapshot_days(table)
-    ]
+    days = Reader(data_dir).ledger_days()
     if not days:
         raise ReportProblem("数据存储为空：请先导入台账")
-    return max(days)
+    return days[0]
 
 
 def make_report(
