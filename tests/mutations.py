@@ -92,7 +92,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "total_rows_kept",
         "合计 rows kept as data rows",
-        "tracker/ingest/rows.py",
+        "tracker/ingest/body.py",
         '    return any(isinstance(v, str) and "计" in v and _TOTAL_ROW.search(compact(v)) for v in row[:6])',
         "    return False",
         ("tests/test_import_formats.py::test_total_rows_are_dropped_and_reported",),

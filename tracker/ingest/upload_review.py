@@ -26,7 +26,7 @@ from tracker.contract.missing import is_missing
 from tracker.ingest import shrink_guard
 from tracker.ingest.import_report import taken_as
 from tracker.ingest.importer import Outcome
-from tracker.ingest.rows import RowError
+from tracker.ingest.parsed import RowError
 from tracker.present import formatting
 
 AUTO = "自动识别"
