@@ -588,7 +588,7 @@ HEADERS: dict[str, dict[str, str]] = {
 
 @pytest.mark.parametrize("table", list(HEADERS))
 def test_every_header_names_its_contract_column(table: str) -> None:
-    from tracker.ingest.headers import column_for
+    from tracker.ingest.header_names import column_for
 
     expected = COUNTY_HEADERS | TOWNSHIP_HEADERS | HEADERS[table]
     assert {header: column_for(table, header) for header in expected} == expected

@@ -15,8 +15,10 @@ import pyarrow.compute as pc
 from tracker.contract import schema
 from tracker.contract.county import County
 from tracker.ingest.columns import distinct_cells
-from tracker.ingest.headers import MODE_DETAIL, RELATION, TOWNSHIP_VILLAGE, Layout, split_township_village
+from tracker.ingest.header_names import MODE_DETAIL, RELATION, TOWNSHIP_VILLAGE
+from tracker.ingest.headers import Layout
 from tracker.ingest.parsed import RowError
+from tracker.ingest.sheet_text import split_township_village
 from tracker.ingest.values import ValueProblem, clean_text, compact, parse_number
 
 _TOTAL_ROW = re.compile(r"(合计|总计|小计)[:：]?$")

@@ -16,57 +16,38 @@ message says which headers were found and what each near miss lacks.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from tracker.contract import schema
-from tracker.contract.county import County
+from tracker.ingest.header_names import (
+    PERSON_ID,
+    RELATION,
+    TOWNSHIP_VILLAGE,
+    WIDE_SOURCES,
+    column_for,
+    normalise_header,
+    strip_unit,
+    unit_of,
+)
 from tracker.ingest.readers import Sheet
-from tracker.ingest.values import clean_text, compact, find_date
+from tracker.ingest.sheet_text import (
+    SheetContext,
+    candidates,
+    cell_text,
+    header_paths,
+    join_levels,
+    paths_text,
+    title_text,
+    township_hint,
+)
+from tracker.ingest.values import compact
 
 # Rows searched for the header: title blocks are a few rows, never dozens.
 HEADER_SEARCH_ROWS = 30
 # A header may be split over up to this many rows under merged parent cells.
 MAX_HEADER_ROWS = 3
-
-# Pseudo-columns: read from a file but not stored as they are.
-RELATION = "_relation"  # 与户主关系: the national system lists every member of a household, one per row
-PERSON_ID = "_person_id"  # 人编号: only the national system's person-level export has it
-TOWNSHIP_VILLAGE = "_township_village"  # 乡镇-村社: township and village in one cell
-MODE_DETAIL = "_mode_detail"  # the sub-type beside a 集中安置 / 分散安置 安置方式
-
-_TOWNSHIP_VILLAGE_HEADERS = (
-    "乡镇-村社",
-    "乡镇-村",
-    "乡镇村社",
-    "乡镇村",
-    "乡(镇)-村",
-    "乡(镇)村",
-    "乡镇-行政村",
-    "所在乡镇村",
-    "乡镇村名",
-)
-_MODE_DETAIL_HEADERS = (
-    "安置类型",
-    "安置方式类型",
-    "安置方式细类",
-    "集中安置类型",
-    "分散安置类型",
-    "具体安置方式",
-)
-_EXTRA_HEADERS: dict[str, dict[str, str]] = {
-    "households": {"与户主关系": RELATION, "人编号": PERSON_ID}
-    | dict.fromkeys(_TOWNSHIP_VILLAGE_HEADERS, TOWNSHIP_VILLAGE)
-    | dict.fromkeys(_MODE_DETAIL_HEADERS, MODE_DETAIL),
-    "villages": dict.fromkeys(_TOWNSHIP_VILLAGE_HEADERS, TOWNSHIP_VILLAGE),
-    "funds": dict.fromkeys(_TOWNSHIP_VILLAGE_HEADERS, TOWNSHIP_VILLAGE),
-}
-
 # Columns of a list of people (a family-member list, a party-member roster): never a village,
 # organization or fund ledger. A household ledger may have them (one row per person, folded).
 PERSON_MARKERS = (
@@ -120,63 +101,6 @@ _SUMMARY_CATEGORIES = frozenset(
     }
 )
 _SUMMARY_SEARCH_ROWS = 60
-_UNIT_SUFFIX = re.compile(r"\([^()]*\)$")
-
-
-def normalise_header(raw: Any) -> str:
-    """A header folded for matching: NFKC, no spaces, no required-marks, one kind of dash."""
-    return _normalise(str(raw or ""))
-
-
-@functools.lru_cache(maxsize=65536)
-def _normalise(raw: str) -> str:
-    # Cached: the header search folds the same cells for every row, span and record type.
-    text = unicodedata.normalize("NFKC", raw)
-    text = compact(text).replace("*", "").replace("※", "").rstrip(":")
-    for dash in ("—", "–", "─", "~"):
-        text = text.replace(dash, "-")
-    return text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
-
-
-def _strip_unit(header: str) -> str:
-    return _UNIT_SUFFIX.sub("", header)
-
-
-def _alias_maps() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
-    maps = {}
-    for table in schema.TABLES.values():
-        exact: dict[str, str] = {}
-        for col in table.read_columns:
-            for header in col.headers:
-                exact.setdefault(normalise_header(header), col.name)
-        for header, name in _EXTRA_HEADERS.get(table.name, {}).items():
-            exact[normalise_header(header)] = name
-        stripped = {_strip_unit(h): n for h, n in exact.items()}
-        maps[table.name] = (exact, stripped)
-    return maps
-
-
-_ALIASES = _alias_maps()
-_WIDE = {normalise_header(h): source for h, source in schema.WIDE_FUND_SOURCES.items()}
-
-
-@functools.lru_cache(maxsize=65536)
-def column_for(table: str, header: str) -> str | None:
-    """The canonical column (or pseudo-column) a header names in table, or None."""
-    exact, stripped = _ALIASES[table]
-    key = normalise_header(header)
-    if not key:
-        return None
-    return exact.get(key) or exact.get(_strip_unit(key)) or stripped.get(_strip_unit(key))
-
-
-@dataclass(frozen=True)
-class SheetContext:
-    """Where a sheet comes from: what a township missing from its columns may be read from."""
-
-    file: str
-    sheet: str | None
-    county: County
 
 
 @dataclass
@@ -230,7 +154,7 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
     best: _Candidate | None = None
     misses: dict[str, _Candidate] = {}
     limit = min(HEADER_SEARCH_ROWS, len(sheet.rows))
-    texts = [[_cell_text(v) for v in cells] for cells in sheet.rows[: limit + MAX_HEADER_ROWS]]
+    texts = [[cell_text(v) for v in cells] for cells in sheet.rows[: limit + MAX_HEADER_ROWS]]
     # Every cell above a candidate's data counts as evidence of what the sheet is: a project
     # list's 项目名称 may sit a row above the sub-header a narrower candidate starts at.
     folded_rows = [{normalise_header(t) for t in cells if t} for cells in texts]
@@ -245,7 +169,7 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
                 continue
             if span > 1 and _is_title(texts[row]):
                 continue  # a title row heads no column: it is not a level of the header
-            header = _Header(_header_paths(sheet, row, span, texts), set().union(*folded_rows[: row + span]))
+            header = _Header(header_paths(sheet, row, span, texts), set().union(*folded_rows[: row + span]))
             for candidate_table in tables:
                 found = _match(candidate_table, header, row, span, hint, guessed=table is None)
                 if found.missing or found.objection:
@@ -258,7 +182,7 @@ def find_layout(sheet: Sheet, context: SheetContext | None = None, table: str | 
     if best is None:
         raise NotALedger(_explain(sheet, misses, table))
     layout = best.layout
-    layout.title = _title_text(sheet, layout.first_data_row - layout.header_rows)
+    layout.title = title_text(sheet, layout.first_data_row - layout.header_rows)
     return layout
 
 
@@ -296,14 +220,14 @@ def _explain(sheet: Sheet, misses: dict[str, _Candidate], table: str | None) -> 
 def _found_headers(sheet: Sheet, layout: Layout | None) -> list[str]:
     if layout is not None:
         start = layout.first_data_row - layout.header_rows
-        paths = _header_paths(sheet, start, layout.header_rows)
+        paths = header_paths(sheet, start, layout.header_rows)
     else:
         rows = sheet.rows[: min(HEADER_SEARCH_ROWS, len(sheet.rows))]
         if not rows:
             return []
-        widest = max(range(len(rows)), key=lambda r: sum(1 for v in rows[r] if _cell_text(v)))
-        paths = _header_paths(sheet, widest, 1)
-    return [_join(p) for p in paths if _join(p)]
+        widest = max(range(len(rows)), key=lambda r: sum(1 for v in rows[r] if cell_text(v)))
+        paths = header_paths(sheet, widest, 1)
+    return [join_levels(p) for p in paths if join_levels(p)]
 
 
 class _LazyHint:
@@ -317,7 +241,7 @@ class _LazyHint:
     def get(self) -> tuple[str, str, str] | None:
         """The township, computed on the first call."""
         if not self.done and self.context is not None:
-            self.value = _township_hint(self.sheet, self.row, self.context)
+            self.value = township_hint(self.sheet, self.row, self.context)
         self.done = True
         return self.value
 
@@ -327,10 +251,10 @@ class _Header:
 
     def __init__(self, paths: list[list[str]], above: set[str] | None = None) -> None:
         self.paths = paths
-        self.candidates = [_candidates(p) for p in paths]
+        self.candidates = [candidates(p) for p in paths]
         self.folded = {normalise_header(text) for texts in self.candidates for text in texts}
         self.above = self.folded | (above or set())  # every header cell down to the data
-        self.stripped = {_strip_unit(h) for h in self.folded}
+        self.stripped = {strip_unit(h) for h in self.folded}
 
 
 def _match(
@@ -353,8 +277,8 @@ def _match(
             if name is not None:
                 written = text
                 break
-            if table.name == "funds" and (source := _WIDE.get(_strip_unit(normalise_header(text)))):
-                wide[index] = (source, _unit_of(path))
+            if table.name == "funds" and (source := WIDE_SOURCES.get(strip_unit(normalise_header(text)))):
+                wide[index] = (source, unit_of(path))
                 written = text
                 break
         if name is not None or index in wide:
@@ -390,31 +314,6 @@ def _match(
 # Record types whose township may be named only in the title, the sheet name or the file name
 # (a targets row without a township is a county target, so its file's name says nothing).
 _HINTED = frozenset(schema.LEDGERS)
-
-
-def paths_text(path: list[str]) -> str:
-    """A column's header as written: its levels joined (计划搬迁 over 户数 is 计划搬迁户数)."""
-    return _join(path)
-
-
-def _candidates(path: list[str]) -> list[str]:
-    """The texts a column's header may be matched by: all its levels joined, then without the
-    top levels one by one (a group label such as 户主信息 over 姓名 says nothing of its own)."""
-    levels = [p for p in path if p]
-    out = []
-    for start in range(len(levels)):
-        text = _join(levels[start:])
-        if text and text not in out:
-            out.append(text)
-    return out
-
-
-def _unit_of(path: list[str]) -> str:
-    """万元 unless a level of the header says the amounts are in 元."""
-    texts = [normalise_header(p) for p in path]
-    if any("(元)" in t for t in texts) and not any("万元" in t for t in texts):
-        return "元"
-    return "万元"
 
 
 def _missing(table: schema.Table, layout: Layout) -> list[str]:
@@ -460,29 +359,12 @@ def _objection(table: schema.Table, layout: Layout, headers: set[str]) -> str:
     return ""
 
 
-def _township_hint(sheet: Sheet, row: int, context: SheetContext) -> tuple[str, str, str] | None:
-    """The one township the title, the sheet name or the file name names, and where."""
-    sources = (
-        ("标题", _title_text(sheet, row)),
-        ("工作表名", context.sheet or ""),
-        ("文件名", Path(context.file).stem),
-    )
-    for where, text in sources:
-        found = context.county.townships_in(text) if text else []
-        if len(found) == 1:
-            county, township = found[0]
-            return county, township, where
-        if len(found) > 1:
-            return None  # several townships named: not one township's file
-    return None
-
-
 def _summary_labels(sheet: Sheet) -> list[str]:
     """The category row labels (总计, 村, 社区 …) of a summary table, or [] for a ledger."""
     labels: list[str] = []
     for cells in sheet.rows[:_SUMMARY_SEARCH_ROWS]:
         for value in cells[:3]:
-            text = _cell_text(value)
+            text = cell_text(value)
             if not text:
                 continue
             key = re.sub(r"^(其中|内)[:：]?", "", compact(unicodedata.normalize("NFKC", text)))
@@ -494,92 +376,3 @@ def _summary_labels(sheet: Sheet) -> list[str]:
     if totals and len(categories) >= 2:
         return [totals[0], *categories[:4]]
     return []
-
-
-def _header_paths(sheet: Sheet, row: int, span: int, texts: list[list[str]] | None = None) -> list[list[str]]:
-    """Each column's header from the top level down (`span` rows from `row`), a parent cell
-    spread over the columns it heads."""
-    levels = [
-        list(texts[r]) if texts is not None and r < len(texts) else [_cell_text(v) for v in sheet.rows[r]]
-        for r in range(row, row + span)
-    ]
-    width = max(len(level) for level in levels)
-    for level in levels:
-        level += [""] * (width - len(level))
-    spread = [list(level) for level in levels]
-    for depth in range(span - 1):
-        covered: set[int] = set()
-        for r0, c0, r1, c1 in sheet.merged:
-            if r0 <= row + depth <= r1 and c0 < width and c1 > c0:
-                for c in range(c0, min(c1 + 1, width)):
-                    spread[depth][c] = levels[depth][c0] if r0 == row + depth else spread[depth][c0]
-                    covered.add(c)
-        for c in range(1, width):
-            # A CSV (or a careless sheet) loses merges: an empty parent over a child belongs
-            # to the group on its left.
-            below = any(levels[d][c] for d in range(depth + 1, span))
-            left_below = any(levels[d][c - 1] for d in range(depth + 1, span))
-            if c not in covered and not levels[depth][c] and below and left_below:
-                spread[depth][c] = spread[depth][c - 1]
-    return [[spread[d][c] for d in range(span)] for c in range(width)]
-
-
-def _join(parts: list[str] | str) -> str:
-    if isinstance(parts, str):
-        return parts
-    out: list[str] = []
-    for part in parts:
-        if part and (not out or out[-1] != part):
-            out.append(part)
-    return "".join(out)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _title_text(sheet: Sheet, header_row: int) -> str:
-    lines = []
-    for cells in sheet.rows[: max(header_row, 0)]:
-        text = " ".join(_cell_text(v) for v in cells if _cell_text(v))
-        if text:
-            lines.append(text)
-    return "\n".join(lines)
-
-
-_AS_OF_MARK = re.compile(r"(?:截至|截止|数据日期|统计日期|日期)[:：]?")
-
-
-def as_of_from_title(title: str) -> dt.date | None:
-    """The snapshot day a title row names (`…（截至2017年10月13日）`)."""
-    if not title:
-        return None
-    match = _AS_OF_MARK.search(compact(unicodedata.normalize("NFKC", title)))
-    if match:
-        found = find_date(compact(unicodedata.normalize("NFKC", title))[match.end() :])
-        if found:
-            return found
-    return find_date(title)
-
-
-def split_township_village(cell: Any, county: County) -> tuple[str | None, str | None]:
-    """(township, village) of a `乡镇-村社` cell (`巡镇镇-下榆皮洼村`, or `巡镇镇下榆皮洼村`)."""
-    text = clean_text(cell)
-    if text is None:
-        return None, None
-    text = compact(unicodedata.normalize("NFKC", text))
-    for dash in ("—", "–", "─", "~", "/", "、", "_", "·"):
-        text = text.replace(dash, "-")
-    if "-" in text:
-        township, _, village = text.partition("-")
-        return township or None, village or None
-    for candidate in sorted(
-        {s for c in county.counties for t in c.townships for s in (t.name, *t.aliases)}, key=len, reverse=True
-    ):
-        if len(candidate) >= 2 and text.startswith(candidate) and len(text) > len(candidate):
-            return candidate, text[len(candidate) :]
-    return None, text

@@ -31,10 +31,11 @@ from tracker.contract import county as county_config
 from tracker.contract import schema
 from tracker.contract.arrow import arrow_schema, reject_schema
 from tracker.ingest import coverage, personal, shrink_guard
-from tracker.ingest.headers import NotALedger, SheetContext, as_of_from_title, find_layout
+from tracker.ingest.headers import NotALedger, find_layout
 from tracker.ingest.parsed import ParsedRows, RowError
 from tracker.ingest.readers import FileProblem, Sheet, read_bytes
 from tracker.ingest.rows import parse_rows
+from tracker.ingest.sheet_text import SheetContext, as_of_from_title
 from tracker.ingest.values import find_date
 from tracker.store.commit import Snapshot, commit
 from tracker.store.lock import StoreBusy, import_lock
