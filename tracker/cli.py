@@ -12,7 +12,8 @@ from typing import NoReturn
 from tracker import access
 from tracker.contract import paths, schema
 from tracker.ingest.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
-from tracker.ingest.importer import Outcome, import_paths
+from tracker.ingest.importer import import_paths
+from tracker.ingest.outcome import Outcome
 from tracker.ingest.values import ValueProblem, parse_date
 from tracker.store.manifest import StoreProblem
 from tracker.store.sql_console import SqlRefused, format_rows, run_read_only

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from tracker.contract import schema
 from tracker.ingest import shrink_guard
 from tracker.ingest.coverage import Change
-from tracker.ingest.importer import Outcome, SheetResult
+from tracker.ingest.outcome import Outcome, SheetResult
 
 # More row errors than this are summarised: nobody reads ten thousand lines.
 MAX_ERRORS_SHOWN = 200

@@ -25,7 +25,7 @@ from tracker.contract import schema
 from tracker.contract.missing import is_missing
 from tracker.ingest import shrink_guard
 from tracker.ingest.import_report import taken_as
-from tracker.ingest.importer import Outcome
+from tracker.ingest.outcome import Outcome
 from tracker.ingest.parsed import RowError
 from tracker.present import formatting
 
