@@ -25,25 +25,18 @@ replaces that week's files and nothing else.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
-import html
-import io
-import json
-import shutil
 import tempfile
-import weakref
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from tracker.contract.county import load_county
 from tracker.present import formatting
 from tracker.store.reader import Reader
-from tracker.weekly import report_layout
+from tracker.weekly import a4, report_layout, week_files
 from tracker.weekly.browser import (
     CHROMIUM_ARGS,
     TIME_ZONE,
@@ -52,31 +45,23 @@ from tracker.weekly.browser import (
     chromium_path,
     wait_until_drawn_async,
 )
+from tracker.weekly.capture import LAYOUT_JS, PART_JS, UNPIN_JS, capture
+from tracker.weekly.jobs import (
+    COUNTY_SCOPE,
+    DESKTOP_WIDTH,
+    PHONE_SCALE,
+    PHONE_WIDTH,
+    SUMMARY_PAGE,
+    SUMMARY_WIDTH,
+    Job,
+    Shot,
+    plan,
+)
 from tracker.weekly.report_checks import PageUnfit, check_async
 from tracker.weekly.serve import dashboard
 
-# (url path, title) in the order leaders read them. The overview is the dashboard's default page,
-# which Streamlit serves at "/" only ("/overview" opens a "Page not found" dialog). The data page
-# (uploads, import log) is for clerks and stays out of the report.
-PAGES = [
-    ("", "总览"),
-    ("relocation", "整村搬迁"),
-    ("collective", "集体经济"),
-    ("party", "党建"),
-    ("funds", "资金"),
-]
-TOWNSHIP_PAGES = ("", "relocation")
-SUMMARY_PAGE = ("summary", "摘要")
-DESKTOP_WIDTH = 1600
-PHONE_WIDTH = 390
-PHONE_SCALE = 2
-SUMMARY_WIDTH = 1080
-# A4 portrait, 12 mm side margins: 186 mm = 703 CSS px, laid out 1/PDF_SCALE wider and printed smaller.
-PDF_SCALE = 0.8
-PDF_WIDTH = 879
 # Pages drawn at once (plus the tab that prints the PDF): the server and the browser share two cores.
 PARALLEL_TABS = 3
-COUNTY_SCOPE = "县"
 # How long a drawn page must stay unchanged before it is taken (seconds).
 SETTLE = 0.3
 # The window's height; the report layout lets the document grow past it, and screenshots take the
@@ -90,53 +75,6 @@ class ReportProblem(Exception):
 
 
 @dataclass
-class Shot:
-    """One image of the report, and what was on the page when it was taken."""
-
-    page: str
-    title: str
-    township: str | None
-    as_of: str
-    width: int
-    scale: int
-    file: str
-    kind: str = "desktop"  # desktop, phone (one part of it), summary
-    part: int = 1
-    parts: int = 1
-    height: int = 0
-    text: str = field(default="", repr=False)
-
-
-@dataclass
-class Job:
-    """One page to open for one scope, and what to make of it."""
-
-    page: str
-    title: str
-    township: str | None
-    as_of: str
-    desktop: bool = True
-    phone: bool = True
-    width: int = DESKTOP_WIDTH
-
-    @property
-    def name(self) -> str:
-        """How messages name the page: 全县·总览."""
-        return f"{self.township or '全县'}·{self.title}"
-
-    def url(self, base: str) -> str:
-        """The page's address with the report layout and the filters in the query string."""
-        query: list[tuple[str, str]] = [("report", "1"), ("as_of", self.as_of)]
-        if self.township:
-            query.append(("township", self.township))
-        return f"{base}/{self.page}?{urlencode(query)}"
-
-    def file(self, code: str, suffix: str = "") -> str:
-        """2017-W41_赵家沟乡_总览_手机_1of3.png."""
-        return f"{code}_{self.township or COUNTY_SCOPE}_{self.title}{suffix}.png"
-
-
-@dataclass
 class Report:
     """What a run produced."""
 
@@ -147,23 +85,6 @@ class Report:
     pdf: Path
     manifest: Path
     summary: Path | None = None
-
-
-def plan(
-    as_of: dt.date,
-    townships: list[str],
-    width: int = DESKTOP_WIDTH,
-    phone: bool = True,
-    all_townships: Sequence[str] = (),
-) -> list[Job]:
-    """Every page of the week: all report pages for the county, overview and relocation per township."""
-    scopes: list[tuple[str | None, list[tuple[str, str]]]] = [(None, PAGES)]
-    scopes += [(t, [p for p in PAGES if p[0] in TOWNSHIP_PAGES]) for t in (townships or all_townships)]
-    return [
-        Job(path, title, township, as_of.isoformat(), phone=phone, width=width)
-        for township, pages in scopes
-        for path, title in pages
-    ]
 
 
 def latest_day(data_dir: Path) -> dt.date:
@@ -219,8 +140,8 @@ def make_report(
             len(jobs) + 2,
         )
         shots = asyncio.run(run.all(jobs, pdf, header, title))
-        manifest = _write_index(folder, shots, county.name, day, pdf.name)
-        _replace_week(folder, out_dir, code)
+        manifest = week_files.write_index(folder, shots, county.name, day, pdf.name)
+        week_files.replace_week(folder, out_dir, code)
     summary = next((s for s in shots if s.kind == "summary"), None)
     return Report(
         code,
@@ -240,69 +161,6 @@ def _server(data_dir: Path, url: str | None) -> Iterator[str]:
     else:
         with dashboard(data_dir) as base:
             yield base
-
-
-# Where a phone page may be cut, and its header line (CSS px from the top of the document).
-_LAYOUT_JS = """
-() => {
-  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
-  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
-  const boundaries = [];
-  for (const el of main.querySelectorAll('[data-testid="stElementContainer"], [data-testid="stHorizontalBlock"]')) {
-    const heading = el.querySelector('h2, h3');
-    boundaries.push({y: top(el), level: heading ? 0 : 1});
-  }
-  for (const el of main.querySelectorAll('.report-table tbody tr, .kpi')) boundaries.push({y: top(el) - 4, level: 2});
-  const header = document.querySelector('.report-header');
-  const box = header ? header.getBoundingClientRect() : null;
-  return {
-    height: Math.ceil(top(main) + main.scrollHeight),  // the content's bottom, not the window's
-    boundaries,
-    header: box ? {top: box.top + window.scrollY - 6, bottom: box.bottom + window.scrollY + 6} : null,
-  };
-}
-"""
-
-# Put the part that starts at `top` at the top of the window, or, with a header strip, just under a
-# copy of the page's header line pinned to the window's top. Room below the page lets the last part
-# scroll up as far as any other.
-_PART_JS = """
-({top, strip, header}) => {
-  document.body.style.paddingBottom = window.innerHeight + 'px';
-  let pinned = document.getElementById('report-pinned-header');
-  if (strip && !pinned) {
-    const original = document.querySelector('.report-header');
-    const box = original.getBoundingClientRect();
-    pinned = document.createElement('div');
-    pinned.id = 'report-pinned-header';
-    pinned.style.cssText = `position: fixed; top: 0; left: 0; right: 0; height: ${strip}px; background: #fff;
-                            z-index: 100000; box-sizing: border-box; padding-top: ${box.top + window.scrollY - header.top}px;`;
-    const copy = original.cloneNode(true);
-    copy.style.cssText = `margin: 0 0 0 ${box.left}px; width: ${box.width}px;`;
-    pinned.appendChild(copy);
-    document.body.appendChild(pinned);
-  }
-  if (pinned) pinned.style.display = strip ? 'block' : 'none';
-  window.scrollTo(0, top - strip);
-  return window.scrollY;
-}
-"""
-
-# Undo what the phone parts did to the page: the pinned header copy and the room below the page.
-_UNPIN_JS = """
-() => {
-  document.getElementById('report-pinned-header')?.remove();
-  document.body.style.paddingBottom = '';
-  window.scrollTo(0, 0);
-}
-"""
-
-# A document of blank A4 pages, printed with the header and footer templates only: Chromium numbers its
-# pages, and those laid over a section's pages give it its header line and running page numbers.
-_BLANK_PAGES = (
-    "<!doctype html><html><head><meta charset='utf-8'><style>@page {{ size: A4 portrait; }}"
-    " body {{ margin: 0; }} div {{ break-after: page; height: 1px; }}</style></head><body>{pages}</body></html>"
-)
 
 
 class _Run:
@@ -417,7 +275,7 @@ class _Run:
         if tab.viewport_size["width"] != width:
             await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
             await wait_until_drawn_async(tab, job.name, self.timeout, SETTLE)
-        layout = await tab.evaluate(_LAYOUT_JS)
+        layout = await tab.evaluate(LAYOUT_JS)
         where = "手机版" if width == PHONE_WIDTH else f"{width}px"
         await check_async(tab, f"{job.name}（{where}）")
         return layout
@@ -464,11 +322,11 @@ class _Run:
             # whole page out again for every part, and pasting images together costs as much again.
             headed = n > 1 and header is not None
             scrolled = await tab.evaluate(
-                _PART_JS, {"top": top, "strip": strip if headed else 0, "header": header}
+                PART_JS, {"top": top, "strip": strip if headed else 0, "header": header}
             )
             height = bottom - top + (strip if headed else 0)
             name = job.file(self.code, f"_手机_{n}of{total}")
-            await _capture(tab, self.folder / name, scrolled, height)
+            await capture(tab, self.folder / name, scrolled, height)
             shots.append(
                 Shot(job.page, job.title, job.township, job.as_of, PHONE_WIDTH, PHONE_SCALE, name, "phone",
                      n, total, round(height * PHONE_SCALE), text)
@@ -488,9 +346,9 @@ class _Run:
 
     async def _print(self, tab: Any, job: Job) -> bytes:
         """The page printed on A4 by Chromium at the print layout's width (text, not pictures)."""
-        await self._fit(tab, job, PDF_WIDTH)
-        await tab.evaluate(_UNPIN_JS)
-        return await tab.pdf(**_PDF_PAGE, scale=PDF_SCALE, print_background=True)
+        await self._fit(tab, job, a4.PDF_WIDTH)
+        await tab.evaluate(UNPIN_JS)
+        return await tab.pdf(**a4.PAGE, scale=a4.PDF_SCALE, print_background=True)
 
     async def _pdf(self, sections: list[bytes], path: Path, header: str, title: str) -> None:
         """One PDF of the county pages in order, every page under the header line and numbered.
@@ -498,103 +356,14 @@ class _Run:
         Each page was printed on its own, and Chromium numbers the pages of one print job only; so the
         header line and the numbers are printed once, on as many blank pages as there are, and laid
         over the pages."""
-        from pypdf import PdfReader, PdfWriter
-
-        pages = [page for printed in sections for page in PdfReader(io.BytesIO(printed)).pages]
         tab = await self._tab(1)
         try:
-            await tab.set_content(_BLANK_PAGES.format(pages="<div></div>" * len(pages)))
+            await tab.set_content(a4.blank_pages(a4.page_count(sections)))
             overlay = await tab.pdf(
-                **_PDF_PAGE, display_header_footer=True, header_template=_pdf_header(header),
-                footer_template=_PDF_FOOTER,
+                **a4.PAGE, display_header_footer=True, header_template=a4.header_template(header),
+                footer_template=a4.FOOTER,
             )  # fmt: skip
         finally:
             await tab.context.close()
-        writer = PdfWriter()
-        for page, numbered in zip(pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
-            writer.add_page(page).merge_page(numbered)
-        writer.add_metadata({"/Title": title, "/Author": "县级脱贫攻坚进度看板"})
-        with path.open("wb") as out:
-            writer.write(out)
+        a4.bind(sections, overlay, path, title)
         self._tick("PDF")
-
-
-# A4 as the theme's @page says (595 × 842 pt; Chromium's own "A4" is rounded to 596 × 843), room for the
-# header line above and the page number below.
-_PDF_PAGE: dict[str, Any] = {
-    "format": "A4",
-    "prefer_css_page_size": True,
-    "margin": {"top": "16mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
-}
-
-
-async def _capture(tab: Any, path: Path, top: float, height: float) -> None:
-    """What the window shows from `top` (document px), `height` px down, at the phone's scale, as PNG.
-
-    Chromium's own capture with optimizeForSpeed: zlib's quick level, half the time of Playwright's
-    screenshot for a fifth more bytes; a report has some 150 of these."""
-    session = _SESSIONS.get(tab)
-    if session is None:
-        session = _SESSIONS[tab] = await tab.context.new_cdp_session(tab)
-    clip = {"x": 0, "y": top, "width": PHONE_WIDTH, "height": height, "scale": PHONE_SCALE}
-    shot = await session.send(
-        "Page.captureScreenshot", {"format": "png", "clip": clip, "optimizeForSpeed": True}
-    )
-    path.write_bytes(base64.b64decode(shot["data"]))
-
-
-_SESSIONS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-_TEMPLATE_FONT = (
-    "font-family: 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif; font-size: 9px; color: #455A64;"
-)
-_PDF_FOOTER = f"<div style=\"{_TEMPLATE_FONT} width: 100%; text-align: center;\">— <span class='pageNumber'></span> —</div>"
-
-
-def _pdf_header(header: str) -> str:
-    return (
-        f'<div style="{_TEMPLATE_FONT} width: 100%; margin: 0 12mm; border-bottom: 0.5px solid #90A4AE;'
-        f' padding-bottom: 2px;">{html.escape(header)}</div>'
-    )
-
-
-def _write_index(folder: Path, shots: list[Shot], county: str, day: dt.date, pdf: str) -> Path:
-    code = formatting.week_code(day)
-    entries = [asdict(s) | {"scope": s.township or "全县"} for s in shots]
-    manifest = {
-        "county": county,
-        "week": code,
-        "week_label": formatting.week(day),
-        "as_of": day.isoformat(),
-        "pdf": pdf,
-        "files": entries,
-    }
-    path = folder / f"{code}_manifest.json"
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    kinds = {"desktop": "电脑版", "phone": "手机版", "summary": "摘要"}
-    rows = "".join(
-        f"<tr><td><a href='{html.escape(s.file)}'>{html.escape(s.file)}</a></td><td>{html.escape(s.title)}</td>"
-        f"<td>{html.escape(s.township or '全县')}</td><td>{kinds[s.kind]}"
-        f"{f' {s.part}/{s.parts}' if s.parts > 1 else ''}</td><td>{s.as_of}</td></tr>"
-        for s in shots
-    )
-    (folder / f"{code}_index.html").write_text(
-        f"<!doctype html><meta charset='utf-8'><title>{html.escape(county)} {code} 周报</title>"
-        f"<h1>{html.escape(county)} {formatting.week(day)} 周报（数据截至{formatting.day(day)}）</h1>"
-        f"<p><a href='{html.escape(pdf)}'>{html.escape(pdf)}</a></p>"
-        f"<table border=1 cellpadding=4><tr><th>文件</th><th>页面</th><th>范围</th><th>版式</th><th>截至</th></tr>{rows}</table>",
-        encoding="utf-8",
-    )
-    return path
-
-
-def _replace_week(folder: Path, out_dir: Path, code: str) -> None:
-    """Swap this week's files in: old files of this week go, other weeks stay."""
-    for old in out_dir.glob(f"{code}_*"):
-        old.unlink()
-    for new in folder.iterdir():
-        shutil.move(str(new), out_dir / new.name)
-
-
-__all__ = ["BrowserMissing", "Job", "PageNotReady", "Report", "ReportProblem", "Shot", "make_report", "plan"]
