@@ -33,10 +33,12 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff format .
@@ -44,7 +46,7 @@ format: $(STAMP)
 
 # Rebuild sample_data/ from its generator (deterministic).
 sample: $(STAMP)
-	$(PY) -m tracker.sample_generator sample_data
+	$(PY) -m synth.sample sample_data
 
 bench: $(STAMP)
 	$(PY) bench/import_throughput.py

@@ -6,7 +6,7 @@ TRACKER_DATA_DIR, else ./data.
 
 import streamlit as st
 
-from tracker import theme
+from tracker.present import theme
 from ui import auth, data, filters, rerun_log, widgets
 
 started = rerun_log.clock()  # the run is timed from here when TRACKER_RERUN_LOG is set (benchmarks)
@@ -26,7 +26,7 @@ PAGES = [
     st.Page("app_pages/summary.py", title="周报摘要", url_path="summary", visibility="hidden"),
 ]
 
-# ?report=1 is the weekly report's layout (see tracker/report.py): no widgets, whole tables.
+# ?report=1 is the weekly report's layout (see tracker/weekly/report.py): no widgets, whole tables.
 REPORT_MODE = widgets.report_mode()
 if REPORT_MODE:
     st.html(theme.REPORT_CSS)

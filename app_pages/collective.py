@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tracker import charts, collective, collective_charts, formatting, indicators, theme
+from tracker.present import charts, collective_charts, formatting, theme
+from tracker.rules import collective, indicators
 from ui import data, filters, sections, widgets
 
 f = filters.current()

@@ -8,9 +8,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from tracker import access, consistency, formatting, schema, shrink_guard, upload_review
-from tracker.import_report import audit_details
-from tracker.importer import Outcome, import_uploads
+from tracker import access
+from tracker.contract import schema
+from tracker.ingest import shrink_guard, upload_review
+from tracker.ingest.import_report import audit_details
+from tracker.ingest.importer import import_uploads
+from tracker.ingest.outcome import Outcome
+from tracker.present import formatting
+from tracker.rules import consistency
 from ui import auth, data, filters, report_panel, sections, widgets
 
 FLASH = "data_flash"  # a message that outlives the rerun after an import lands

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tracker import formatting, funds_charts, indicators
+from tracker.present import formatting, funds_charts
+from tracker.rules import indicators
 from ui import data, filters, sections, widgets
 
 f = filters.current()

@@ -4,7 +4,8 @@ import html
 
 import streamlit as st
 
-from tracker import charts, freshness, theme
+from tracker.present import charts, theme
+from tracker.rules import freshness
 from ui import data, filters, sections, widgets
 
 f = filters.current()

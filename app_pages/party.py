@@ -2,13 +2,14 @@
 
 Read top to bottom: one small function per section, then the page drawn from them.
 Every section takes the rows of its named query; the rules (what counts as
-rectified, as covered by a first secretary …) live in tracker.party.
+rectified, as covered by a first secretary …) live in tracker.rules.party.
 """
 
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, formatting, indicators, party, party_charts, theme
+from tracker.present import charts, formatting, party_charts, theme
+from tracker.rules import indicators, party
 from ui import data, filters, sections, widgets
 from ui.filters import Filters
 

@@ -3,14 +3,15 @@ what was demolished and reclaimed, registrations, subsidy and self-funding, and 
 
 Read top to bottom: small UI functions first, then the page. Every number comes
 from a named query `queries/relocation_*.sql` run with the sidebar filters and the
-rules of tracker.relocation; every figure from tracker.relocation_charts.
+rules of tracker.rules.relocation; every figure from tracker.present.relocation_charts.
 """
 
 import pandas as pd
 import streamlit as st
 
-from tracker import formatting, indicators, relocation
-from tracker import relocation_charts as figures
+from tracker.present import formatting
+from tracker.present import relocation_charts as figures
+from tracker.rules import indicators, relocation
 from ui import data, filters, sections, widgets
 from ui.filters import Filters
 

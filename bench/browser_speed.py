@@ -4,7 +4,7 @@ For every page (总览 … 数据), every view (the whole county, or at province
 province and one county, and one township) and two devices (desktop 1600 px; phone 390 px at 2×),
 opens the page's URL in a new tab (a new Streamlit session) and times it from navigation until
 drawn: connected, Streamlit's script idle, no skeleton or spinner, every plotly figure rendered
-(tracker.browser's notion of drawn, held for a moment so a second rerun cannot slip past).
+(tracker.weekly.browser's notion of drawn, held for a moment so a second rerun cannot slip past).
 
 - `cold`: once per page, view and device, in a fresh browser (nothing cached: a leader's first
   visit; about 1 s of it is loading Streamlit's JavaScript, and plotly's on the first chart);
@@ -71,10 +71,10 @@ sys.path.insert(0, str(BENCH))
 from pages_speed import View, views_for  # noqa: E402
 from quiet import LIMIT, Quiet  # noqa: E402
 
-from tracker import store  # noqa: E402
-from tracker.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402
-from tracker.paths import SAMPLE_DIR  # noqa: E402
-from tracker.serve import dashboard, free_port  # noqa: E402
+from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
+from tracker.store.manifest import MANIFEST  # noqa: E402
+from tracker.weekly.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402
+from tracker.weekly.serve import dashboard, free_port  # noqa: E402
 
 OUT = BENCH / "out"
 # The overview is the default page, whose address is "/" ("/overview" draws it under a
@@ -124,16 +124,18 @@ def p95(values: list[float]) -> float:
 # --------------------------------------------------------------------------- stores, cached
 
 
-# Modules that only draw or serve what is stored: a change to them leaves a store as it was.
-DISPLAY_ONLY = {"theme.py", "charts.py", "formatting.py", "browser.py", "serve.py", "report.py"}
+# Packages that only draw or serve what is stored: a change to them leaves a store as it was.
+DISPLAY_ONLY = {"present", "weekly"}
 
 
 def code_key() -> str:
-    """A digest of the code that writes a store (tracker/*.py but the display modules): other code, a new store."""
+    """A digest of the code that writes a store (tracker/ but its display packages, and the generators
+    in synth/): other code, a new store."""
     digest = hashlib.sha256()
-    for path in sorted((REPO / "tracker").glob("*.py")):
-        if path.name not in DISPLAY_ONLY and not path.name.endswith("_charts.py"):
-            digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted([*(REPO / "tracker").rglob("*.py"), *(REPO / "synth").rglob("*.py")]):
+        relative = path.relative_to(REPO)
+        if relative.parts[1] not in DISPLAY_ONLY:
+            digest.update(relative.as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:10]
 
 
@@ -166,7 +168,7 @@ def sample_store() -> Path:
     for path in files:
         digest.update(str(path.relative_to(SAMPLE_DIR)).encode() + path.read_bytes())
     store_dir = OUT / f"store-sample-{digest.hexdigest()[:10]}-{code_key()}"
-    if not (store_dir / store.MANIFEST).exists():
+    if not (store_dir / MANIFEST).exists():
         log(f"importing the sample data into {store_dir} ...")
         log(f"  imported in {import_store(SAMPLE_DIR, store_dir):.1f} s")
     return store_dir
@@ -175,7 +177,7 @@ def sample_store() -> Path:
 def province_store(counties: int, weeks: int) -> Path:
     """`tracker generate --counties N --weeks W`, imported, under bench/out/; the exports are removed after."""
     store_dir = OUT / f"store-province-c{counties}-w{weeks}-{code_key()}"
-    if (store_dir / store.MANIFEST).exists():
+    if (store_dir / MANIFEST).exists():
         return store_dir
     exports = OUT / f"exports-c{counties}-w{weeks}"
     shutil.rmtree(exports, ignore_errors=True)

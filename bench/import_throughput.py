@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openpyxl  # noqa: E402
 
-from tracker.importer import import_paths  # noqa: E402
+from tracker.ingest.importer import import_paths  # noqa: E402
 
 HEADER = [
     "户编号", "户主姓名", "户主身份证号", "乡镇", "迁出村", "搬迁批次", "是否贫困户", "人口数", "安置方式",

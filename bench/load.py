@@ -56,8 +56,8 @@ from memory import dashboard_pid, status_kib  # noqa: E402
 from quiet import LIMIT, Quiet  # noqa: E402
 from stream_client import ProtocolError, StreamSession  # noqa: E402
 
-from tracker.paths import SAMPLE_DIR  # noqa: E402
-from tracker.serve import dashboard  # noqa: E402
+from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
+from tracker.weekly.serve import dashboard  # noqa: E402
 
 PATHS = ["", "relocation", "collective", "party", "funds", "data"]  # "" is the overview (the default page)
 # What a click changes: a sidebar filter, or the page's open tab (`tab`, where the page has tabs).

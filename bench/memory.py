@@ -1,7 +1,7 @@
 """Dashboard memory at scale: the served dashboard's peak resident memory after every page is opened.
 
-Starts the real dashboard on the store (`tracker.serve.dashboard`, its own `streamlit run`
-process), opens every page in headless Chromium (`tracker.browser`) — with the default filters,
+Starts the real dashboard on the store (`tracker.weekly.serve.dashboard`, its own `streamlit run`
+process), opens every page in headless Chromium (`tracker.weekly.browser`) — with the default filters,
 with one county (when the store has several) and with one township of it — waits until each
 page has finished drawing, and reads the dashboard process's resident memory from
 /proc/<pid>/status: VmRSS after each page and, at the end, VmHWM (the peak over its whole life).
@@ -30,8 +30,8 @@ sys.path.insert(0, str(BENCH))
 
 from pages_speed import prepare, views_for  # noqa: E402
 
-from tracker.browser import launch, wait_until_drawn  # noqa: E402
-from tracker.serve import dashboard  # noqa: E402
+from tracker.weekly.browser import launch, wait_until_drawn  # noqa: E402
+from tracker.weekly.serve import dashboard  # noqa: E402
 
 PAGES = [
     ("总览", ""),  # the default page: Streamlit serves it at "/" ("/overview" is "Page not found")
@@ -79,9 +79,7 @@ def main() -> None:
         "--store", type=Path, help="store folder; imported from --data unless it holds a store"
     )
     parser.add_argument("--data", type=Path, help="exports folder to import when --store holds no store")
-    parser.add_argument(
-        "--counties", type=int, help="generate this many counties (tracker.province_generator)"
-    )
+    parser.add_argument("--counties", type=int, help="generate this many counties (synth.province)")
     parser.add_argument("--weeks", type=int, default=3, help="weeks to generate with --counties")
     parser.add_argument(
         "--views", nargs="+", default=["all", "county", "township"], help="filter states to open"

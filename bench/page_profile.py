@@ -43,8 +43,8 @@ from browser_speed import PAGES, SAMPLE_TOWNSHIP, sample_store  # noqa: E402
 from pages_speed import View, views_for  # noqa: E402
 from stream_client import StreamSession, run_in_thread  # noqa: E402
 
-from tracker.browser import launch  # noqa: E402
-from tracker.serve import dashboard  # noqa: E402
+from tracker.weekly.browser import launch  # noqa: E402
+from tracker.weekly.serve import dashboard  # noqa: E402
 
 SCRIPTS = {
     "": "app_pages/overview.py",

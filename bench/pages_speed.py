@@ -3,10 +3,10 @@
 For every page (总览, 整村搬迁, 集体经济, 党建, 资金, 数据) and every view (default filters; at
 province scale also one county; and one township of that county):
 
-1. runs the page once in AppTest with `tracker.queries.run` wrapped, so the named queries and
+1. runs the page once in AppTest with `tracker.store.queries.run` wrapped, so the named queries and
    parameters measured are exactly the ones the page runs (the reader scope is taken from the
    caller, `ui.data._run`);
-2. UNCACHED: a fresh `store.Reader` for the view's scope, then each run takes a fresh cursor and
+2. UNCACHED: a fresh `Reader` for the view's scope, then each run takes a fresh cursor and
    runs every recorded query once (the first view after a filter change); `first` is the first
    run on the new Reader (the first view after a snapshot lands), median and p95 are over the
    --runs runs that follow;
@@ -29,7 +29,7 @@ province scale also one county; and one township of that county):
    (found with EXPLAIN ANALYZE), exactly the columns they read from it (count(*) plus count(col)
    per column), with the view's county and township filters — the cost of just reading the
    data the page touches in the store's current layout. A summary the reader holds in memory
-   (tracker.summaries.HELD_IN_MEMORY) counts as the Parquet files it was read from, so the floor
+   (tracker.store.summaries.HELD_IN_MEMORY) counts as the Parquet files it was read from, so the floor
    stays the cost of reading that data from the store, not from memory.
 
 Prints a table, the goals (uncached median < 150 ms, cached < 20 ms, >= 10x faster than pandas,
@@ -38,7 +38,7 @@ within 3x of the floor) and which are met, then ONE JSON line with every figure.
     .venv/bin/python bench/pages_speed.py --counties 2 --weeks 3 [--store STORE] [--runs 5]
     .venv/bin/python bench/pages_speed.py --data /tmp/province --store /tmp/province_store --runs 5
 
---data DIR is a folder of exports (as `tracker.province_generator` writes them); --counties/--weeks
+--data DIR is a folder of exports (as `synth.province` writes them); --counties/--weeks
 generate one (into --data when given, else a scratch folder). --store is imported from the exports
 with `python -m tracker import` unless it already holds a store, in which case it is reused.
 """
@@ -75,13 +75,16 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from tracker import queries, schema, store  # noqa: E402
-from tracker.county import load_county  # noqa: E402
-from tracker.relocation import (  # noqa: E402
+from tracker.contract import schema  # noqa: E402
+from tracker.contract.county import load_county  # noqa: E402
+from tracker.rules.relocation import (  # noqa: E402
     RECLAIMED_STAGES,
     SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN,
     SELF_FUNDING_CAP_PER_PERSON_YUAN,
 )
+from tracker.store import queries  # noqa: E402
+from tracker.store.manifest import MANIFEST, read_manifest  # noqa: E402
+from tracker.store.reader import Reader  # noqa: E402
 
 PAGES = [
     ("总览", "app_pages/overview.py"),
@@ -134,14 +137,14 @@ def prepare(
 ) -> tuple[Path | None, Path, float | None]:
     """(exports folder, store folder, import seconds or None when an existing store is reused)."""
     if counties is not None:
-        from tracker.province_generator import generate
+        from synth.province import generate
 
         data = data or scratch / "exports"
         if not (data / "region.toml").exists():
             log(f"generating {counties} counties x {weeks} weeks into {data} ...")
             generate(counties, weeks or 3, data)
     store_dir = store_dir or scratch / "store"
-    if (store_dir / store.MANIFEST).exists():
+    if (store_dir / MANIFEST).exists():
         log(f"reusing the store in {store_dir}")
         return data, store_dir, None
     if data is None:
@@ -199,7 +202,7 @@ class Call:
 
 
 class Recorder:
-    """Wraps tracker.queries.run to note every (name, params, reader scope) the page runs."""
+    """Wraps tracker.store.queries.run to note every (name, params, reader scope) the page runs."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -274,7 +277,7 @@ def run_calls(cursor: duckdb.DuckDBPyConnection, calls: list[Call]) -> tuple[lis
 def uncached(store_dir: Path, calls: list[Call], runs: int) -> dict[str, Any]:
     """A fresh Reader for the scope; the first run on it, then --runs runs each on a fresh cursor."""
     scope = calls[0].scope if calls else ()
-    open_s, reader = timed(lambda: store.Reader(store_dir, dict(scope)))
+    open_s, reader = timed(lambda: Reader(store_dir, dict(scope)))
     first, _ = run_calls(reader.cursor(), calls)
     totals, per_query, results = [], defaultdict(list), {}
     for _ in range(runs):
@@ -379,7 +382,7 @@ def _passes(day: str, text: str) -> bool:
     return all(ops[op](value) for op, value in _AS_OF_TEST.findall(text))
 
 
-def reads(reader: store.Reader, calls: list[Call], notes: list[str]) -> dict[tuple[str, str], set[str]]:
+def reads(reader: Reader, calls: list[Call], notes: list[str]) -> dict[tuple[str, str], set[str]]:
     """(table, file) -> columns, for every Parquet file the calls' scans open (by EXPLAIN ANALYZE)."""
     cursor = reader.cursor()
     root = str(reader.data_dir.resolve()) + os.sep
@@ -979,9 +982,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, help="exports folder (region.toml, weekly/<day>/…)")
-    parser.add_argument(
-        "--counties", type=int, help="generate this many counties (tracker.province_generator)"
-    )
+    parser.add_argument("--counties", type=int, help="generate this many counties (synth.province)")
     parser.add_argument("--weeks", type=int, default=3, help="weeks to generate with --counties")
     parser.add_argument("--store", type=Path, help="store folder; imported unless it already holds a store")
     parser.add_argument("--runs", type=int, default=5)
@@ -1001,7 +1002,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     store_dir = store_dir.resolve()
     os.environ["TRACKER_DATA_DIR"] = str(store_dir)
     os.environ.setdefault("TZ", "Asia/Shanghai")
-    manifest = store.read_manifest(store_dir)
+    manifest = read_manifest(store_dir)
     snapshot_rows = {t: len(days) for t, days in manifest["snapshots"].items()}
     views = views_for(store_dir, args.county, args.township)
     load_before = os.getloadavg()

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quiet import LIMIT, Quiet  # noqa: E402
 
-from tracker.importer import import_paths  # noqa: E402
-from tracker.paths import SAMPLE_DIR  # noqa: E402
-from tracker.report import make_report  # noqa: E402
+from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
+from tracker.ingest.importer import import_paths  # noqa: E402
+from tracker.weekly.report import make_report  # noqa: E402
 
 GOAL_S = 45.0
 TRIES = 3

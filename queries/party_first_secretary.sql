@@ -1,6 +1,6 @@
 -- Each poor village with its own party branch and that branch's first secretary (第一书记) on the day shown.
 -- params: $as_of (DATE), $township (VARCHAR[]; empty = whole county)
--- returns: one row per village of a class coverage counts (macro is_covered_class: tracker.party.COVERED_CLASSES): township, village, poverty_class, relocation_batch, joint_branch, org_name (NULL when the party
+-- returns: one row per village of a class coverage counts (macro is_covered_class: tracker.rules.party.COVERED_CLASSES): township, village, poverty_class, relocation_batch, joint_branch, org_name (NULL when the party
 --          ledger lists no branch of the village's own, e.g. merged into a joint branch after relocation),
 --          first_secretary (NULL when none); by township, then village.
 --          A village's own branch is the 村党支部 named after it (村名 + 党支部) in the same township;

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tracker.importer import import_paths
+from tracker.ingest.importer import import_paths
 
 _MOVES = {"os.rename", "os.remove", "os.mkdir", "os.rmdir", "os.truncate", "os.link", "os.symlink"}
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND

@@ -86,8 +86,8 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import os
     import shutil
 
-    from tracker.importer import import_paths
-    from tracker.paths import SAMPLE_DIR
+    from tracker.contract.paths import SAMPLE_DIR
+    from tracker.ingest.importer import import_paths
 
     folder = tmp_path_factory.mktemp("sample") / "store"
     imported = os.environ.get("TESTS_SAMPLE_STORE")
@@ -169,7 +169,7 @@ def page_text(at) -> str:
 @pytest.fixture(scope="session")
 def served(sample_store: Path):
     """The real dashboard served on a free local port over the sample store; yields its base URL."""
-    from tracker.serve import dashboard
+    from tracker.weekly.serve import dashboard
 
     with dashboard(sample_store) as url:
         yield url
@@ -180,7 +180,7 @@ def browser():
     """Debian's headless Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
-    from tracker.browser import launch
+    from tracker.weekly.browser import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

@@ -32,6 +32,11 @@ def write_xlsx(
     ws.title = sheet
     for row in rows:
         ws.append(row)
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":
+                # openpyxl takes a text starting with "=" for a formula; a ledger's cell is text.
+                cell.data_type = "s"
     for column in text_columns:
         for cells in ws.iter_rows(min_col=column, max_col=column):
             for cell in cells:

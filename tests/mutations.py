@@ -59,7 +59,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "completed_rule_without_yibanqian",
         "the completion rule itself leaves out 已搬迁",
-        "tracker/schema.py",
+        "tracker/contract/schema.py",
         "COMPLETED_STAGES: tuple[str, ...] = RELOCATION_STAGES[3:]",
         "COMPLETED_STAGES: tuple[str, ...] = RELOCATION_STAGES[4:]",
         ("tests/test_query_rules.py::test_the_value_rules_as_the_readme_and_the_contract_state_them",),
@@ -67,7 +67,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "indicator_aliases_swapped",
         "the indicator aliases 搬迁户数 and 搬迁人数 swapped in schema.py",
-        "tracker/schema.py",
+        "tracker/contract/schema.py",
         '    "搬迁户数": "households_moved",\n    "搬迁人数": "people_moved",',
         '    "搬迁户数": "people_moved",\n    "搬迁人数": "households_moved",',
         ("tests/test_values.py::test_indicators_by_key_label_or_alias",),
@@ -75,8 +75,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "manifest_in_place",
         "the manifest written in place instead of a temporary file and a rename",
-        "tracker/store.py",
-        "        _write_atomic(data_dir / MANIFEST, encoded)\n    except BaseException:",
+        "tracker/store/commit.py",
+        "        write_atomic(data_dir / MANIFEST, encoded)\n    except BaseException:",
         "        (data_dir / MANIFEST).write_bytes(encoded)\n    except BaseException:",
         ("tests/test_store.py::test_an_import_failed_or_killed_at_any_step_leaves_the_store_whole",),
     ),
@@ -84,7 +84,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "snapshot_day_off_by_one",
         "the snapshot in force on a day is the one before it",
-        "tracker/rule_macros.py",
+        "tracker/rules/macros.py",
         "table_name = ledger AND as_of <= day)",
         "table_name = ledger AND as_of < day)",
         ("tests/test_oracle.py::test_every_ranking_row_of_every_week_and_batch",),
@@ -92,7 +92,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "total_rows_kept",
         "合计 rows kept as data rows",
-        "tracker/rows.py",
+        "tracker/ingest/body.py",
         '    return any(isinstance(v, str) and "计" in v and _TOTAL_ROW.search(compact(v)) for v in row[:6])',
         "    return False",
         ("tests/test_import_formats.py::test_total_rows_are_dropped_and_reported",),
@@ -100,7 +100,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "township_scope_dropped",
         "the store reader no longer limits a township user's rows",
-        "tracker/store.py",
+        "tracker/store/reader.py",
         "                relation = relation.filter(condition)",
         "                pass",
         ("tests/test_access.py::test_sql_as_a_township_user_returns_only_their_rows",),
@@ -108,7 +108,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "id_check_digit_skipped",
         "an ID number with a wrong check digit accepted (one at a time)",
-        "tracker/personal.py",
+        "tracker/ingest/personal.py",
         "    if _ID_CHECK[sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS)) % 11] != text[17]:\n"
         '        raise ValueProblem("身份证号校验位不正确")\n',
         "",
@@ -117,7 +117,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "id_check_digit_skipped_in_bulk",
         "an ID number with a wrong check digit accepted (the column-wise import)",
-        "tracker/personal.py",
+        "tracker/ingest/personal.py",
         "valid[np.flatnonzero(shaped)] = well_formed & (check == last) & ~truncated",
         "valid[np.flatnonzero(shaped)] = well_formed & ~truncated",
         ("tests/test_personal.py::test_bulk_validity_agrees_with_the_checks_one_at_a_time",),
@@ -125,7 +125,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "names_unmasked",
         "names stored as written (张海根 stays 张海根)",
-        "tracker/personal.py",
+        "tracker/ingest/personal.py",
         '    return name[0] + "*" * (len(name) - 2) + name[-1]',
         "    return name",
         (
@@ -136,7 +136,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "wan_yuan_rounded_to_one_decimal",
         "amounts in 万元 shown with one decimal instead of two",
-        "tracker/formatting.py",
+        "tracker/present/formatting.py",
         'return f"{float(value_10k):,.2f} 万元"',
         'return f"{float(value_10k):,.1f} 万元"',
         ("tests/test_oracle.py::test_the_overview_page_shows_the_oracles_cards",),
@@ -144,7 +144,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "sign_of_weekly_change",
         "the change since last week computed the wrong way round",
-        "tracker/indicators.py",
+        "tracker/rules/indicators.py",
         "        return self.actual - self.previous",
         "        return self.previous - self.actual",
         ("tests/test_oracle.py::test_every_overview_card_of_every_week_township_and_batch",),
@@ -160,7 +160,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "value_formatted_into_sql",
         "a township value written into the SQL text instead of bound",
-        "tracker/queries.py",
+        "tracker/store/queries.py",
         "    sql, bound = bind(name, params)\n    return cursor.execute(sql, bound).df()",
         "    sql, bound = bind(name, params)\n"
         '    if "township" in bound:\n'
@@ -190,14 +190,11 @@ def _copy_tree(target: Path) -> None:
 
 
 # Files the import runs: a bug in them must meet a sample imported with that bug.
-IMPORT_FILES = {
-    "tracker/importer.py", "tracker/readers.py", "tracker/headers.py", "tracker/rows.py", "tracker/values.py",
-    "tracker/personal.py", "tracker/schema.py", "tracker/summaries.py", "tracker/county.py",
-}  # fmt: skip
+IMPORT_FILES = {"tracker/contract/schema.py", "tracker/store/summaries.py", "tracker/contract/county.py"}
 
 
 def _touches_import(mutation: Mutation) -> bool:
-    return mutation.file in IMPORT_FILES or mutation.file.startswith("queries/derived_")
+    return mutation.file in IMPORT_FILES or mutation.file.startswith(("tracker/ingest/", "queries/derived_"))
 
 
 def _pytest(tree: Path, tests: tuple[str, ...], sample: Path | None) -> tuple[int, float, str]:

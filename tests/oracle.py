@@ -7,8 +7,8 @@ with plain Python and pandas, every figure of the overview (each card's actual,
 target and change since last week; each row of the township ranking) and the
 per-township 破零 rate, weak organizations by stage, joint branches and funds.
 
-It shares nothing with the dashboard's rules: no `tracker.schema` constants, no
-`tracker.relocation / party / collective / indicators`, no query and no SQL. The
+It shares nothing with the dashboard's rules: no `tracker.contract.schema` constants, no
+`tracker.rules.relocation / party / collective / indicators`, no query and no SQL. The
 rules are written here again, as the README and DATA_CONTRACT.md state them, with
 their own literal stage lists. tests/test_oracle.py checks that this module imports
 nothing else from `tracker` than the sample generator.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.sample_generator import WEEKS, World, target_rows
+from synth.sample import WEEKS, World, target_rows
 
 # The rules, as the README's indicator table states them.
 COMPLETED = ("已搬迁", "已拆除复垦", "已销号")  # villages_completed: 已搬迁 or later

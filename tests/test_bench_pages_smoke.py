@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from synth.province import generate
 from tests.conftest import REPO
-from tracker.province_generator import generate
 
 PAGES = {"总览", "整村搬迁", "集体经济", "党建", "资金", "数据"}
 

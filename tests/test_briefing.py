@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tracker import briefing, indicators, queries, store
-from tracker.sql_console import run_read_only
+from tracker.rules import indicators
+from tracker.store import queries
+from tracker.store.reader import Reader
+from tracker.store.sql_console import run_read_only
+from tracker.weekly import briefing
 
 AS_OF = dt.date(2017, 10, 13)
 SECOND_DUE = dt.date(2017, 10, 31)  # SAMPLE_FACTS #20
@@ -44,7 +47,7 @@ def done(sample_store: Path) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def text(sample_store: Path) -> str:
-    reader = store.Reader(sample_store)
+    reader = Reader(sample_store)
     series = queries.run(reader.cursor(), "indicator_series", as_of=AS_OF, township=[], batch=None)
     targets = indicators.targets_for(queries.run(reader.cursor(), "targets_in_force", as_of=AS_OF), [], None)
     cards = indicators.progress(series, targets, AS_OF)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.browser import wait_until_drawn
-from tracker.report_checks import check
+from tracker.weekly.browser import wait_until_drawn
+from tracker.weekly.report_checks import check
 
 pytestmark = pytest.mark.browser
 

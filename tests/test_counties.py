@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.exports import write_csv
-from tracker import store
+from tracker.store.reader import Reader
 
 REGION = """
 name = "忻州市"
@@ -64,8 +64,8 @@ def test_an_ambiguous_township_needs_its_county(region, tmp_path: Path, tracker)
 
 
 def test_a_county_scoped_reader_sees_only_its_county(region, data_dir: Path) -> None:
-    reader = store.Reader(data_dir, {"county": ["保德县"]})
+    reader = Reader(data_dir, {"county": ["保德县"]})
     rows = reader.cursor().execute("SELECT DISTINCT county FROM villages").fetchall()
     assert rows == [("保德县",)]
-    hostile = store.Reader(data_dir, {"county": ["' OR 1=1 --"]})
+    hostile = Reader(data_dir, {"county": ["' OR 1=1 --"]})
     assert hostile.cursor().execute("SELECT count(*) FROM villages").fetchall() == [(0,)]

@@ -1,7 +1,7 @@
 """Figures travel light: the plotly template each one carries is cut to what the figures draw.
 
 Every plotly figure is sent to the browser with its whole template; plotly_white alone is
-6.5 KB of JSON, mostly defaults for trace types and subplots no page has. tracker.theme keeps
+6.5 KB of JSON, mostly defaults for trace types and subplots no page has. tracker.present.theme keeps
 only the defaults of the trace types drawn. These tests check that this changes nothing a
 leader sees (the kept defaults are plotly_white's own, our settings on top), and that every
 figure on every page is of a kept type, so none loses a default it needed.
@@ -14,7 +14,7 @@ import json
 import plotly.io as pio
 import pytest
 
-from tracker import theme
+from tracker.present import theme
 
 PAGES = [
     "app_pages/overview.py",

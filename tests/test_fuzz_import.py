@@ -9,9 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import store
-from tracker.importer import import_uploads
-from tracker.readers import MAX_FILE_BYTES
+from tracker.ingest.importer import import_uploads
+from tracker.ingest.readers import MAX_FILE_BYTES
+from tracker.store.manifest import read_manifest
+from tracker.store.reader import Reader
 
 HEADERS = [
     "户编号",
@@ -55,12 +56,12 @@ def test_arbitrary_bytes_are_a_clear_refusal_or_a_clean_result(
 @given(st.lists(st.lists(cells, min_size=0, max_size=len(HEADERS) + 2), max_size=8))
 def test_arbitrary_rows_land_whole_or_not_at_all(tmp_path: Path, rows: list[list[str]]) -> None:
     data_dir = tmp_path / "store"
-    before = store.read_manifest(data_dir)
+    before = read_manifest(data_dir)
     outcome = import_uploads([("h_2017-10-13.csv", _csv(rows))], data_dir)
-    after = store.read_manifest(data_dir)
+    after = read_manifest(data_dir)
     if outcome.status == 0:
         accepted = sum(s.accepted for s in outcome.sheets)
-        count = store.Reader(data_dir).cursor().execute("SELECT count(*) FROM households").fetchall()[0][0]
+        count = Reader(data_dir).cursor().execute("SELECT count(*) FROM households").fetchall()[0][0]
         assert count == accepted
     else:
         assert after == before

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.exports import write_csv
-from tracker import access, store
-from tracker.importer import import_uploads
-from tracker.paths import SAMPLE_DIR
-from tracker.shrink_guard import SHRINK_LIMIT
+from tracker import access
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import import_uploads
+from tracker.ingest.shrink_guard import SHRINK_LIMIT
+from tracker.store.manifest import read_manifest
 
 WEEK = SAMPLE_DIR / "weekly" / "2017-10-13"
 
@@ -112,7 +113,7 @@ def test_a_shrink_past_the_limit_is_refused_with_the_numbers_and_changes_nothing
 ) -> None:
     header, rows = _sample_villages()
     township = [r for r in rows if r[0] == "赵家沟乡"]
-    before = store.read_manifest(on_sample.data_dir)
+    before = read_manifest(on_sample.data_dir)
     path = write_csv(tmp_path / "村级台账_2017-10-13.csv", [header, *township[:5]], "gbk")
     result = on_sample("import", path)
     assert result.code == 2
@@ -121,7 +122,7 @@ def test_a_shrink_past_the_limit_is_refused_with_the_numbers_and_changes_nothing
         f"村级台账（赵家沟乡）：上期 {len(township)} 个村，本次仅 5 个村（减少 {drop:.1f}%），"
         "超过 20% 的缩减上限；如确需整体替换，请加 --replace-all"
     ) in result.err
-    assert store.read_manifest(on_sample.data_dir) == before
+    assert read_manifest(on_sample.data_dir) == before
     assert _counts(on_sample, "2017-10-13") == SAMPLE
 
 
@@ -230,9 +231,9 @@ def test_a_dry_run_tells_before_and_after_and_writes_nothing(sample_copy: Path) 
     header, rows = _sample_villages()
     township = _of(rows, "巡镇镇")
     buffer = "\n".join(",".join(r) for r in [header, *township[:31]]).encode("utf-8")
-    before = store.read_manifest(sample_copy)
+    before = read_manifest(sample_copy)
     outcome = import_uploads([("村级台账_2017-10-20.csv", buffer)], sample_copy, dry_run=True)
-    assert outcome.status == 0 and store.read_manifest(sample_copy) == before
+    assert outcome.status == 0 and read_manifest(sample_copy) == before
     (change,) = outcome.changes
     assert (change.table, change.as_of, change.previous_day) == (
         "villages",

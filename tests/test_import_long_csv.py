@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.exports import id_number, write_csv, write_xlsx
-from tracker import store
-from tracker.importer import import_paths
+from tracker.ingest.importer import import_paths
+from tracker.store.reader import Reader
 
 HEADERS = [
     "户编号",
@@ -109,7 +109,7 @@ def _import(path: Path, data_dir: Path) -> tuple[int, list[tuple[int, str, str, 
     errors = [(e.row, e.column, e.value, e.reason) for e in outcome.errors]
     landed = []
     if outcome.status == 0:
-        cursor = store.Reader(data_dir).cursor()
+        cursor = Reader(data_dir).cursor()
         landed = cursor.execute("SELECT * FROM households ORDER BY household_id").fetchall()
     problems = outcome.file_problems
     return outcome.status, errors + [(0, "", "", p.split("：", 1)[-1]) for p in problems], landed

@@ -27,4 +27,6 @@ def test_the_mutation_script_catches_the_swapped_aliases() -> None:
         }
     ]
     # The working tree is untouched: the bug went into a copy.
-    assert '"搬迁户数": "households_moved"' in (REPO / "tracker" / "schema.py").read_text(encoding="utf-8")
+    assert '"搬迁户数": "households_moved"' in (REPO / "tracker" / "contract" / "schema.py").read_text(
+        encoding="utf-8"
+    )

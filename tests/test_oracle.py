@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from synth.sample import make_world
 from tests import oracle as oracle_module
 from tests.oracle import Card, Oracle
-from tracker import indicators, party, queries, store
-from tracker.sample_generator import make_world
+from tracker.rules import indicators, party
+from tracker.store import queries
+from tracker.store.reader import Reader
 
 BATCHES = (None, 1, 2)
 
@@ -32,7 +34,7 @@ def oracle() -> Oracle:
 
 @pytest.fixture(scope="module")
 def cursor(sample_store: Path):
-    return store.Reader(sample_store).cursor()
+    return Reader(sample_store).cursor()
 
 
 def _same(got: object, expected: object) -> bool:
@@ -67,7 +69,7 @@ def test_the_oracle_uses_no_rule_or_query_of_the_dashboard() -> None:
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }
-    assert {m for m in imported if m.startswith("tracker")} == {"tracker.sample_generator"}
+    assert {m for m in imported if m.startswith(("tracker", "synth"))} == {"synth.sample"}
 
 
 def test_the_sample_covers_what_the_oracle_is_asked(oracle: Oracle, cursor) -> None:

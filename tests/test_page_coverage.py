@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import page_text
-from tracker import access, queries, store
-from tracker.importer import import_uploads
-from tracker.paths import SAMPLE_DIR
+from tracker import access
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import import_uploads
+from tracker.store import queries
+from tracker.store.manifest import read_manifest
+from tracker.store.reader import Reader
 
 PAGE = "app_pages/data.py"
 PASSWORD = "correct horse battery"
@@ -46,7 +49,7 @@ def _frame(at, first_column: str, second: str):
 
 
 def _village_count(data_dir: Path, day: str) -> int:
-    cursor = store.Reader(data_dir).cursor()
+    cursor = Reader(data_dir).cursor()
     return cursor.execute("SELECT count(*) FROM villages WHERE as_of = $d", {"d": day}).fetchone()[0]
 
 
@@ -78,7 +81,7 @@ def test_every_upload_shows_the_rows_before_and_after_what_it_replaces(open_page
 def test_a_shrinking_upload_is_refused_with_the_numbers(open_page, sample_copy: Path, allow: bool) -> None:
     header, rows = _villages()
     township = [r for r in rows if r[0] == "赵家沟乡"]
-    before = store.read_manifest(sample_copy)
+    before = read_manifest(sample_copy)
     at = open_page(PAGE, store=sample_copy)
     if allow:
         at.checkbox(key="upload_allow_rejects").check().run()
@@ -90,7 +93,7 @@ def test_a_shrinking_upload_is_refused_with_the_numbers(open_page, sample_copy: 
     ) in [e.value for e in at.error]
     assert _frame(at, "台账", "数据截至").iloc[0]["检查结果"] == "超过缩减上限，不能导入"
     assert not [b for b in at.button if b.key == "upload_confirm"]
-    assert store.read_manifest(sample_copy) == before
+    assert read_manifest(sample_copy) == before
 
 
 def test_replace_all_needs_its_confirmation_and_the_audit_log_names_the_clerk(
@@ -149,7 +152,7 @@ def test_the_freshness_line_names_the_township_whose_rows_are_older(open_page, p
     assert "村级台账 2017年10月20日（340 行；其中 赵家沟乡 截至 2017年10月13日）" in line
     assert "搬迁户台账 2017年10月13日（644 行）" in line
     # every township is still counted on 2017-10-20, 赵家沟乡 with its rows of 2017-10-13
-    cursor = store.Reader(partly_updated).cursor()
+    cursor = Reader(partly_updated).cursor()
     towns = queries.run(cursor, "collective_by_township", as_of=dt.date(2017, 10, 20), township=[])
     assert len(towns) == 13 and int(towns["villages"].sum()) == 340
 
@@ -169,7 +172,7 @@ def test_the_national_modes_keep_their_own_names_and_colours_on_the_relocation_p
     open_page, tmp_path: Path
 ) -> None:
     from tests.plotly_spec import figure
-    from tracker import theme
+    from tracker.present import theme
 
     header = "乡镇,迁出村,户编号,人口数,搬迁批次,安置方式,安置类型\n"
     body = [

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ALL_PAGES, open_tab, page_text
-from tracker import queries, store
-from tracker.importer import expand_paths, import_uploads
-from tracker.paths import SAMPLE_DIR
-from tracker.upload_review import targets_csv, targets_for_editing
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import expand_paths, import_uploads
+from tracker.ingest.upload_review import targets_csv, targets_for_editing
+from tracker.store import queries
+from tracker.store.manifest import read_manifest
+from tracker.store.reader import Reader
 
 PAGE = "app_pages/data.py"
 FUNDS_HEADER = "资金来源,金额（万元）,乡镇,村名,拨付日期,用途\n"
@@ -67,7 +69,7 @@ def _upload(at, name: str, text: str):
 
 
 def _funds_total(data_dir: Path, day: dt.date) -> float:
-    reader = store.Reader(data_dir)
+    reader = Reader(data_dir)
     return queries.run(reader.cursor(), "funds_summary", as_of=day, township=[]).iloc[0]["amount_10k"]
 
 
@@ -86,7 +88,7 @@ def test_the_import_log_lists_every_sample_file(open_page) -> None:
 
 
 def test_a_bad_upload_shows_its_row_errors_and_changes_nothing(open_page, store_copy: Path) -> None:
-    before = store.read_manifest(store_copy)
+    before = read_manifest(store_copy)
     at = _upload(open_page(PAGE, store=store_copy), "资金台账_2017-10-20.csv", BAD_FUNDS)
     errors = next(d.value for d in at.dataframe if list(d.value.columns)[:3] == ["文件", "工作表", "行"])
     assert list(errors.columns) == ["文件", "工作表", "行", "列", "值", "原因"]
@@ -97,7 +99,7 @@ def test_a_bad_upload_shows_its_row_errors_and_changes_nothing(open_page, store_
     assert preview.iloc[0]["台账"] == "资金台账" and preview.iloc[0]["数据截至"] == "2017-10-20"
     assert "2 条行错误" in page_text(at)
     assert not [b for b in at.button if b.key == "upload_confirm"]
-    assert store.read_manifest(store_copy) == before
+    assert read_manifest(store_copy) == before
 
 
 def test_valid_rows_only_lands_them_and_keeps_the_rejects(open_page, store_copy: Path) -> None:
@@ -116,7 +118,7 @@ def test_a_good_upload_lands_and_every_page_shows_it(open_page, store_copy: Path
     at = _upload(open_page(PAGE, store=store_copy), "资金台账_2017-10-20.csv", GOOD_FUNDS)
     assert "检查通过" in page_text(at)
     # The preview wrote nothing.
-    assert store.Reader(store_copy).snapshot_days("funds")[-1] == dt.date(2017, 10, 13)
+    assert Reader(store_copy).snapshot_days("funds")[-1] == dt.date(2017, 10, 13)
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     # The sidebar follows the newest snapshot, so the page moves to the new day at once.
@@ -166,7 +168,7 @@ def test_editing_a_target_and_saving_changes_it_in_the_store(open_page, store_co
     at.button(key="targets_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "目标任务已保存" in page_text(at)
-    fresh = store.Reader(store_copy)  # a reader of its own, as another process would see the store
+    fresh = Reader(store_copy)  # a reader of its own, as another process would see the store
     latest = fresh.snapshot_days("funds")[-1]
     targets = queries.run(fresh.cursor(), "targets_in_force", as_of=latest)
     assert len(targets) == len(rows)
@@ -178,14 +180,14 @@ def test_editing_a_target_and_saving_changes_it_in_the_store(open_page, store_co
 
 
 def test_an_invalid_target_is_refused_and_changes_nothing(open_page, store_copy: Path) -> None:
-    before = store.read_manifest(store_copy)
+    before = read_manifest(store_copy)
     at = open_page(PAGE, store=store_copy, tab="目标任务")
     editor = at.data_editor[0]
     at.session_state[editor.key] = {"edited_rows": {0: {"批次": 0}}, "added_rows": [], "deleted_rows": []}
     at.run()
     at.button(key="targets_save").click().run()
     assert "未做任何更改" in page_text(at)
-    assert store.read_manifest(store_copy) == before
+    assert read_manifest(store_copy) == before
 
 
 def test_consistency_checks_find_contradicting_ledgers(open_page, tmp_path: Path) -> None:

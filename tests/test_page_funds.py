@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import open_tab, page_text, run_module, tab_labels
-from tracker.funds_charts import KNOWN_SOURCES
-from tracker.importer import import_paths
-from tracker.paths import SAMPLE_DIR
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import import_paths
+from tracker.present.funds_charts import KNOWN_SOURCES
 
 PAGE = "app_pages/funds.py"
 

@@ -14,9 +14,10 @@ import pytest
 
 from tests.conftest import open_tab, page_text
 from tests.plotly_spec import annotations, figure
-from tracker import party, store
-from tracker.importer import import_paths
-from tracker.paths import SAMPLE_DIR
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import import_paths
+from tracker.rules import party
+from tracker.store.reader import Reader
 
 PAGE = "app_pages/party.py"
 LAST_WEEK = SAMPLE_DIR / "weekly" / "2017-10-13"
@@ -37,7 +38,7 @@ def _table(at, column: str) -> pd.DataFrame:
 
 
 def _sql(folder: Path, sql: str, **params: object) -> list[tuple]:
-    return store.Reader(folder).cursor().execute(sql, params).fetchall()
+    return Reader(folder).cursor().execute(sql, params).fetchall()
 
 
 def _markdown(at) -> str:

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import open_tab, page_text
-from tracker import store
-from tracker.importer import import_paths
-from tracker.paths import SAMPLE_DIR
+from tracker.contract.paths import SAMPLE_DIR
+from tracker.ingest.importer import import_paths
+from tracker.store.reader import Reader
 
 PAGE = "app_pages/relocation.py"
 COMPLETED = {"已搬迁", "已拆除复垦", "已销号"}
@@ -179,7 +179,7 @@ def test_no_id_hash_or_unmasked_name_reaches_the_page(open_page, sample_store: P
     at.selectbox(key="relocation_village").select("巡镇镇 · 下榆皮洼村").run()
     shown += page_text(at) + "\n".join(d.value.to_csv() for d in at.dataframe)
     stored = (
-        store.Reader(sample_store)
+        Reader(sample_store)
         .cursor()
         .execute("SELECT DISTINCT id_hash FROM households WHERE id_hash IS NOT NULL")
         .fetchall()
@@ -232,7 +232,7 @@ def test_a_snapshot_without_households_shows_the_villages_and_says_why_the_rest_
 
 def test_a_poor_household_over_the_cap_is_listed_masked(open_page, tmp_path) -> None:
     from tests.exports import write_csv
-    from tracker.importer import import_paths
+    from tracker.ingest.importer import import_paths
 
     villages = [["乡镇", "村名", "搬迁批次", "搬迁进度"], ["赵家沟乡", "葫芦山村", "第二批", "搬迁中"]]
     households = [

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import open_tab, page_text, tab_labels
-from tracker import table_display
+from tracker.present import table_display
 
 PAGES = [
     "app_pages/overview.py",

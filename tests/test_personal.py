@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import personal
-from tracker.values import ValueProblem
+from tracker.ingest import personal
+from tracker.ingest.values import ValueProblem
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

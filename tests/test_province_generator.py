@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tracker import schema
-from tracker.province_generator import fridays, generate
+from synth.province import fridays, generate
+from tracker.contract import schema
 
 COUNTIES, WEEKS = 2, 3
 DAYS = [day.isoformat() for day in fridays(WEEKS)]
@@ -318,7 +318,7 @@ def _county_toml(county: dict) -> str:
 
 def test_one_county_imports_without_row_errors(tmp_path: Path) -> None:
     """One county's ledgers, under a one-county configuration, import with no row error."""
-    from tracker.importer import import_paths
+    from tracker.ingest.importer import import_paths
 
     generated = tmp_path / "one"
     generate(1, 2, generated)
@@ -337,7 +337,7 @@ def test_region_imports_without_row_errors(out: Path, ledgers: dict, tmp_path: P
 
     Needs the importer's multi-county support (region.toml's `[[counties]]`, the 县 column).
     """
-    from tracker.importer import import_paths
+    from tracker.ingest.importer import import_paths
 
     outcome = import_paths([out], tmp_path / "store")
     assert outcome.file_problems == []
@@ -355,7 +355,7 @@ def test_region_imports_without_row_errors(out: Path, ledgers: dict, tmp_path: P
 
 
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tracker.province_generator import main
+    from synth.province import main
 
     assert main(["--counties", "1", "--weeks", "1", "--out", str(tmp_path / "cli")]) == 0
     assert "已生成 1 个县、1 周的模拟台账" in capsys.readouterr().out

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker import queries, store
+from tracker.store import queries
+from tracker.store.reader import Reader
 
 CATALOGUE = queries.catalogue()
 COMMON = {"as_of": dt.date(2017, 10, 13), "township": [], "batch": None}
@@ -20,20 +21,20 @@ def test_every_query_file_says_what_it_answers() -> None:
         assert "-- params:" in query.sql, query.name
 
 
-# derived_* queries run over the rows being imported, not over the store (see tracker.summaries).
+# derived_* queries run over the rows being imported, not over the store (see tracker.store.summaries).
 STORE_QUERIES = sorted(n for n in CATALOGUE if not n.startswith("derived_"))
 
 
 @pytest.mark.parametrize("name", STORE_QUERIES)
 def test_query_runs_on_an_empty_store(tmp_path: Path, name: str) -> None:
-    cursor = store.Reader(tmp_path / "empty").cursor()
+    cursor = Reader(tmp_path / "empty").cursor()
     params = {k: COMMON.get(k) for k in CATALOGUE[name].params}
     frame = queries.run(cursor, name, **params)
     assert len(frame.columns) > 0  # the query binds and returns its shape even with no data
 
 
 def test_a_missing_parameter_is_a_loud_error(tmp_path: Path) -> None:
-    cursor = store.Reader(tmp_path / "empty").cursor()
+    cursor = Reader(tmp_path / "empty").cursor()
     with pytest.raises(queries.QueryProblem, match="needs parameters"):
         queries.run(cursor, "ranking", as_of=dt.date(2017, 10, 13))
 
@@ -44,13 +45,13 @@ def test_an_unknown_query_is_a_loud_error() -> None:
 
 
 def test_a_township_value_is_data_not_sql(tmp_path: Path) -> None:
-    cursor = store.Reader(tmp_path / "empty").cursor()
+    cursor = Reader(tmp_path / "empty").cursor()
     hostile = {"as_of": dt.date(2017, 10, 13), "township": ["' OR 1=1 --"], "batch": None, "by_county": False}
     assert queries.run(cursor, "ranking", **hostile).empty
 
 
 def test_the_household_summary_agrees_with_the_ledger_it_summarises(sample_store: Path) -> None:
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     ledger = cursor.execute(
         "SELECT as_of, relocation_batch, count(*), sum(people), "
         "count(*) FILTER (WHERE moved_on <= as_of), sum(people) FILTER (WHERE moved_on <= as_of), "

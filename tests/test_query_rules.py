@@ -1,7 +1,7 @@
 """Every rule is defined once: no query file repeats one, and a rule changed in Python changes every query.
 
 The rules live in tracker/ (schema, relocation, party, collective) and reach SQL only as the
-macros tracker.rule_macros makes from them. These tests fail when a query writes a stage
+macros tracker.rules.macros makes from them. These tests fail when a query writes a stage
 name, a 'snapshot in force' subquery or the township or batch clause itself, and when a
 changed constant does not change every query (and page figure) that applies it.
 """
@@ -17,7 +17,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tracker import collective, party, queries, relocation, rule_macros, schema, store, summaries
+from tracker.contract import schema
+from tracker.rules import collective, party, relocation
+from tracker.rules import macros as rule_macros
+from tracker.store import queries, summaries
+from tracker.store.reader import Reader
 
 LAST = dt.date(2017, 10, 13)
 CATALOGUE = queries.catalogue()
@@ -40,7 +44,7 @@ VOCABULARIES = (
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_no_query_names_a_stage_status_class_or_organization_type(name: str) -> None:
     named = [value for value in VOCABULARIES if value in BODIES[name]]
-    assert not named, f"{name}.sql writes {named}: call the rule's macro (tracker/rule_macros.py)"
+    assert not named, f"{name}.sql writes {named}: call the rule's macro (tracker/rules/macros.py)"
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
@@ -124,7 +128,7 @@ def test_a_constant_that_is_not_plain_text_never_reaches_sql(monkeypatch: pytest
 
 
 def test_the_filters_and_the_snapshot_in_force(sample_store: Path) -> None:
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     # A day between two Fridays sees the Friday before; a day before the first snapshot sees none.
     assert _scalar(cursor, "snapshot_day('villages', $d)", d=dt.date(2017, 10, 12)) == dt.date(2017, 10, 6)
     assert _scalar(cursor, "snapshot_day('villages', $d)", d=dt.date(2017, 10, 13)) == dt.date(2017, 10, 13)
@@ -216,7 +220,7 @@ def test_a_changed_completion_rule_changes_every_query_that_applies_it(
 ) -> None:
     if stages is not None:
         monkeypatch.setattr(schema, "COMPLETED_STAGES", stages)
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     rule = list(stages or ("已搬迁", "已拆除复垦", "已销号"))
     assert _completed_in_ledger(cursor, rule) == expected
     assert _calling("is_completed") == set(COMPLETED_FIGURES) | {"data_check_completed_not_moved"}
@@ -241,7 +245,7 @@ def test_a_changed_reclamation_rule_changes_every_query_that_applies_it(
 ) -> None:
     if stages is not None:
         monkeypatch.setattr(relocation, "RECLAIMED_STAGES", stages)
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     assert _completed_in_ledger(cursor, list(stages or ("已拆除复垦", "已销号"))) == expected
     assert _calling("is_reclaimed") == set(RECLAIMED_FIGURES)
     shown = {name: float(figure(cursor)) for name, figure in RECLAIMED_FIGURES.items()}
@@ -254,7 +258,7 @@ def test_a_changed_rectification_rule_changes_the_queries_and_the_party_page(
 ) -> None:
     if stages is not None:
         monkeypatch.setattr(party, "RECTIFIED_STAGES", stages)
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     in_ledger = _ledger(
         cursor,
         "SELECT count(*) FROM party_orgs WHERE as_of = $day AND weak_lax AND list_contains($stages, rectification_status)",
@@ -275,7 +279,7 @@ def test_a_changed_self_funding_cap_changes_every_query_that_applies_it(
 ) -> None:
     if per_household is not None:
         monkeypatch.setattr(relocation, "SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN", per_household)
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     in_ledger = _ledger(
         cursor,
         "SELECT count(*) FROM households WHERE as_of = $day AND is_poor AND relocation_batch IS NOT NULL "
@@ -302,7 +306,7 @@ def test_a_changed_coverage_rule_changes_the_first_secretary_list(
 ) -> None:
     if classes is not None:
         monkeypatch.setattr(party, "COVERED_CLASSES", classes)
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     assert _calling("is_covered_class") == {"party_first_secretary"}
     rows = _run(cursor, "party_first_secretary")
     assert len(rows) == expected
@@ -312,7 +316,7 @@ def test_a_changed_coverage_rule_changes_the_first_secretary_list(
 def test_a_changed_zero_break_rule_changes_the_import_time_summary_and_the_bands(
     sample_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     ledger = cursor.sql(
         "SELECT * EXCLUDE (as_of) FROM villages WHERE as_of = $day", params={"day": LAST}
     ).to_arrow_table()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from synth.province import generate
 from tests.conftest import page_text
-from tracker import store
-from tracker.importer import import_paths
-from tracker.province_generator import generate
+from tracker.ingest.importer import import_paths
+from tracker.store.reader import Reader
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def region_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sql(data_dir: Path, query: str, **params: object) -> list[tuple]:
-    return store.Reader(data_dir).cursor().execute(query, params).fetchall()
+    return Reader(data_dir).cursor().execute(query, params).fetchall()
 
 
 def test_the_generated_counties_share_a_township_name(region_store: Path) -> None:

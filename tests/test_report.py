@@ -1,7 +1,7 @@
 """The weekly report in real headless Chromium, as `tracker report` makes it: every file, fit to send.
 
 The report itself refuses a page whose DOM shows a dialog, an English or missing
-value, a cut table or a widget (tracker/report_checks.py, tested on broken pages
+value, a cut table or a widget (tracker/weekly/report_checks.py, tested on broken pages
 in test_report_checks.py), so a run that exits 0 has passed that check for every
 image; these tests check the files it wrote.
 """
@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 from tests.conftest import run_module
-from tracker.county import load_county
+from tracker.contract.county import load_county
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.report_layout import PART_HEIGHT, Boundary, cuts, without_hints
+from tracker.weekly.report_layout import PART_HEIGHT, Boundary, cuts, without_hints
 
 
 def _parts(height: float, at: list[float]) -> list[float]:

@@ -18,8 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tracker import schema
-from tracker.sample_generator import REAL_PEOPLE, WEEKS, id_check_digit, write_sample
+from synth.sample import REAL_PEOPLE, WEEKS, id_check_digit, write_sample
+from tracker.contract import schema
 
 REPO = Path(__file__).resolve().parent.parent
 LAST = dt.date(2017, 10, 13)

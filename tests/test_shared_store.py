@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import REPO
 from tests.exports import write_csv
-from tracker.browser import wait_until_drawn
-from tracker.serve import dashboard
+from tracker.weekly.browser import wait_until_drawn
+from tracker.weekly.serve import dashboard
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from tests.conftest import REPO
 from tests.exports import write_csv
-from tracker import store
+from tracker.store.check import verify
+from tracker.store.lock import import_lock
+from tracker.store.manifest import read_manifest
+from tracker.store.reader import Reader
 
 HEADER = ["户编号", "乡镇", "迁出村", "搬迁批次", "人口数"]
 
@@ -22,13 +25,13 @@ def _households(path: Path, count: int, people: int) -> Path:
 
 
 def _total_people(data_dir: Path) -> int:
-    reader = store.Reader(data_dir)
+    reader = Reader(data_dir)
     return reader.cursor().execute("SELECT coalesce(sum(people), 0) FROM households").fetchall()[0][0]
 
 
 def test_a_reader_keeps_its_snapshot_while_a_new_one_lands(tmp_path: Path, tracker, data_dir: Path) -> None:
     assert tracker("import", _households(tmp_path / "h_2017-10-13.csv", 10, 1)).code == 0
-    before = store.Reader(data_dir)
+    before = Reader(data_dir)
     assert tracker("import", _households(tmp_path / "h2_2017-10-13.csv", 10, 3)).code == 0
     old = before.cursor().execute("SELECT sum(people) FROM households").fetchall()[0][0]
     assert old == 10  # the open reader still answers from the snapshot it loaded
@@ -75,8 +78,8 @@ def test_an_import_failed_or_killed_at_any_step_leaves_the_store_whole(
     for scenario in report["scenarios"]:
         store_dir = tmp_path / "faults" / scenario["name"]
         where = f"{scenario['fault']} at step {scenario['step']!r}"
-        after = store.read_manifest(store_dir)  # raises on a damaged manifest
-        assert store.verify(store_dir) == [], where
+        after = read_manifest(store_dir)  # raises on a damaged manifest
+        assert verify(store_dir) == [], where
         for days in after["snapshots"].values():
             assert all((store_dir / path).exists() for path in days.values()), where
         total = _total_people(store_dir)
@@ -102,7 +105,7 @@ def test_a_second_import_waits_then_gives_up_clearly(
     release = threading.Event()
 
     def hold() -> None:
-        with store.import_lock(data_dir, wait_seconds=5):
+        with import_lock(data_dir, wait_seconds=5):
             holding.set()
             release.wait(10)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import page_text, run_module
-from tracker.paths import SAMPLE_DIR
+from tracker.contract.paths import SAMPLE_DIR
 
 
 @pytest.fixture

@@ -12,7 +12,11 @@ import pandas as pd
 import pytest
 
 from tests.exports import write_csv
-from tracker import queries, schema, store, summaries
+from tracker.contract import schema
+from tracker.store import queries, summaries
+from tracker.store.commit import write_missing_summaries
+from tracker.store.manifest import MANIFEST, read_manifest
+from tracker.store.reader import Reader
 
 LAST = dt.date(2017, 10, 13)
 
@@ -38,7 +42,7 @@ def _page_queries() -> list[tuple[str, dict]]:
 
 
 def _results(data_dir: Path) -> dict[str, pd.DataFrame]:
-    cursor = store.Reader(data_dir).cursor()
+    cursor = Reader(data_dir).cursor()
     return {
         f"{name} {params.get('township')}": queries.run(cursor, name, **params)
         for name, params in _page_queries()
@@ -54,15 +58,15 @@ def _assert_same(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]
 def _without_summaries(source: Path, target: Path) -> Path:
     """A copy of the store as an import before the summaries wrote it (no summary in the manifest)."""
     shutil.copytree(source, target)
-    manifest = json.loads((target / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     for name in summaries.SUMMARIES:
         manifest["snapshots"].pop(name, None)
-    (target / store.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return target
 
 
 def test_each_summary_counts_the_rows_of_its_ledger(sample_store: Path) -> None:
-    cursor = store.Reader(sample_store).cursor()
+    cursor = Reader(sample_store).cursor()
     for ledger, (summary, column) in summaries.ROW_COUNTS.items():
         counted = cursor.execute(f"SELECT as_of, count(*) FROM {ledger} GROUP BY ALL ORDER BY ALL").fetchall()
         summed = cursor.execute(
@@ -72,14 +76,14 @@ def test_each_summary_counts_the_rows_of_its_ledger(sample_store: Path) -> None:
 
 
 def test_an_import_writes_every_summary_of_every_ledger_snapshot(sample_store: Path) -> None:
-    snapshots = store.read_manifest(sample_store)["snapshots"]
+    snapshots = read_manifest(sample_store)["snapshots"]
     for name, derived in summaries.SUMMARIES.items():
         assert snapshots[name].keys() == snapshots[derived.source].keys(), name
-    assert store.write_missing_summaries(sample_store) == []
+    assert write_missing_summaries(sample_store) == []
 
 
 def test_snapshot_days_are_the_days_each_ledger_has_rows(sample_store: Path) -> None:
-    reader = store.Reader(sample_store)
+    reader = Reader(sample_store)
     cursor = reader.cursor()
     for table in schema.TABLES:
         days = cursor.execute(
@@ -100,10 +104,10 @@ def test_check_repair_writes_the_summaries_an_old_store_lacks(
     result = tracker("check", "--repair")
     assert result.code == 0, result.err
     assert "汇总" in result.out
-    manifest = store.read_manifest(old)
+    manifest = read_manifest(old)
     for name, derived in summaries.SUMMARIES.items():
         assert manifest["snapshots"][name].keys() == manifest["snapshots"][derived.source].keys(), name
-    assert store.write_missing_summaries(old) == []  # nothing left to write
+    assert write_missing_summaries(old) == []  # nothing left to write
     _assert_same(_results(old), _results(sample_store))
 
 
@@ -140,7 +144,7 @@ def two_counties(tmp_path: Path, tracker, data_dir: Path) -> Path:
 
 
 def test_a_scoped_reader_sees_only_its_county_in_summaries_and_snapshot_days(two_counties: Path) -> None:
-    cursor = store.Reader(two_counties, {"county": ["保德县"]}).cursor()
+    cursor = Reader(two_counties, {"county": ["保德县"]}).cursor()
     for name in summaries.SUMMARIES:
         counties = cursor.execute(f"SELECT DISTINCT county FROM {name}").fetchall()
         assert counties in ([], [("保德县",)]), name
@@ -159,7 +163,7 @@ def test_a_scoped_reader_sees_only_its_county_in_summaries_and_snapshot_days(two
 
 def test_a_scoped_reader_derives_an_old_stores_summaries_for_its_county_only(two_counties: Path) -> None:
     old = _without_summaries(two_counties, two_counties.parent / "old")
-    cursor = store.Reader(old, {"county": ["河曲县"]}).cursor()
+    cursor = Reader(old, {"county": ["河曲县"]}).cursor()
     for name in summaries.SUMMARIES:
         counties = cursor.execute(f"SELECT DISTINCT county FROM {name}").fetchall()
         assert counties in ([], [("河曲县",)]), name

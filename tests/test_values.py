@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import schema, values
-from tracker.values import ValueProblem
+from tracker.contract import schema
+from tracker.ingest import values
+from tracker.ingest.values import ValueProblem
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -441,7 +442,7 @@ def test_every_resettlement_mode_with_and_without_its_suffix(mode: str) -> None:
 
 
 # Every spelling a clerk may write and the canonical value it must become, written out here
-# (DATA_CONTRACT.md and the README's indicator table), never read back from tracker.schema:
+# (DATA_CONTRACT.md and the README's indicator table), never read back from tracker.contract.schema:
 # a test that loops over the table it checks agrees with any table, swapped entries included.
 ENUM_SPELLINGS: dict[tuple[str, str], dict[str, str]] = {
     ("households", "resettlement_mode"): {
@@ -587,7 +588,7 @@ HEADERS: dict[str, dict[str, str]] = {
 
 @pytest.mark.parametrize("table", list(HEADERS))
 def test_every_header_names_its_contract_column(table: str) -> None:
-    from tracker.headers import column_for
+    from tracker.ingest.header_names import column_for
 
     expected = COUNTY_HEADERS | TOWNSHIP_HEADERS | HEADERS[table]
     assert {header: column_for(table, header) for header in expected} == expected

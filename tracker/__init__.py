@@ -1,4 +1,7 @@
-"""The county progress dashboard's library: import, store, queries, indicators, charts.
+"""The county progress dashboard's library; nothing here imports streamlit.
 
-Nothing here imports streamlit: the CLI, the report and the tests use it directly.
+contract/ (what the data is), ingest/ (exports → snapshots), store/ (writing and
+reading the snapshots, named queries), rules/ (what the figures mean), present/
+(formatting, theme, figures), weekly/ (the report), access (users, roles,
+audit), cli (`python -m tracker`).
 """

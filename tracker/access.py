@@ -168,7 +168,7 @@ def check_password(data_dir: Path, login: str, password: str, sleep: bool = True
             ok = _hasher.verify(entry["password_hash"], password)
         except (VerificationError, InvalidHashError):
             ok = False
-    if not ok:
+    if not ok or entry is None:
         THROTTLE.failed(login)
         audit(data_dir, login, "sign_in_failed", {"delay_seconds": wait})
         return None

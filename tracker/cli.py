@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from tracker import access, paths, schema
-from tracker.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
-from tracker.importer import Outcome, import_paths
-from tracker.sql_console import SqlRefused, format_rows, run_read_only
-from tracker.store import StoreProblem
-from tracker.values import ValueProblem, parse_date
+from tracker import access
+from tracker.contract import paths, schema
+from tracker.ingest.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
+from tracker.ingest.importer import import_paths
+from tracker.ingest.outcome import Outcome
+from tracker.ingest.values import ValueProblem, parse_date
+from tracker.store.manifest import StoreProblem
+from tracker.store.sql_console import SqlRefused, format_rows, run_read_only
 
 
 class _Parser(argparse.ArgumentParser):
@@ -172,9 +174,9 @@ def _sql(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _report(args: argparse.Namespace, data_dir: Path) -> int:
-    from tracker.browser import BrowserMissing
-    from tracker.report import ReportProblem, make_report
-    from tracker.serve import ServerProblem
+    from tracker.weekly.browser import BrowserMissing
+    from tracker.weekly.report import ReportProblem, make_report
+    from tracker.weekly.serve import ServerProblem
 
     def progress(done: int, total: int, name: str) -> None:
         print(f"截图 {done}/{total}：{name}", file=sys.stderr, flush=True)
@@ -198,7 +200,7 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from tracker.province_generator import MAX_COUNTIES, generate
+    from synth.province import MAX_COUNTIES, generate
 
     if not 1 <= args.counties <= MAX_COUNTIES or args.weeks < 1:
         print(f"参数错误：县的个数应在1到{MAX_COUNTIES}之间，周数至少为1", file=sys.stderr)
@@ -211,14 +213,14 @@ def _generate(args: argparse.Namespace) -> int:
 def _user(args: argparse.Namespace, data_dir: Path) -> int:
     import getpass
 
-    from tracker.county import load_county
+    from tracker.contract.county import load_county
 
     county = load_county(data_dir)
     unknown = [t for t in args.township if county.township(t) is None]
     if unknown:
         print(f"错误：不是{county.name}的乡镇：{'、'.join(unknown)}", file=sys.stderr)
         return 2
-    townships = [county.township(t) for t in args.township]
+    townships = [name for t in args.township if (name := county.township(t)) is not None]
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     if len(password) < 8:
         print("错误：密码至少8位", file=sys.stderr)
@@ -246,16 +248,17 @@ def _operator() -> str:
 
 
 def _check(args: argparse.Namespace, data_dir: Path) -> int:
-    from tracker import store
+    from tracker.store.check import repair_manifest, verify
+    from tracker.store.commit import write_missing_summaries
 
-    if args.repair and store.repair_manifest(data_dir):
+    if args.repair and repair_manifest(data_dir):
         print("数据存储清单已从备份恢复")
     if args.repair:
         # A store written before a summary existed reads without it (the reader derives it), only slower.
-        written = store.write_missing_summaries(data_dir)
+        written = write_missing_summaries(data_dir)
         if written:
             print(f"已补写导入时生成的汇总 {len(written)} 份（{written[0]} 等）")
-    problems = store.verify(data_dir)
+    problems = verify(data_dir)
     for problem in problems:
         print(f"问题：{problem}", file=sys.stderr)
     if problems:

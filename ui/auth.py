@@ -9,8 +9,8 @@ import streamlit as st
 
 from tracker import access
 from ui import data
-
-SESSION = "session"
+from ui.session import SESSION
+from ui.session import current_user as current_user  # noqa: F401 - app_pages/data.py calls auth.current_user
 
 
 def _oidc_configured() -> bool:
@@ -20,12 +20,6 @@ def _oidc_configured() -> bool:
         return False
     except Exception:  # noqa: BLE001 - a malformed secrets file must not take the dashboard down
         return False
-
-
-def current_user() -> access.User:
-    """The signed-in user of this session (demo user when sign-in is not configured)."""
-    session = st.session_state.get(SESSION)
-    return session.user if session is not None else access.DEMO_USER
 
 
 def require_user() -> access.User:

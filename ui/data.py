@@ -18,8 +18,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from tracker import paths, queries, store
-from tracker.county import County, load_county
+from tracker.contract import paths
+from tracker.contract.county import County, load_county
+from tracker.store import queries
+from tracker.store.manifest import MANIFEST, StoreProblem
+from tracker.store.reader import Reader
+from ui.session import chosen_county, current_user
 
 
 def data_dir() -> Path:
@@ -30,7 +34,7 @@ def data_dir() -> Path:
 def version() -> str:
     """A stamp that changes whenever a snapshot lands."""
     try:
-        stat = os.stat(data_dir() / store.MANIFEST)
+        stat = os.stat(data_dir() / MANIFEST)
     except FileNotFoundError:
         return "empty"
     return f"{stat.st_mtime_ns}-{stat.st_size}"
@@ -41,26 +45,24 @@ T = TypeVar("T")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _reader(folder: str, stamp: str, scope: Scope = ()) -> store.Reader:
-    return store.Reader(Path(folder), dict(scope))
+def _reader(folder: str, stamp: str, scope: Scope = ()) -> Reader:
+    return Reader(Path(folder), dict(scope))
 
 
 def scope() -> Scope:
     """Which rows this session may see: the user's townships (a township user) and the chosen county."""
-    from ui.auth import current_user  # ui.auth imports this module
-
     limits = dict(current_user().scope)
-    chosen = st.session_state.get("county")
+    chosen = chosen_county()
     if chosen and chosen in {c.name for c in region().counties}:
         limits["county"] = (chosen,)
     return tuple(sorted(limits.items()))
 
 
-def reader() -> store.Reader:
+def reader() -> Reader:
     """The store reader for the current version and this session's scope (stops the page if damaged)."""
     try:
         return _reader(str(data_dir()), version(), scope())
-    except store.StoreProblem as problem:
+    except StoreProblem as problem:
         _damaged(str(problem))
         raise
 
@@ -84,7 +86,7 @@ def region() -> County:
 def county() -> County:
     """The county the pages are about: the one chosen, or the whole configuration."""
     whole = region()
-    chosen = st.session_state.get("county")
+    chosen = chosen_county()
     return next((c for c in whole.counties if c.name == chosen), whole)
 
 
@@ -108,7 +110,7 @@ def _derived(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, An
 def derived(rule: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`rule(*args, **kwargs)` for a pure rule of tracker/ over query results, computed once per distinct input.
 
-    The progress cards (tracker.indicators.progress) walk every indicator's weekly series in
+    The progress cards (tracker.rules.indicators.progress) walk every indicator's weekly series in
     Python: 15-40 ms of each rerun of 总览 and 整村搬迁 on this machine, for the same inputs
     every time until a snapshot lands.
     """
@@ -123,7 +125,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     )
     try:
         return _run(name, version(), str(data_dir()), scope(), frozen).copy(deep=False)
-    except store.StoreProblem as problem:
+    except StoreProblem as problem:
         _damaged(str(problem))
         raise
     except duckdb.Error as error:

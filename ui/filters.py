@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from tracker import formatting
+from tracker.present import formatting
 from ui import data
-from ui.auth import current_user
+from ui.session import current_user
 
 ALL_BATCHES = "全部批次"
 LATEST = "最新一期"

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker import access, formatting
-from tracker.browser import PageNotReady
-from tracker.report import Report, ReportProblem, make_report
-from tracker.serve import ServerProblem
+from tracker import access
+from tracker.present import formatting
+from tracker.weekly.browser import PageNotReady
+from tracker.weekly.report import Report, ReportProblem, make_report
+from tracker.weekly.serve import ServerProblem
 from ui import data, widgets
-from ui.auth import current_user
+from ui.session import current_user
 
 LAST = "report_last"
 

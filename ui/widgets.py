@@ -11,14 +11,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import briefing, formatting, freshness, indicators, table_display, theme
 from tracker.access import DEMO_USER
-from tracker.indicators import Progress
-from tracker.report_layout import without_hints
-from tracker.table_display import ColumnFormat
+from tracker.present import formatting, table_display, theme
+from tracker.present.table_display import ColumnFormat
+from tracker.rules import freshness, indicators
+from tracker.rules.indicators import Progress
+from tracker.weekly import briefing
+from tracker.weekly.report_layout import without_hints
 from ui import data
-from ui.auth import current_user
 from ui.filters import Filters, select_township
+from ui.session import current_user
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
 # The report's charts are pictures: no toolbar, no hover, nothing to click.
@@ -161,7 +163,7 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
 
     Building a plotly figure validates every property it sets (20-70 ms a figure on this
     machine, a fifth of a page's rerun); a cache hit returns the finished figure.
-    The builders (tracker.charts and the per-page *_charts) are pure: data in, figure out.
+    The builders (tracker.present.charts and the per-page *_charts) are pure: data in, figure out.
     """
     return _built(builder.__module__, builder.__qualname__, args, kwargs)
 

@@ -1,0 +1,181 @@
+"""Reading and checking the files of an import: every sheet's ledger and day told, its rows parsed,
+keys checked across files. Nothing is written here; what it finds goes into the Outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tracker.contract import county as county_config
+from tracker.contract import schema
+from tracker.ingest.headers import NotALedger, find_layout
+from tracker.ingest.outcome import Outcome, SheetResult
+from tracker.ingest.parsed import ParsedRows, RowError
+from tracker.ingest.readers import FileProblem, Sheet, read_bytes
+from tracker.ingest.rows import parse_rows
+from tracker.ingest.sheet_text import SheetContext, as_of_from_title
+from tracker.ingest.values import find_date
+
+EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
+CONFIG_SUFFIX = ".toml"
+
+
+@dataclass
+class Source:
+    """One file of an import: a path on disk, or an upload's name and bytes."""
+
+    name: str
+    data: bytes | None = None  # an upload's bytes; a file on disk is read when its turn comes
+    path: Path | None = None
+
+    def read(self) -> bytes:
+        """The file's bytes."""
+        # One file's bytes at a time: a province's 26 weeks of exports are gigabytes.
+        return self.data if self.data is not None else Path(self.path or self.name).read_bytes()
+
+
+def county_text_of(configs: list[Source], outcome: Outcome) -> str | None:
+    """The text of the one county configuration (.toml) among the files, checked; None when there is none
+    (or it is unusable: the problem is in the outcome)."""
+    if len(configs) > 1:
+        outcome.file_problems.append("一次只能导入一个县配置文件（.toml）")
+        return None
+    if not configs:
+        return None
+    source = configs[0]
+    try:
+        text = source.read().decode("utf-8-sig")
+        county_config.parse_config(text, Path(source.name).name)
+    except OSError as exc:
+        outcome.file_problems.append(f"{source.name}：无法读取（{exc.strerror}）")
+        return None
+    except UnicodeDecodeError:
+        outcome.file_problems.append(f"{source.name}：县配置文件应为UTF-8编码")
+        return None
+    except county_config.ConfigProblem as problem:
+        outcome.file_problems.append(str(problem))
+        return None
+    return text
+
+
+def check_source(
+    source: Source,
+    county: county_config.County,
+    key: bytes,
+    as_of: dt.date | None,
+    outcome: Outcome,
+    table: str | None = None,
+) -> list[tuple[SheetResult, ParsedRows]]:
+    """Every sheet of one file read, told and parsed; what cannot be read goes into the outcome."""
+    label = Path(source.name).name
+    try:
+        data = source.read()
+    except OSError as exc:
+        outcome.file_problems.append(f"{source.name}：无法读取（{exc.strerror}）")
+        return []
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        sheets = read_bytes(data, label)
+    except FileProblem as problem:
+        outcome.file_problems.append(f"{label}：{problem}")
+        return []
+    del data  # the sheets hold what is needed of it
+    results = []
+    unrecognised = []
+    for sheet in sheets:
+        if not any(any(str(v).strip() for v in row if v is not None) for row in sheet.rows):
+            continue
+        try:
+            results.append(_check_sheet(source.name, digest, sheet, county, key, as_of, table))
+        except NotALedger as problem:
+            unrecognised.append((sheet.name, str(problem)))
+        except FileProblem as problem:
+            outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{problem}")
+    if not results and not any(label in p for p in outcome.file_problems):
+        reason = unrecognised[0][1] if unrecognised else "文件中没有数据"
+        where = _sheet_label(unrecognised[0][0]) if len(unrecognised) > 1 else ""
+        verb = f"无法按{schema.TABLES[table].label}导入" if table else "无法识别表格类型"
+        outcome.file_problems.append(f"{label}{where}：{verb}（{reason}）")
+    elif results:
+        for name, reason in unrecognised:
+            outcome.notes.append(f"{label}{_sheet_label(name)}：已跳过（{reason}）")
+    return results
+
+
+def _sheet_label(name: str | None) -> str:
+    return f"［{name}］" if name else ""
+
+
+def _check_sheet(
+    name: str,
+    digest: str,
+    sheet: Sheet,
+    county: county_config.County,
+    key: bytes,
+    as_of: dt.date | None,
+    table: str | None = None,
+) -> tuple[SheetResult, ParsedRows]:
+    label = Path(name).name
+    layout = find_layout(sheet, SheetContext(label, sheet.name, county), table)
+    sheet.fill_merged(layout.first_data_row)
+    day = as_of or as_of_from_title(layout.title) or find_date(Path(name).stem)
+    if day is None:
+        raise FileProblem(
+            "无法确定数据截至日期：标题行和文件名中都没有日期；请用 --as-of 指定，"
+            "或在标题中写明“截至2017年10月13日”"
+        )
+    area = sheet.data_area(layout.first_data_row)
+    rows = parse_rows(area, layout.first_data_row, layout, county, key, label, sheet.name)
+    hint = layout.township_hint
+    result = SheetResult(
+        file=label,
+        sheet=sheet.name,
+        table=layout.table,
+        as_of=day,
+        accepted=0,
+        rejected=0,
+        totals_dropped=rows.totals_dropped,
+        members_dropped=rows.members_dropped,
+        unknown_columns=layout.unknown + [f"{d}（重复）" for d in layout.duplicates],
+        sha256=digest,
+        guessed=layout.guessed,
+        evidence=layout.evidence,
+        township_from=f"{hint[2]}：{hint[1]}" if hint else None,
+    )
+    return result, rows
+
+
+def check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outcome: Outcome) -> None:
+    """A key must be unique in the whole snapshot, not only within each file."""
+    groups: dict[tuple[str, dt.date], list[tuple[SheetResult, ParsedRows]]] = defaultdict(list)
+    for result, rows in parsed:
+        groups[(result.table, result.as_of)].append((result, rows))
+    for (table_name, _), members in groups.items():
+        table = schema.TABLES[table_name]
+        if len(members) < 2 or not table.key:
+            continue
+        where: dict[tuple[Any, ...], list[tuple[SheetResult, ParsedRows, int]]] = defaultdict(list)
+        for result, rows in members:
+            for position, key in enumerate(zip(*(rows.records[k].to_pylist() for k in table.key))):
+                if key[0] is not None and position not in rows.rejected_rows:
+                    where[key].append((result, rows, position))
+        for key, places in where.items():
+            if len({id(r) for _, r, _ in places}) < 2:
+                continue
+            files = "、".join(sorted({f"{r.file}第{rows.row_numbers[p]}行" for r, rows, p in places}))
+            for result, rows, position in places:
+                rows.errors.append(
+                    RowError(
+                        result.file,
+                        result.sheet,
+                        rows.row_numbers[position],
+                        table.column(table.key[-1]).headers[0],
+                        " ".join(str(k) for k in key if k is not None),
+                        f"与其他文件中的行重复（{files}）",
+                    )
+                )
+                rows.rejected_rows.add(position)

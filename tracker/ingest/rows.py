@@ -1,0 +1,130 @@
+"""Turning the data rows of one sheet into canonical records, or row errors.
+
+A long CSV arrives as Arrow text columns and is checked with column kernels; a
+workbook arrives as rows. `body` finds the rows that hold records, `columns` parses
+them column by column (each distinct cell once), and this module applies the rules
+across a row's cells and across rows (required columns, conditions, unique keys).
+Both kinds of input end as one Arrow array per column. Rows are never guessed at; a
+row that breaks a rule is kept aside with every reason it broke.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tracker.contract import schema
+from tracker.contract.arrow import arrow_schema
+from tracker.contract.county import County
+from tracker.ingest.body import fill_from_layout, list_body, melt_wide, table_body
+from tracker.ingest.columns import parse_column, parse_townships
+from tracker.ingest.headers import Layout
+from tracker.ingest.parsed import ParsedRows, RowContext, reject
+
+
+def parse_rows(
+    area: list[list[Any]] | pa.Table,
+    first_row: int,
+    layout: Layout,
+    county: County,
+    id_key: bytes,
+    file: str,
+    sheet: str | None,
+) -> ParsedRows:
+    """Validate and normalise a sheet's data area (its rows from first_row down, laid out as layout)."""
+    table = schema.TABLES[layout.table]
+    types = arrow_schema(table.name)
+    headers = dict(layout.names)
+    body = (
+        table_body(area, first_row, layout)
+        if isinstance(area, pa.Table)
+        else list_body(area, first_row, layout)
+    )
+    if layout.wide:
+        body = melt_wide(body, layout)
+        headers["source"] = "资金来源（按列）"
+        headers["amount_10k"] = "、".join(dict.fromkeys(source for source, _ in layout.wide.values()))
+    ctx = RowContext(file, sheet, headers, county, id_key)
+    out = ParsedRows(table.name, {}, body.numbers, totals_dropped=body.totals, members_dropped=body.members)
+    out.errors += [dataclasses.replace(e, file=file, sheet=sheet) for e in body.problems]
+    raw = {name: body.columns[i] for i, name in layout.columns.items() if i in body.columns}
+    raw |= body.extra
+    fill_from_layout(raw, layout, county, len(body.numbers))
+    for col in table.columns:
+        kind = types.field(col.name).type
+        if col.derived:
+            out.records[col.name] = pa.nulls(len(body.numbers), kind)
+            continue
+        cells = raw.get(col.name)
+        if cells is None:
+            cells = pa.nulls(len(body.numbers), pa.string())
+        if col.kind == "township":
+            counties, townships = parse_townships(col, cells, out.records[schema.COUNTY], ctx, out)
+            out.records[schema.COUNTY], out.records[col.name] = counties, townships
+        else:
+            out.records[col.name] = parse_column(col, cells, kind, ctx, out)
+    if layout.person_export and "is_poor" not in raw:
+        # The national system's person-level export lists 建档立卡 households only.
+        out.records["is_poor"] = pa.repeat(pa.scalar(True), len(body.numbers))
+    if len(ctx.county.counties) == 1:
+        # A one-county deployment needs no 县 column: every row is that county's.
+        out.records[schema.COUNTY] = out.records[schema.COUNTY].fill_null(ctx.county.counties[0].name)
+    _check_row_rules(table, out, ctx)
+    _check_unique(table, out, ctx)
+    return out
+
+
+def _check_row_rules(table: schema.Table, out: ParsedRows, ctx: RowContext) -> None:
+    rec = out.records
+    for name in table.required:
+        for position in np.flatnonzero(rec[name].is_null().to_numpy(zero_copy_only=False)):
+            if (int(position), name) not in out.rejected_cells:
+                reject(out, ctx, position, name, "", "必填项为空")
+    if table.name == "villages":
+        _require_when(out, ctx, "relocation_status", "relocation_batch", "已填搬迁批次，搬迁进度必填")
+    if table.name == "party_orgs":
+        _require_when(out, ctx, "rectification_status", "weak_lax", "软弱涣散党组织须填整顿状态")
+
+
+def _require_when(out: ParsedRows, ctx: RowContext, needed: str, when: str, reason: str) -> None:
+    # A batch of 0 or a "否" is no condition, as in Python's truth.
+    condition = pc.fill_null(pc.cast(out.records[when], pa.bool_()), False)
+    missing = pc.and_(condition, out.records[needed].is_null()).to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(missing):
+        if int(position) not in out.rejected_rows:
+            reject(out, ctx, position, needed, "", reason)
+
+
+def _keys_unique(table: schema.Table, out: ParsedRows) -> bool:
+    """Whether no two rows with a key share it, counted in Arrow."""
+    first = out.records[table.key[0]]
+    keys = pa.table({k: out.records[k] for k in table.key}).filter(first.is_valid())
+    counts = keys.group_by(list(table.key)).aggregate([([], "count_all")])
+    return keys.num_rows == 0 or pc.max(counts["count_all"]).as_py() < 2
+
+
+def _check_unique(table: schema.Table, out: ParsedRows, ctx: RowContext) -> None:
+    if not table.key:
+        return
+    if _keys_unique(table, out):
+        return  # the usual case, told without a Python loop over the rows
+    seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    columns = [out.records[k].to_pylist() for k in table.key]
+    for position, key in enumerate(zip(*columns)):
+        if key[0] is not None:
+            seen[key].append(position)
+    shown = [k for k in table.key if k != schema.COUNTY or k in ctx.headers]
+    label = "、".join(ctx.headers.get(k, table.column(k).headers[0]) for k in shown)
+    for positions in seen.values():
+        if len(positions) < 2:
+            continue
+        rows = "、".join(str(out.row_numbers[p]) for p in positions)
+        for position in positions:
+            value = " ".join(str(c[position]) for c in columns if c[position] is not None)
+            reason = f"{label}重复（第{rows}行），无法确定哪一行正确"
+            reject(out, ctx, position, table.key[-1], value, reason)

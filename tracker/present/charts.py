@@ -1,0 +1,139 @@
+"""Figure builders: plain data in, a plotly figure out, styled by tracker.present.theme.
+
+Every chart that has a target draws it beside the actual (a red dashed line or
+marker), so no chart can be read as "done" without the goal in view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.present import theme
+
+
+def _base(title: str, height: int = 380) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(title={"text": title}, height=height)
+    return figure
+
+
+def target_line(
+    figure: go.Figure, value: float, text: str, across: bool = True, position: str = "top left"
+) -> None:
+    """Draw the target beside the actual: a red dashed line across the plot at `value` (across=False:
+    a vertical one), labelled `text` in the target red."""
+    draw = figure.add_hline if across else figure.add_vline
+    draw(
+        value,
+        line=theme.TARGET_LINE,
+        annotation={"text": text, "font": {"color": theme.TARGET}},
+        annotation_position=position,
+    )
+
+
+def township_bars(
+    frame: pd.DataFrame,
+    value: str,
+    title: str,
+    unit: str = "",
+    target: float | None = None,
+    target_label: str = "目标",
+    colour: str = theme.NEUTRAL,
+    place: str = "township",
+) -> go.Figure:
+    """One horizontal bar per township (or per `place`, e.g. county), largest on top, target dashed."""
+    rows = frame.dropna(subset=[value]).sort_values(value)
+    height = max(260, 34 * len(rows) + 110)
+    figure = _base(title, height)
+    figure.add_bar(
+        y=rows[place],
+        x=rows[value],
+        orientation="h",
+        marker_color=colour,
+        text=[f"{v:,.1f}{unit}" if unit == "%" else f"{v:,.0f}{unit}" for v in rows[value]],
+        textposition="auto",
+        name="实际",
+        customdata=rows[place],
+        hovertemplate="%{y}：%{text}<extra></extra>",
+    )
+    if target is not None:
+        target_line(figure, target, f"{target_label} {target:g}{unit}", across=False, position="top")
+    figure.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
+    figure.update_xaxes(ticksuffix=unit if unit == "%" else "", rangemode="tozero")
+    return figure
+
+
+def stacked_by_township(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    order: list[str],
+    colours: dict[str, str],
+    title: str,
+    unit: str = "",
+) -> go.Figure:
+    """Horizontal stacked bars: per township, how many are in each category (stages, modes …)."""
+    totals = frame.groupby("township")[value].sum().sort_values()
+    height = max(260, 34 * len(totals) + 130)
+    figure = _base(title, height)
+    for name in order:
+        part = frame[frame[category] == name].set_index("township")[value].reindex(totals.index).fillna(0)
+        if part.sum() == 0:
+            continue
+        figure.add_bar(
+            y=part.index,
+            x=part.values,
+            orientation="h",
+            name=name,
+            marker_color=colours.get(name),
+            customdata=list(part.index),
+            hovertemplate=f"%{{y}} · {name}：%{{x}}{unit}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack", clickmode="event+select", dragmode=False)
+    figure.update_xaxes(rangemode="tozero")
+    return figure
+
+
+def progress_over_time(
+    frame: pd.DataFrame,
+    day: str,
+    series: dict[str, str],
+    title: str,
+    target: float | None = None,
+    due: dt.date | None = None,
+    unit: str = "",
+) -> go.Figure:
+    """Lines over the weekly snapshots against the target line and its due date."""
+    figure = _base(title)
+    colours = [theme.DONE, theme.NEUTRAL, "#7E57C2", "#8D6E63"]
+    for (column, label), colour in zip(series.items(), colours):
+        figure.add_scatter(
+            x=frame[day],
+            y=frame[column],
+            mode="lines+markers",
+            name=label,
+            line={"color": colour, "width": 3},
+            hovertemplate=f"%{{x|%Y年%-m月%-d日}} {label}：%{{y:,}}{unit}<extra></extra>",
+        )
+    if target is not None:
+        target_line(figure, target, f"目标 {target:,.0f}{unit}")
+    if due is not None:
+        figure.add_vline(
+            x=pd.Timestamp(due).timestamp() * 1000, line={"color": theme.TARGET, "dash": "dot", "width": 1}
+        )
+        figure.add_annotation(
+            x=pd.Timestamp(due),
+            y=1,
+            yref="paper",
+            text=f"时限 {due.month}月{due.day}日",
+            showarrow=False,
+            font={"color": theme.TARGET},
+            xanchor="right",
+            yanchor="bottom",
+        )
+    figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
+    figure.update_yaxes(rangemode="tozero", title_text=unit)
+    return figure

@@ -1,0 +1,136 @@
+"""How a table's cells are shown: numbers rounded to their unit's precision, missing values as "—",
+and, for the weekly report, the whole table as static HTML.
+
+The interactive pages scroll a table (st.dataframe) and offer it for download;
+the report cannot scroll, so it draws every row as an HTML table that wraps on
+a phone. Both start from `tidy`, so the page, the downloads and the report show
+the same figures: no float with more digits than its unit has, no `None`,
+`nan` or `NaT`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tracker.contract.missing import is_missing
+from tracker.present import formatting
+
+MISSING = "—"
+# More columns than this and a phone shows each row as a card of "label value" lines.
+PHONE_TABLE_COLUMNS = 7
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """How one column is shown: a number with `decimals` (None: as many as the values need, at most 2),
+    a percentage, a date (`style` "cn" 2017年10月13日 or "iso" 2017-10-13), or text."""
+
+    kind: str = "auto"  # auto, number, percent, date, text
+    decimals: int | None = None
+    grouping: bool = True
+    style: str = "cn"
+
+
+AUTO = ColumnFormat()
+MAX_DECIMALS = 2
+
+
+def _decimals(series: pd.Series, fmt: ColumnFormat) -> int:
+    if fmt.decimals is not None:
+        return fmt.decimals
+    values = series.dropna()
+    whole = bool(((values - values.round(0)).abs() < 1e-9).all()) if len(values) else True
+    return 0 if whole else MAX_DECIMALS
+
+
+def tidy(frame: pd.DataFrame, formats: Mapping[str, ColumnFormat] | None = None) -> pd.DataFrame:
+    """The frame as it is shown and downloaded: float columns rounded to their precision, and those
+    that hold whole numbers only turned into (nullable) integers."""
+    formats = formats or {}
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if not pd.api.types.is_float_dtype(series.dtype):
+            continue
+        fmt = formats.get(column, AUTO)
+        if fmt.kind in ("date", "text"):
+            continue
+        digits = _decimals(series, fmt)
+        out[column] = series.round(0).astype("Int64") if digits == 0 else series.round(digits)
+    return out
+
+
+def cell(value: object, fmt: ColumnFormat = AUTO) -> str:
+    """One value as text: 1,234 / 71.9 / 71.9% / 2017年10月13日 / — for a missing value."""
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, dt.date):  # datetime and pandas' Timestamp are dates too
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.isoformat() if fmt.style == "iso" else formatting.day(day)
+    if isinstance(value, bool | np.bool_):
+        return "是" if value else "否"
+    if fmt.kind != "text" and isinstance(value, numbers.Real):
+        number = float(value)
+        digits = fmt.decimals
+        if digits is None:
+            digits = 0 if abs(number - round(number)) < 1e-9 else MAX_DECIMALS
+        body = f"{number:,.{digits}f}" if fmt.grouping else f"{number:.{digits}f}"
+        return body + ("%" if fmt.kind == "percent" else "")
+    return str(value)
+
+
+def _numeric(series: pd.Series, fmt: ColumnFormat) -> bool:
+    return fmt.kind in ("number", "percent") or (
+        fmt.kind == "auto"
+        and pd.api.types.is_numeric_dtype(series.dtype)
+        and not pd.api.types.is_bool_dtype(series)
+    )
+
+
+def to_html(frame: pd.DataFrame, name: str, formats: Mapping[str, ColumnFormat] | None = None) -> str:
+    """Every row of the frame as a static HTML table; `data-rows` says how many rows it must show
+    (tracker.weekly.report_checks compares it with the rows drawn)."""
+    formats = formats or {}
+    shown = tidy(frame, formats)
+    columns = list(shown.columns)
+    numeric = {c: _numeric(shown[c], formats.get(c, AUTO)) for c in columns}
+    head = "".join(f'<th class="{"num" if numeric[c] else ""}">{html.escape(str(c))}</th>' for c in columns)
+    rows = []
+    for record in shown.itertuples(index=False, name=None):
+        cells = "".join(
+            f'<td class="{"num" if numeric[c] else ""}" data-label="{html.escape(str(c))}">'
+            f"{html.escape(cell(v, formats.get(c, AUTO)))}</td>"
+            for c, v in zip(columns, record)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    layout = "wide" if len(columns) > PHONE_TABLE_COLUMNS else "narrow"
+    return (
+        f'<div class="report-table-box"><table class="report-table {layout}" data-rows="{len(shown)}" '
+        f'data-name="{html.escape(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as CSV in UTF-8 with a BOM (Excel opens it), missing values as empty cells."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    """The table as an Excel workbook of one sheet (its name cut to Excel's 31 characters)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            # Excel has no time zones: the wall-clock time where it was recorded (Asia/Shanghai).
+            frame[column] = frame[column].dt.tz_localize(None)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
+    return buffer.getvalue()

@@ -1,0 +1,274 @@
+"""Reading the store: one read-only DuckDB view of the snapshots the manifest names, limited to a scope.
+
+Every page, the CLI's `sql` and the report run their named queries on a `Reader`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tracker.contract import schema
+from tracker.rules import macros
+from tracker.store import summaries
+from tracker.store.files import file_facts
+from tracker.store.manifest import StoreProblem, current_generation, read_manifest, summary_usable
+
+# Ledgers of a few hundred rows a snapshot that every page reads: the reader holds them in memory.
+_SMALL_LEDGERS = frozenset({"targets"})
+
+
+class Reader:
+    """A read-only DuckDB view of the store as of the manifest it last loaded.
+
+    One in-memory DuckDB database holds a view per ledger over that manifest's
+    Parquet files (the small targets ledger held in memory), the import-time
+    summaries (those the weekly series read held in memory, see
+    summaries.HELD_IN_MEMORY), `snapshot_days`, the days each
+    ledger has rows in this reader's scope, where queries find the snapshot in
+    force without opening a file, and the rule macros every query calls
+    (`tracker.rules.macros`). Everything is limited to the scope. `cursor()`
+    gives each thread its own cursor on it (a DuckDB connection is not safe to
+    share between threads).
+    """
+
+    def __init__(self, data_dir: Path, scope: Mapping[str, Sequence[str]] | None = None) -> None:
+        """scope limits every table to rows whose columns hold one of the given values,
+        e.g. {"county": ["河曲县"]}: a query on this reader cannot see any other row."""
+        self.data_dir = Path(data_dir)
+        self.scope = {k: tuple(v) for k, v in (scope or {}).items()}
+        self.manifest = read_manifest(self.data_dir)
+        self.generation = int(self.manifest.get("generation", 0))
+        self.connection = duckdb.connect(":memory:")
+        self._define_views()
+        self._lock_down()
+
+    def _define_views(self) -> None:
+        con = self.connection
+        for name, table in schema.TABLES.items():
+            self._define_view(name, table, self.files(name), None, in_memory=name in _SMALL_LEDGERS)
+        self._define_summaries()
+        self._define_snapshot_days()
+        # The rules every query applies (stages, snapshot in force, township and batch filters).
+        macros.define(con)
+        self._define_rejects()
+        log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
+        # A registered Arrow table is private to one connection; a table is seen by every cursor.
+        con.from_arrow(log).create("import_log_rows")
+        con.execute(
+            "CREATE OR REPLACE VIEW import_log AS SELECT * REPLACE "
+            "(imported_at::TIMESTAMPTZ AS imported_at, as_of::DATE AS as_of) FROM import_log_rows"
+        )
+
+    def _define_view(
+        self,
+        name: str,
+        table: schema.Table,
+        files: list[str],
+        derived: pa.Table | None,
+        in_memory: bool = False,
+    ) -> None:
+        """The view `name` over the files (and rows derived here, for a summary an old store lacks);
+        in_memory: a table holding the rows this reader may see, read once now."""
+        con = self.connection
+        relation = None
+        if files:
+            try:
+                # Reading every file's footer on each query only pays when the files differ (an old store).
+                facts = {file_facts(f).arrow for f in files}
+                relation = con.read_parquet(files, hive_partitioning=True, union_by_name=len(facts) > 1)
+            except (duckdb.Error, OSError, pa.ArrowException) as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
+        if derived is not None and derived.num_rows:
+            kept = self._scoped(con.from_arrow(derived), table)
+            kept.create(f"{name}_derived_here")
+            here = con.table(f"{name}_derived_here")
+            relation = here if relation is None else relation.union(here.select(*relation.columns))
+        if relation is None:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
+        elif in_memory:
+            try:
+                self._scoped(relation, table).create(name)
+            except duckdb.Error as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
+            con.execute(f"DROP TABLE IF EXISTS {name}_derived_here")
+        else:
+            self._scoped(relation, table).create_view(name, replace=True)
+
+    def _define_summaries(self) -> None:
+        """Each summary's view: its files, and what this reader derives for days whose file is missing
+        or older than the summary's columns (a store written before; `check --repair` writes them)."""
+        snapshots = self.manifest.get("snapshots", {})
+        files: dict[str, list[str]] = {name: [] for name in summaries.SUMMARIES}
+        here: dict[str, list[pa.Table]] = {name: [] for name in summaries.SUMMARIES}
+        todo: list[tuple[str, dt.date, tuple[str, ...]]] = []
+        root = self.data_dir.resolve()
+        for ledger, days in snapshots.items():
+            names = summaries.for_ledger(ledger)
+            for day in sorted(days):
+                missing = []
+                for name in names:
+                    written = snapshots.get(name, {}).get(day)
+                    if summary_usable(self.data_dir, name, written):
+                        files[name].append(str(root / written))
+                    else:
+                        missing.append(name)
+                if missing:
+                    todo.append((str(root / days[day]), dt.date.fromisoformat(day), tuple(missing)))
+        for found in _derived_here(todo):
+            for name, rows in found.items():
+                here[name].append(rows)
+        for name, derived in summaries.SUMMARIES.items():
+            parts = here[name]
+            self._define_view(
+                name,
+                derived.table,
+                files[name],
+                pa.concat_tables(parts) if parts else None,
+                in_memory=name in summaries.HELD_IN_MEMORY,
+            )
+
+    def _define_snapshot_days(self) -> None:
+        """`snapshot_days(table_name, as_of)`: the days each ledger has rows this reader may see.
+
+        Queries find the snapshot in force here instead of taking max(as_of) over the ledger,
+        which opens every week's file."""
+        con = self.connection
+        rows: list[tuple[str, dt.date]] = []
+        for name, table in schema.TABLES.items():
+            scoped = any(column in {c.name for c in table.columns} for column in self.scope)
+            if not scoped:
+                rows += [
+                    (name, dt.date.fromisoformat(day))
+                    for day, path in zip(
+                        sorted(self.manifest.get("snapshots", {}).get(name, {})), self.files(name)
+                    )
+                    if file_facts(path).num_rows
+                ]
+                continue
+            counted = summaries.ROW_COUNTS.get(name, (name, ""))[0]
+            found = con.execute(f"SELECT DISTINCT as_of FROM {counted}").fetchall()
+            rows += [(name, day) for (day,) in found]
+        days = pa.table(
+            {"table_name": [r[0] for r in rows], "as_of": [r[1] for r in rows]},
+            schema=pa.schema([("table_name", pa.string()), ("as_of", pa.date32())]),
+        )
+        con.from_arrow(days).create("snapshot_days")
+
+    def _define_rejects(self) -> None:
+        files = [
+            str(self.data_dir.resolve() / p)
+            for table in self.manifest.get("rejects", {}).values()
+            for p in table.values()
+        ]
+        con = self.connection
+        if files:
+            relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
+            relation.create_view("rejects_raw", replace=True)
+            con.execute(
+                "CREATE OR REPLACE VIEW rejects AS SELECT "
+                '"table" AS table_name, as_of, file, sheet, "row", "column", value, reason FROM rejects_raw'
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE VIEW rejects AS SELECT NULL::VARCHAR AS table_name, NULL::DATE AS as_of, "
+                'NULL::VARCHAR AS file, NULL::VARCHAR AS sheet, NULL::INTEGER AS "row", '
+                'NULL::VARCHAR AS "column", NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false'
+            )
+
+    def _scoped(self, relation: duckdb.DuckDBPyRelation, table: schema.Table) -> duckdb.DuckDBPyRelation:
+        # Values go in as constant expressions, never as SQL text.
+        names = {c.name for c in table.columns}
+        for column, allowed in self.scope.items():
+            if column in names:
+                constants = [duckdb.ConstantExpression(v) for v in allowed]
+                condition = (
+                    duckdb.ColumnExpression(column).isin(*constants)
+                    if constants
+                    else duckdb.ConstantExpression(False)
+                )
+                relation = relation.filter(condition)
+        return relation
+
+    def _lock_down(self) -> None:
+        # Queries may read the store's own files and nothing else, and cannot undo this.
+        con = self.connection
+        con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.data_dir.resolve()) + os.sep]})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+
+    def files(self, table: str) -> list[str]:
+        """Absolute paths of a table's snapshot files, oldest first."""
+        days = self.manifest.get("snapshots", {}).get(table, {})
+        return [str(self.data_dir.resolve() / days[day]) for day in sorted(days)]
+
+    def snapshot_days(self, table: str) -> list[dt.date]:
+        """The days a table has snapshots for, oldest first."""
+        return [dt.date.fromisoformat(d) for d in sorted(self.manifest.get("snapshots", {}).get(table, {}))]
+
+    def ledger_days(self) -> list[dt.date]:
+        """Every day any weekly ledger has a snapshot for, newest first: the weeks there are to show."""
+        return sorted({d for table in schema.LEDGERS for d in self.snapshot_days(table)}, reverse=True)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for the calling thread."""
+        return self.connection.cursor()
+
+    def is_current(self) -> bool:
+        """Whether the manifest on disk is still the one this reader loaded."""
+        return current_generation(self.data_dir) == self.generation
+
+
+# Summaries derived by readers of a store written before they existed: (ledger file, names) -> tables.
+_DERIVED_HERE: dict[tuple[str, tuple[str, ...]], dict[str, pa.Table]] = {}
+_DERIVED_HERE_LOCK = threading.Lock()
+
+
+def _derived_here(sources: list[tuple[str, dt.date, tuple[str, ...]]]) -> list[dict[str, pa.Table]]:
+    """Summaries a store written before they existed lacks, derived from ledger files (once a process)."""
+    with _DERIVED_HERE_LOCK:
+        todo = [s for s in sources if (s[0], s[2]) not in _DERIVED_HERE]
+        if todo:
+            con = duckdb.connect(":memory:")
+            try:
+                for source, as_of, names in todo:
+                    derived = summaries.derive_from_file(con, source, as_of, list(names))
+                    day = pa.array([as_of], pa.date32())[0]
+                    _DERIVED_HERE[(source, names)] = {
+                        n: t.append_column("as_of", pa.repeat(day, t.num_rows)) for n, t in derived.items()
+                    }
+            except (duckdb.Error, OSError) as error:
+                detail = str(error).splitlines()[0]
+                raise StoreProblem(f"快照文件无法读取，导入时生成的汇总无法补算（{detail}）") from None
+            finally:
+                con.close()
+        return [_DERIVED_HERE[(source, names)] for source, _, names in sources]
+
+
+def _empty_select(table: schema.Table) -> str:
+    # Built from the schema's own column names and types, never from user input.
+    cols = ", ".join(f"NULL::{c.sql_type} AS {c.name}" for c in table.columns)
+    return f"SELECT {cols}, NULL::DATE AS as_of WHERE false"
+
+
+_LOG_SCHEMA = pa.schema(
+    [
+        ("imported_at", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("sha256", pa.string()),
+        ("table_name", pa.string()),
+        ("as_of", pa.string()),
+        ("rows_accepted", pa.int64()),
+        ("rows_rejected", pa.int64()),
+        ("rows_totals_dropped", pa.int64()),
+    ]
+)

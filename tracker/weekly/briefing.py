@@ -1,0 +1,130 @@
+"""The week in one paragraph, in the style of a 公文 weekly briefing, written from the figures.
+
+It says, batch by batch, what is done; for a batch still open, how many days are
+left to its deadline, what is still missing (villages, households, people), the
+weekly pace that would close the gap, and whether the recent pace will; then the
+other targets still open, and the townships whose open batch lags the county.
+Every number comes from the cards (tracker.rules.indicators) and the township ranking
+(queries/ranking.sql); nothing is typed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from tracker.present import formatting
+from tracker.rules.indicators import Progress
+
+RELOCATION = ("villages_completed", "households_moved", "people_moved")
+RELOCATION_UNITS = {"villages_completed": "个村", "households_moved": "户", "people_moved": "人"}
+OTHER_LABELS = {
+    "zero_break_rate": "村集体经济破零率",
+    "weak_orgs_rectified": "软弱涣散党组织已整顿",
+    "funds_10k": "整合搬迁资金",
+}
+LATE = ("behind", "at_risk")
+
+
+def open_batches(cards: Sequence[Progress]) -> list[int]:
+    """Relocation batches with a target that is not met yet, in order."""
+    return sorted(
+        {c.batch for c in cards if c.indicator in RELOCATION and c.batch is not None and c.status != "done"}
+    )
+
+
+def weekly_pace(missing: float, days_left: int) -> int:
+    """What must be done each week to close the gap by the deadline (a last week counts as a whole week)."""
+    weeks = max(days_left / 7, 1.0)
+    return math.ceil(missing / weeks) if missing > 0 else 0
+
+
+def _amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return formatting.percent(value)
+    if unit == "万元":
+        return formatting.wan_yuan(value).replace(" ", "")
+    return f"{round(value):,}{unit}"
+
+
+def _batch_sentence(batch: int, row: dict[str, Progress], as_of: dt.date) -> str:
+    name = formatting.batch(batch)
+    actual = {k: c.actual or 0 for k, c in row.items()}
+    amounts = {k: _amount(actual[k], RELOCATION_UNITS[k]) for k in RELOCATION if k in row}
+    if all(c.status == "done" for c in row.values()):
+        return f"{name}{'、'.join(amounts.values())}已全部完成搬迁入住。"
+    moved = "、".join(v for k, v in amounts.items() if k != "villages_completed")
+    done = "，".join(
+        part
+        for part in (
+            f"完成搬迁{amounts['villages_completed']}" if "villages_completed" in amounts else "",
+            f"入住{moved}" if moved else "",
+        )
+        if part
+    )
+    due = next((c.due for c in row.values() if c.due), None)
+    missing = {k: max((c.target or 0) - actual[k], 0) for k, c in row.items() if c.target is not None}
+    gap = "、".join(_amount(missing[k], RELOCATION_UNITS[k]) for k in RELOCATION if k in missing)
+    text = f"{name}已{done}"
+    if due is None:
+        return text + (f"，距目标尚差{gap}。" if gap else "。")
+    days = (due - as_of).days
+    if days < 0:
+        return text + f"，已超过完成时限（{formatting.day(due)}）{-days}天，尚差{gap}，须尽快完成。"
+    pace = "、".join(
+        _amount(weekly_pace(missing[k], days), RELOCATION_UNITS[k]) for k in RELOCATION if k in missing
+    )
+    text += f"，距完成时限（{formatting.day(due)}）还有{days}天，尚差{gap}，每周需完成约{pace}"
+    if any(c.status in LATE for c in row.values()):
+        text += "；按近四周进度推算难以按期完成"
+    return text + "。"
+
+
+def _others_sentence(cards: Sequence[Progress]) -> str:
+    parts = []
+    for card in cards:
+        label = OTHER_LABELS.get(card.indicator)
+        if label is None or card.target is None or card.status == "done":
+            continue
+        parts.append(f"{label}{_amount(card.actual, card.unit)}（目标{_amount(card.target, card.unit)}）")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _behind_sentence(batch: int, ranking: pd.DataFrame) -> str:
+    moving = ranking[ranking["households"] > 0]
+    if len(moving) < 2:
+        return ""
+    county = 100.0 * moving["households_moved"].sum() / moving["households"].sum()
+    behind = moving[moving["moved_percent"] < county].sort_values(["moved_percent", "place"])
+    if behind.empty:
+        return ""
+    names = "、".join(f"{r.place}{formatting.percent(r.moved_percent)}" for r in behind.itertuples())
+    return f"{formatting.batch(batch)}入住进度低于全县平均（{formatting.percent(county)}）的乡镇：{names}。"
+
+
+def weekly_briefing(
+    as_of: dt.date,
+    scope: str,
+    cards: Sequence[Progress],
+    rankings: Mapping[int, pd.DataFrame] | None = None,
+) -> str:
+    """The paragraph: relocation batch by batch, the other open targets, and the townships behind.
+
+    rankings maps an open batch to its township ranking (queries/ranking.sql run for that batch).
+    """
+    rows: dict[int, dict[str, Progress]] = {}
+    for card in cards:
+        if card.indicator in RELOCATION and card.batch is not None and card.target is not None:
+            rows.setdefault(card.batch, {})[card.indicator] = card
+    sentences = [f"截至{formatting.day(as_of)}，{scope}整村搬迁："]
+    batches = [_batch_sentence(b, rows[b], as_of) for b in sorted(rows)]
+    sentences.append("".join(batches) if batches else "尚未下达搬迁目标任务。")
+    sentences.append(_others_sentence(cards))
+    for batch, ranking in sorted((rankings or {}).items()):
+        sentences.append(_behind_sentence(batch, ranking))
+    return "".join(sentences)
