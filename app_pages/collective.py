@@ -4,13 +4,9 @@ import streamlit as st
 
 from tracker.present import charts, collective_charts, formatting, theme
 from tracker.rules import collective, indicators
-from ui import data, filters, sections, widgets
+from ui import data, sections, widgets
 
-f = filters.current()
-widgets.page_start("集体经济", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("集体经济")
 
 scope = {"as_of": f.as_of, "township": f.townships}
 by_township = data.query("collective_by_township", **scope)
@@ -68,11 +64,7 @@ if rates.open:
                 target_label="目标",
                 colour=theme.DONE,
             )
-            widgets.chart(
-                rate_chart,
-                key="collective_rate_chart",
-                on_click=lambda: widgets.filter_from_chart("collective_rate_chart"),
-            )
+            widgets.township_chart(rate_chart, "collective_rate_chart")
         trend = widgets.figure(
             charts.progress_over_time,
             series,
@@ -94,13 +86,11 @@ if zero.open:
             st.success("所选范围内所有行政村均已破零。")
         else:
             widgets.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
-            widgets.table(
+            widgets.township_table(
                 zero_list,
                 f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",
-                key="collective_zero_list",
+                "collective_zero_list",
                 column_config={"光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f")},
-                height=min(420, 38 + 35 * len(zero_list)),
-                on_select=lambda: widgets.filter_from_table("collective_zero_list", zero_list, "乡镇"),
             )
 
 # --- Incomes and PV -------------------------------------------------------------------------
@@ -121,11 +111,7 @@ if incomes.open:
                 unit=" 千瓦",
                 colour=theme.NEUTRAL,
             )
-            widgets.chart(
-                pv_chart,
-                key="collective_pv_chart",
-                on_click=lambda: widgets.filter_from_chart("collective_pv_chart"),
-            )
+            widgets.township_chart(pv_chart, "collective_pv_chart")
 
 # --- The township table --------------------------------------------------------------------
 if detail.open:
@@ -133,16 +119,15 @@ if detail.open:
         st.subheader("分乡镇明细")
         if not widgets.townships_need_a_county(f):
             shown = collective.township_table(by_township)
-            widgets.table(
+            widgets.township_table(
                 shown,
                 f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
-                key="collective_townships",
-                height=min(520, 38 + 35 * len(shown)),
+                "collective_townships",
                 column_config={
                     "破零率（%）": st.column_config.NumberColumn(format="%.1f%%"),
                     "集体经济收入合计（万元）": st.column_config.NumberColumn(format="%.2f"),
                     "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
                     "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
                 },
-                on_select=lambda: widgets.filter_from_table("collective_townships", shown, "乡镇"),
+                max_height=520,
             )

@@ -4,13 +4,9 @@ import streamlit as st
 
 from tracker.present import formatting, funds_charts
 from tracker.rules import indicators
-from ui import data, filters, sections, widgets
+from ui import data, sections, widgets
 
-f = filters.current()
-widgets.page_start("资金", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("资金")
 
 summary = data.query("funds_summary", as_of=f.as_of, township=f.townships)
 if summary.empty:
@@ -33,22 +29,7 @@ due = card.due if card else None
 by_source = data.query("funds_by_source", as_of=f.as_of, township=f.townships)
 cards = []
 if card is not None:
-    goal = (
-        f"目标 {formatting.wan_yuan(card.target)} · 完成 {formatting.percent(card.percent)}"
-        if card.target
-        else ""
-    )
-    left = f"时限 {formatting.day(card.due)}" if card.due else ""
-    cards.append(
-        widgets.kpi_card(
-            "整合资金",
-            formatting.wan_yuan(totals.amount_10k),
-            goal,
-            card.percent,
-            [f"较上周 {formatting.signed(card.change, '万元', 2)}", left],
-            card.status,
-        )
-    )
+    cards.append(widgets.progress_card(card, label="整合资金"))
 else:
     cards.append(widgets.kpi_card("整合资金", formatting.wan_yuan(totals.amount_10k), "所选范围没有资金目标"))
 top = by_source.sort_values("amount_10k", ascending=False).iloc[0]
@@ -103,10 +84,9 @@ if places_tab.open:
         st.subheader("按乡镇")
         if not widgets.townships_need_a_county(f):
             places = data.query("funds_by_township", as_of=f.as_of, township=f.townships)
-            widgets.chart(
+            widgets.township_chart(
                 widgets.figure(funds_charts.by_township, places, "各乡镇资金（万元，点击乡镇可筛选）"),
-                key="funds_township_chart",
-                on_click=lambda: widgets.filter_from_chart("funds_township_chart"),
+                "funds_township_chart",
             )
             matrix = funds_charts.township_source_table(places, list(by_source["source"]))
             widgets.table(

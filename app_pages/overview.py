@@ -8,11 +8,7 @@ from tracker.present import charts, theme
 from tracker.rules import freshness
 from ui import data, filters, sections, widgets
 
-f = filters.current()
-widgets.page_start("总览", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("总览")
 
 # --- Targets: one card per indicator (and batch) -----------------------------------------
 cards = widgets.target_cards(f)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from tracker.present import charts, formatting, party_charts, theme
 from tracker.rules import indicators, party
-from ui import data, filters, sections, widgets
+from ui import data, sections, widgets
 from ui.filters import Filters
 
 # --- Sections ---------------------------------------------------------------------------------
@@ -93,9 +93,7 @@ def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: 
             party.stages_by_township(weak),
             "各乡镇整顿进度（点击乡镇可筛选）",
         )
-        widgets.chart(
-            by_stage, key="party_stage_chart", on_click=lambda: widgets.filter_from_chart("party_stage_chart")
-        )
+        widgets.township_chart(by_stage, "party_stage_chart")
     trend = widgets.figure(
         party_charts.stages_over_time,
         party.stages_over_time(series),
@@ -105,13 +103,7 @@ def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: 
     )
     widgets.chart(trend, key="party_stage_trend")
     rows = party.weak_table(weak)
-    widgets.table(
-        rows,
-        f"软弱涣散党组织_{f.scope}_{f.as_of.isoformat()}",
-        key="party_weak_list",
-        height=min(420, 38 + 35 * len(rows)),
-        on_select=lambda: widgets.filter_from_table("party_weak_list", rows, "乡镇"),
-    )
+    widgets.township_table(rows, f"软弱涣散党组织_{f.scope}_{f.as_of.isoformat()}", "party_weak_list")
 
 
 def joint_section(f: Filters, joint: pd.DataFrame) -> None:
@@ -134,17 +126,9 @@ def joint_section(f: Filters, joint: pd.DataFrame) -> None:
             party.joint_by_township(joint),
             "各乡镇联合党支部（点击乡镇可筛选）",
         )
-        widgets.chart(
-            figure, key="party_joint_chart", on_click=lambda: widgets.filter_from_chart("party_joint_chart")
-        )
+        widgets.township_chart(figure, "party_joint_chart")
     rows = party.joint_table(joint)
-    widgets.table(
-        rows,
-        f"搬迁村联合党支部_{f.scope}_{f.as_of.isoformat()}",
-        key="party_joint_list",
-        height=min(420, 38 + 35 * len(rows)),
-        on_select=lambda: widgets.filter_from_table("party_joint_list", rows, "乡镇"),
-    )
+    widgets.township_table(rows, f"搬迁村联合党支部_{f.scope}_{f.as_of.isoformat()}", "party_joint_list")
 
 
 def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -> None:
@@ -158,11 +142,7 @@ def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -
         figure = widgets.figure(
             charts.township_bars, floating, "floating_members", "各乡镇流动党员（点击乡镇可筛选）", unit=" 人"
         )
-        widgets.chart(
-            figure,
-            key="party_floating_chart",
-            on_click=lambda: widgets.filter_from_chart("party_floating_chart"),
-        )
+        widgets.township_chart(figure, "party_floating_chart")
     trend = widgets.figure(
         charts.progress_over_time,
         series,
@@ -173,12 +153,8 @@ def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -
     )
     widgets.chart(trend, key="party_floating_trend")
     rows = party.floating_table(floating)
-    widgets.table(
-        rows,
-        f"流动党员党支部_{f.scope}_{f.as_of.isoformat()}",
-        key="party_floating_list",
-        height=min(520, 38 + 35 * len(rows)),
-        on_select=lambda: widgets.filter_from_table("party_floating_list", rows, "乡镇"),
+    widgets.township_table(
+        rows, f"流动党员党支部_{f.scope}_{f.as_of.isoformat()}", "party_floating_list", max_height=520
     )
 
 
@@ -206,28 +182,14 @@ def secretary_section(f: Filters, secretaries: pd.DataFrame) -> None:
             target_label="全覆盖",
             colour=theme.DONE,
         )
-        widgets.chart(
-            figure,
-            key="party_coverage_chart",
-            on_click=lambda: widgets.filter_from_chart("party_coverage_chart"),
-        )
+        widgets.township_chart(figure, "party_coverage_chart")
     rows = party.coverage_table(secretaries)
-    widgets.table(
-        rows,
-        f"第一书记覆盖_{f.scope}_{f.as_of.isoformat()}",
-        key="party_coverage_list",
-        height=min(420, 38 + 35 * len(rows)),
-        on_select=lambda: widgets.filter_from_table("party_coverage_list", rows, "乡镇"),
-    )
+    widgets.township_table(rows, f"第一书记覆盖_{f.scope}_{f.as_of.isoformat()}", "party_coverage_list")
 
 
 # --- Draw the page ----------------------------------------------------------------------------
 
-f = filters.current()
-widgets.page_start("党建", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("党建")
 
 scope = {"as_of": f.as_of, "township": f.townships}
 targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)

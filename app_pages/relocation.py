@@ -12,7 +12,7 @@ import streamlit as st
 from tracker.present import formatting
 from tracker.present import relocation_charts as figures
 from tracker.rules import indicators, relocation
-from ui import data, filters, sections, widgets
+from ui import data, sections, widgets
 from ui.filters import Filters
 
 VILLAGE_KEY = "relocation_village"
@@ -95,11 +95,6 @@ WAN = st.column_config.NumberColumn(format="%.2f")
 
 
 # --- useful functions ------------------------------------------------------------------------
-
-
-def township_chart(figure, key: str) -> None:
-    """A chart whose township bars filter the page when clicked."""
-    widgets.chart(figure, key=key, on_click=lambda: widgets.filter_from_chart(key))
 
 
 def village_label(township: str, village: str) -> str:
@@ -203,7 +198,7 @@ def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
         widgets.chart(widgets.figure(figures.modes_bars, mode_totals), key="relocation_modes_chart")
     with right:
         if not widgets.townships_need_a_county(f):
-            township_chart(
+            widgets.township_chart(
                 widgets.figure(figures.modes_by_township, modes), "relocation_modes_township_chart"
             )
     widgets.table(
@@ -238,7 +233,7 @@ def demolition_section(f: Filters, total: pd.Series, townships: pd.DataFrame) ->
     if total["homestead_m2"] > 0:
         if not widgets.townships_need_a_county(f):
             widgets.caption("灰色为拆除旧房后已腾退的宅基地，绿色为其中已复垦的面积；点击乡镇可筛选。")
-            township_chart(
+            widgets.township_chart(
                 widgets.figure(figures.homestead_by_township, townships), "relocation_homestead_chart"
             )
     else:
@@ -290,10 +285,10 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
         return
     widgets.caption("点击一行可筛选到该乡镇。")
     township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
-    widgets.table(
+    widgets.township_table(
         township_table,
         f"整村搬迁乡镇明细_{day}",
-        key="relocation_townships",
+        "relocation_townships",
         column_config={
             "入住比例（%）": PERCENT,
             "腾退宅基地（平方米）": NUMBER,
@@ -301,7 +296,7 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
             "奖补资金（万元）": WAN,
             "自筹资金（万元）": WAN,
         },
-        on_select=lambda: widgets.filter_from_table("relocation_townships", township_table, "乡镇"),
+        max_height=None,
     )
     st.subheader("搬迁村明细")
     widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
@@ -327,11 +322,7 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
 
 # --- draw the page -----------------------------------------------------------------------------
 
-f = filters.current()
-widgets.page_start("整村搬迁", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("整村搬迁")
 
 params = f.params()
 day = f.as_of.isoformat()
@@ -356,7 +347,7 @@ if progress.open:
         st.subheader("搬迁进度")
         if not widgets.townships_need_a_county(f):
             widgets.caption("各乡镇搬迁村按进度（未启动 → 已销号）分段；点击乡镇可筛选。")
-            township_chart(
+            widgets.township_chart(
                 widgets.figure(figures.stages_by_township, data.query("relocation_by_stage", **params)),
                 "relocation_stage_chart",
             )

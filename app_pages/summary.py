@@ -6,17 +6,13 @@ saves it as one image; it is not in the sidebar.
 
 import streamlit as st
 
-from ui import filters, widgets
+from ui import widgets
 
 # The cards a leader looks at first: relocation of the batches still open, then the other targets.
 KEY_INDICATORS = ("villages_completed", "households_moved", "people_moved")
 OTHER_INDICATORS = ("zero_break_rate", "weak_orgs_rectified", "funds_10k")
 
-f = filters.current()
-widgets.page_start("脱贫攻坚周报摘要", f)
-if f.as_of is None:
-    widgets.no_data()
-    st.stop()
+f = widgets.dashboard_page("脱贫攻坚周报摘要")
 
 cards = widgets.target_cards(f)
 if not cards:

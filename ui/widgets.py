@@ -19,7 +19,7 @@ from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
 from ui import data
-from ui.filters import Filters, select_township
+from ui.filters import Filters, current, select_township
 from ui.session import current_user
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
@@ -37,6 +37,16 @@ def caption(text: str) -> None:
     shown = without_hints(text) if report_mode() else text
     if shown:
         st.caption(shown)
+
+
+def dashboard_page(title: str) -> Filters:
+    """Open a page of figures: the filters and the heading; the page stops there until data is imported."""
+    filters = current()
+    page_start(title, filters)
+    if filters.as_of is None:
+        no_data()
+        st.stop()
+    return filters
 
 
 def page_start(title: str, filters: Filters) -> None:
@@ -131,8 +141,8 @@ def format_value(value: float | None, unit: str) -> str:
     return formatting.count(value, unit)
 
 
-def progress_card(card: Progress) -> str:
-    """A card for one indicator against its target."""
+def progress_card(card: Progress, label: str | None = None) -> str:
+    """A card for one indicator against its target (under its own label unless one is given)."""
     target = ""
     if card.target is not None:
         target = f"目标 {format_value(card.target, card.unit)}"
@@ -147,7 +157,12 @@ def progress_card(card: Progress) -> str:
         if card.status != "done":
             due += f"（剩 {left} 天）" if left is not None and left >= 0 else "（已逾期）"
     return kpi_card(
-        card.label, format_value(card.actual, card.unit), target, card.percent, [change, due], card.status
+        label or card.label,
+        format_value(card.actual, card.unit),
+        target,
+        card.percent,
+        [change, due],
+        card.status,
     )
 
 
@@ -218,6 +233,25 @@ def townships_need_a_county(filters: Filters) -> bool:
     if filters.region_view:
         st.caption("各县的乡镇同名者众多（如城关镇），乡镇分布请先在左侧选择一个县。")
     return filters.region_view
+
+
+def township_chart(figure: go.Figure, key: str) -> None:
+    """A chart of townships: clicking a bar narrows the view to that township."""
+    chart(figure, key=key, on_click=lambda: filter_from_chart(key))
+
+
+def township_table(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    column_config: dict[str, Any] | None = None,
+    max_height: int | None = 420,
+) -> None:
+    """A table with a 乡镇 column: clicking a row narrows the view to that township.
+
+    It grows with its rows up to max_height (None: Streamlit's own height), then scrolls."""
+    height: int | str = "auto" if max_height is None else min(max_height, 38 + 35 * len(frame))
+    table(frame, name, key, column_config, height, on_select=lambda: filter_from_table(key, frame, "乡镇"))
 
 
 def table(
