@@ -328,7 +328,7 @@ def test_a_changed_zero_break_rule_changes_the_import_time_summary_and_the_bands
         if expected is None:
             expected = int(incomes.loc[incomes["collective_income_10k"] > threshold, "villages"].sum())
             assert expected < 238
-        derived = summaries.derive("village_summary", ledger, LAST).to_pandas()
+        derived = summaries.derive_many(["village_summary"], ledger, LAST)["village_summary"].to_pandas()
         assert int(derived["villages_past_zero"].sum()) == expected
         bands = collective.income_bands(incomes)
         assert int(bands.loc[bands["past_zero"], "villages"].sum()) == expected

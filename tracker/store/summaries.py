@@ -143,11 +143,6 @@ ROW_COUNTS: dict[str, tuple[str, str]] = {
 }
 
 
-def derive(name: str, rows: pa.Table, as_of: dt.date) -> pa.Table:
-    """The summary `name` of one snapshot of its ledger (rows), taken on as_of."""
-    return derive_many([name], rows, as_of)[name]
-
-
 def derive_many(names: list[str], rows: pa.Table, as_of: dt.date) -> dict[str, pa.Table]:
     """The summaries `names` of one snapshot of their ledger (rows), taken on as_of, on one connection."""
     if schema.TOWNSHIP_AS_OF not in rows.column_names:
