@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from synth.province import generate
-from tests.conftest import page_text
+from tests.conftest import open_tab, page_text, tab_labels
 from tracker.ingest.importer import import_paths
 from tracker.store.reader import Reader
 
@@ -40,7 +40,7 @@ def test_the_generated_counties_share_a_township_name(region_store: Path) -> Non
 
 
 def test_overview_ranks_counties_with_their_own_households(open_page, region_store: Path) -> None:
-    at = open_page(store=region_store)
+    at = open_page(store=region_store, tab="排名表")
     assert "县排名" in [s.value for s in at.subheader]
     ranking = at.dataframe[0].value
     expected = dict(
@@ -59,19 +59,24 @@ def test_township_breakdowns_wait_for_a_county(open_page, region_store: Path) ->
         "app_pages/party.py",
         "app_pages/funds.py",
     ):
+        # Every section (tab) of the page, as a leader clicking through them sees it.
         at = open_page(page, store=region_store)
-        assert "乡镇分布请先在左侧选择一个县" in page_text(at), page
-        titles = [
-            json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
-            for c in at.get("plotly_chart")
-        ]
+        text, titles = "", []
+        for label in tab_labels(at):
+            at = open_tab(at, label)
+            text += page_text(at)
+            titles += [
+                json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+                for c in at.get("plotly_chart")
+            ]
+        assert "乡镇分布请先在左侧选择一个县" in text, page
         assert titles, page  # the page still draws its county-wide charts
         assert not [t for t in titles if "乡镇" in t], page
 
 
 def test_choosing_a_county_ranks_its_own_townships(open_page, region_store: Path) -> None:
     county = _sql(region_store, "SELECT min(county) FROM villages")[0][0]
-    at = open_page(store=region_store, county=county)
+    at = open_page(store=region_store, county=county, tab="排名表")
     assert "乡镇排名" in [s.value for s in at.subheader]
     ranking = at.dataframe[0].value
     expected = dict(
