@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hmac
 import json
 import os
 import threading
@@ -68,6 +69,18 @@ class User:
 
 
 DEMO_USER = User("demo", "演示模式", "county")
+# The weekly report drives a dashboard process of its own; with sign-in configured, its browser
+# proves itself with a random token (a request header, never in a URL or a picture) that only that
+# process knows from its environment. The report sees the whole county, as those who may run it do.
+REPORT_USER = User("report", "周报生成", "county")
+REPORT_TOKEN_ENV = "TRACKER_REPORT_TOKEN"
+REPORT_HEADER = "X-Tracker-Report"
+
+
+def is_report_browser(header: str | None) -> bool:
+    """Whether a request carries this process's report token (False when it has none)."""
+    token = os.environ.get(REPORT_TOKEN_ENV, "")
+    return bool(token) and header is not None and hmac.compare_digest(header.encode(), token.encode())
 
 
 @dataclass

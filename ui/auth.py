@@ -24,6 +24,9 @@ def _oidc_configured() -> bool:
 
 def require_user() -> access.User:
     """The signed-in user; draws the sign-in form and stops the page until there is one."""
+    if access.is_report_browser(st.context.headers.get(access.REPORT_HEADER)):
+        st.session_state[SESSION] = access.start_session(access.REPORT_USER)
+        return access.REPORT_USER
     if _oidc_configured():
         return _oidc_user()
     if not access.sign_in_required(data.data_dir()):

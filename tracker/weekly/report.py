@@ -27,12 +27,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker import access
 from tracker.contract.county import load_county
 from tracker.present import formatting
 from tracker.store.reader import Reader
@@ -129,8 +131,9 @@ def make_report(
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:
         folder = Path(scratch)
         pdf = folder / f"{code}_{COUNTY_SCOPE}_周报.pdf"
+        token = None if url else secrets.token_urlsafe(32)
         run = _Run(
-            _server(data_dir, url),
+            _server(data_dir, url, token),
             chromium,
             folder,
             code,
@@ -138,6 +141,7 @@ def make_report(
             page_timeout,
             progress,
             len(jobs) + 2,
+            {access.REPORT_HEADER: token} if token else {},
         )
         shots = asyncio.run(run.all(jobs, pdf, header, title))
         manifest = week_files.write_index(folder, shots, county.name, day, pdf.name)
@@ -155,11 +159,11 @@ def make_report(
 
 
 @contextlib.contextmanager
-def _server(data_dir: Path, url: str | None) -> Iterator[str]:
+def _server(data_dir: Path, url: str | None, token: str | None) -> Iterator[str]:
     if url:
         yield url.rstrip("/")
     else:
-        with dashboard(data_dir) as base:
+        with dashboard(data_dir, report_token=token) as base:
             yield base
 
 
@@ -176,8 +180,10 @@ class _Run:
         timeout: float,
         progress: ProgressFn | None,
         steps: int,
+        headers: dict[str, str],
     ) -> None:
         self.server, self.chromium, self.folder, self.code = server, chromium, folder, code
+        self.headers = headers  # sent with every request: the report's token for its own server
         self.base = ""
         self.as_of, self.timeout, self.progress, self.steps = as_of, timeout, progress, steps
         self.done = 0
@@ -261,6 +267,7 @@ class _Run:
             device_scale_factor=scale,
             locale="zh-CN",
             timezone_id=TIME_ZONE,
+            extra_http_headers=self.headers,
         )
         return await context.new_page()
 

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tracker.access import REPORT_TOKEN_ENV
 from tracker.contract.paths import REPO_ROOT
 
 
@@ -27,10 +28,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(data_dir: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Serve dashboard.py over data_dir on 127.0.0.1; yields the base URL, stops it afterwards."""
+def dashboard(data_dir: Path, timeout: float = 60.0, report_token: str | None = None) -> Iterator[str]:
+    """Serve dashboard.py over data_dir on 127.0.0.1; yields the base URL, stops it afterwards.
+
+    With report_token, a browser that sends it (access.REPORT_HEADER) is let in as the report."""
     port = free_port()
     env = dict(os.environ, TRACKER_DATA_DIR=str(Path(data_dir).resolve()), TZ="Asia/Shanghai")
+    env.pop(REPORT_TOKEN_ENV, None)  # never inherited: only the report's own server knows a token
+    if report_token:
+        env[REPORT_TOKEN_ENV] = report_token
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
