@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import run_module
 from tracker import access
-from tracker.weekly.browser import launch, wait_until_drawn
+from tracker.weekly.browser import wait_until_drawn
 from tracker.weekly.serve import dashboard
 
 pytestmark = pytest.mark.browser
@@ -47,18 +47,18 @@ def test_the_report_is_made_when_sign_in_is_configured(protected_store: Path, tm
 
 
 @pytest.mark.parametrize("header", [None, "a-guess"])
-def test_the_reports_server_asks_anyone_else_to_sign_in(protected_store: Path, header: str | None) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with dashboard(protected_store, report_token="the-report-token") as base, sync_playwright() as p:
-        browser = launch(p)
+def test_the_reports_server_asks_anyone_else_to_sign_in(
+    protected_store: Path, browser, header: str | None
+) -> None:
+    with dashboard(protected_store, report_token="the-report-token") as base:
+        headers = {access.REPORT_HEADER: header} if header else {}
+        context = browser.new_context(extra_http_headers=headers)
         try:
-            headers = {access.REPORT_HEADER: header} if header else {}
-            tab = browser.new_context(extra_http_headers=headers).new_page()
+            tab = context.new_page()
             tab.goto(f"{base}/?report=1", wait_until="domcontentloaded")
             wait_until_drawn(tab, "总览")
             shown = tab.inner_text('[data-testid="stMain"]')
         finally:
-            browser.close()
+            context.close()
     assert "用户名" in shown and "密码" in shown
     assert "第一批" not in shown
