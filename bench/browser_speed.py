@@ -381,28 +381,40 @@ def summary(cold: Sample, warm: list[Sample]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- a scale
 
 
+def split_cores() -> tuple[set[int], set[int]]:
+    """(the server's core, the browser's core): the last and the first, or the one core there is."""
+    cores = sorted(os.sched_getaffinity(0))
+    return ({cores[-1]}, {cores[0]}) if len(cores) > 1 else (set(cores), set(cores))
+
+
+def serve_pinned(stack: contextlib.ExitStack, server: Any) -> tuple[str, Any]:
+    """Start `server` (a context manager yielding its URL) on one core and headless Chromium on the
+    other, both closed with `stack`; this process's own cores are given back when it closes."""
+    from playwright.sync_api import sync_playwright
+
+    server_core, browser_core = split_cores()
+    stack.callback(os.sched_setaffinity, 0, os.sched_getaffinity(0))
+    os.sched_setaffinity(0, server_core)  # the server process inherits this core ...
+    try:
+        url = stack.enter_context(server)
+    finally:
+        os.sched_setaffinity(0, browser_core)  # ... and Chromium (and this driver) the other one
+    playwright = stack.enter_context(sync_playwright())
+    browser = launch(playwright)
+    stack.callback(browser.close)
+    return url, browser
+
+
 def measure_scale(
     scale: str, store_dir: Path, views: list[View], args: argparse.Namespace, scratch: Path
 ) -> dict[str, Any]:
     """Serve the store on one core, drive Chromium on the other, time every page, view and device."""
-    from playwright.sync_api import sync_playwright
-
     rerun_log = scratch / f"reruns-{scale}.jsonl"
     os.environ["TRACKER_RERUN_LOG"] = str(rerun_log)
-    cores = sorted(os.sched_getaffinity(0))
-    server_core, browser_core = ({cores[-1]}, {cores[0]}) if len(cores) > 1 else (set(cores), set(cores))
-    mine = os.sched_getaffinity(0)
+    server_core, browser_core = split_cores()
     results: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
-        stack.callback(os.sched_setaffinity, 0, mine)
-        os.sched_setaffinity(0, server_core)  # the dashboard process inherits this core ...
-        try:
-            url = stack.enter_context(dashboard(store_dir, timeout=180))
-        finally:
-            os.sched_setaffinity(0, browser_core)  # ... and Chromium (and this driver) the other one
-        playwright = stack.enter_context(sync_playwright())
-        browser = launch(playwright)
-        stack.callback(browser.close)
+        url, browser = serve_pinned(stack, dashboard(store_dir, timeout=180))
         warm = {}
         for device in args.devices:  # one browser per device that has opened the app before
             warm[device] = browser.new_context(**CONTEXT, **DEVICES[device])
@@ -497,23 +509,10 @@ def floor_app(timeout: float = 60.0) -> Any:
 
 def measure_floor(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     """The floor app's pages (bench/floor_app.py), timed as the dashboard's are, on the same cores."""
-    from playwright.sync_api import sync_playwright
-
     rerun_log = scratch / "reruns-floor.jsonl"  # the floor app logs none: its server time reads 0
-    cores = sorted(os.sched_getaffinity(0))
-    server_core, browser_core = ({cores[-1]}, {cores[0]}) if len(cores) > 1 else (set(cores), set(cores))
-    mine = os.sched_getaffinity(0)
     results: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
-        stack.callback(os.sched_setaffinity, 0, mine)
-        os.sched_setaffinity(0, server_core)
-        try:
-            url = stack.enter_context(floor_app())
-        finally:
-            os.sched_setaffinity(0, browser_core)
-        playwright = stack.enter_context(sync_playwright())
-        browser = launch(playwright)
-        stack.callback(browser.close)
+        url, browser = serve_pinned(stack, floor_app())
         for device in args.devices:
             warm = browser.new_context(**CONTEXT, **DEVICES[device])
             stack.callback(warm.close)
