@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tracker.present import charts, collective_charts, formatting, theme
+from tracker.contract import formatting
+from tracker.present import charts, collective_charts, theme
 from tracker.rules import collective, indicators
 from ui import data, sections, widgets
 

@@ -9,12 +9,11 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker import access
-from tracker.contract import schema
+from tracker.contract import formatting, schema
 from tracker.ingest import shrink_guard, upload_review
 from tracker.ingest.import_report import audit_details
 from tracker.ingest.importer import import_uploads
 from tracker.ingest.outcome import Outcome
-from tracker.present import formatting
 from tracker.rules import consistency
 from ui import auth, data, filters, report_panel, sections, widgets
 

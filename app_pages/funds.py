@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tracker.present import formatting, funds_charts
+from tracker.contract import formatting
+from tracker.present import funds_charts
 from tracker.rules import indicators
 from ui import data, sections, widgets
 

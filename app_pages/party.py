@@ -8,7 +8,8 @@ rectified, as covered by a first secretary …) live in tracker.rules.party.
 import pandas as pd
 import streamlit as st
 
-from tracker.present import charts, formatting, party_charts, theme
+from tracker.contract import formatting
+from tracker.present import charts, party_charts, theme
 from tracker.rules import indicators, party
 from ui import data, sections, widgets
 from ui.filters import Filters

@@ -9,7 +9,7 @@ rules of tracker.rules.relocation; every figure from tracker.present.relocation_
 import pandas as pd
 import streamlit as st
 
-from tracker.present import formatting
+from tracker.contract import formatting
 from tracker.present import relocation_charts as figures
 from tracker.rules import indicators, relocation
 from ui import data, sections, widgets

@@ -136,7 +136,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "wan_yuan_rounded_to_one_decimal",
         "amounts in 万元 shown with one decimal instead of two",
-        "tracker/present/formatting.py",
+        "tracker/contract/formatting.py",
         'return f"{float(value_10k):,.2f} 万元"',
         'return f"{float(value_10k):,.1f} 万元"',
         ("tests/test_oracle.py::test_the_overview_page_shows_the_oracles_cards",),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from tracker.present import formatting
+from tracker.contract import formatting
 from ui import data
 from ui.session import current_user
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from tracker import access
-from tracker.present import formatting
+from tracker.contract import formatting
 from tracker.weekly.browser import PageNotReady
 from tracker.weekly.report import Report, ReportProblem, make_report
 from tracker.weekly.serve import ServerProblem

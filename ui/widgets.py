@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracker.access import DEMO_USER
-from tracker.present import formatting, table_display, theme
+from tracker.contract import formatting
+from tracker.present import table_display, theme
 from tracker.present.table_display import ColumnFormat
 from tracker.rules import freshness, indicators
 from tracker.rules.indicators import Progress

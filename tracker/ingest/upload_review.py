@@ -21,13 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.contract import schema
+from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
 from tracker.ingest import shrink_guard
 from tracker.ingest.import_report import taken_as
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.parsed import RowError
-from tracker.present import formatting
 
 AUTO = "自动识别"
 # The data page's ledger selector: label -> the importer's table (None: told by the headers).

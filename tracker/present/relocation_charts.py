@@ -14,8 +14,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.contract import schema
-from tracker.present import charts, formatting, theme
+from tracker.contract import formatting, schema
+from tracker.present import charts, theme
 from tracker.rules import relocation
 
 HOUSEHOLDS_COLOUR = theme.NEUTRAL

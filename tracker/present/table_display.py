@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tracker.contract import formatting
 from tracker.contract.missing import is_missing
-from tracker.present import formatting
 
 MISSING = "—"
 # More columns than this and a phone shows each row as a card of "label value" lines.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker.present import formatting
+from tracker.contract import formatting
 from tracker.rules import indicators
 
 INDICATOR = "zero_break_rate"

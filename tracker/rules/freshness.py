@@ -13,8 +13,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from tracker.contract import schema
-from tracker.present import formatting
+from tracker.contract import formatting, schema
 
 LABELS = {name: table.label for name, table in schema.TABLES.items()}
 # More lagging townships than this are counted, not named.

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker.contract import schema
+from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
-from tracker.present import formatting
 
 # Pace is measured over the last few weeks: long enough to smooth one slow week,
 # short enough to notice that work has stalled.

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker.contract import schema
+from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
-from tracker.present import formatting
 from tracker.rules import indicators
 
 # app_pages/party.py still asks party.target_of; issue 12 part B points it at indicators.target_of.

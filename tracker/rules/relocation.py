@@ -13,8 +13,7 @@ import math
 
 import pandas as pd
 
-from tracker.contract import schema
-from tracker.present import formatting
+from tracker.contract import formatting, schema
 from tracker.rules import indicators
 
 # app_pages/relocation.py still asks relocation.target_of; issue 12 part B points it at indicators.target_of.

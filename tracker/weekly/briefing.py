@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from tracker.present import formatting
+from tracker.contract import formatting
 from tracker.rules.indicators import Progress
 
 RELOCATION = ("villages_completed", "households_moved", "people_moved")

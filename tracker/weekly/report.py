@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker import access
+from tracker.contract import formatting
 from tracker.contract.county import load_county
-from tracker.present import formatting
 from tracker.store.reader import Reader
 from tracker.weekly import a4, report_layout, week_files
 from tracker.weekly.browser import (

@@ -9,7 +9,7 @@ import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from tracker.present import formatting
+from tracker.contract import formatting
 from tracker.weekly.jobs import Shot
 
 

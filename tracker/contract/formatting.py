@@ -1,4 +1,8 @@
-"""Numbers and dates the way county leaders read them: 万元, 户, 人, 70.0%, 2017年10月13日."""
+"""Numbers and dates the way county leaders read them: 万元, 户, 人, 70.0%, 2017年10月13日.
+
+It sits in the contract, the lowest layer, because the units are the contract's (amounts in 万元,
+households, people, snapshot days) and every layer above writes them into text: the rules' sentences,
+the import report, the figures, the weekly report and the pages."""
 
 from __future__ import annotations
 
