@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.contract.cell_text import clean_text, compact
 from tracker.contract.paths import REPO_ROOT
-from tracker.ingest.values import clean_text, compact
 
 DEFAULT_CONFIG = REPO_ROOT / "sample_data" / "county.toml"
 STORED_NAME = "county.toml"

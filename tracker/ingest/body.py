@@ -13,13 +13,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.contract import schema
+from tracker.contract.cell_text import clean_text, compact
 from tracker.contract.county import County
 from tracker.ingest.columns import distinct_cells
 from tracker.ingest.header_names import MODE_DETAIL, RELATION, TOWNSHIP_VILLAGE
 from tracker.ingest.headers import Layout
 from tracker.ingest.parsed import RowError
 from tracker.ingest.sheet_text import split_township_village
-from tracker.ingest.values import ValueProblem, clean_text, compact, parse_number
+from tracker.ingest.values import ValueProblem, parse_number
 
 _TOTAL_ROW = re.compile(r"(合计|总计|小计)[:：]?$")
 _HEAD_OF_HOUSEHOLD = frozenset({"户主", "本人", "户主本人"})

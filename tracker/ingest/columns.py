@@ -15,10 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracker.contract import schema
+from tracker.contract.cell_text import clean_text
 from tracker.contract.county import County
 from tracker.ingest import personal
 from tracker.ingest.parsed import ParsedRows, RowContext, reject, shown
-from tracker.ingest.values import EXCEL_DIGITS, ValueProblem, clean_text, parser_for
+from tracker.ingest.values import EXCEL_DIGITS, ValueProblem, parser_for
 
 
 def parse_column(

@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from tracker.contract import schema
-from tracker.ingest.values import compact
+from tracker.contract.cell_text import compact
 
 # Pseudo-columns: read from a file but not stored as they are.
 RELATION = "_relation"  # 与户主关系: the national system lists every member of a household, one per row

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from tracker.contract import schema
+from tracker.contract.cell_text import compact
 from tracker.ingest.header_names import (
     PERSON_ID,
     RELATION,
@@ -42,7 +43,6 @@ from tracker.ingest.sheet_text import (
     title_text,
     township_hint,
 )
-from tracker.ingest.values import compact
 
 # Rows searched for the header: title blocks are a few rows, never dozens.
 HEADER_SEARCH_ROWS = 30

@@ -8,9 +8,9 @@ from typing import Any
 import pyarrow as pa
 
 from tracker.contract import schema
+from tracker.contract.cell_text import clean_text
 from tracker.contract.county import County
 from tracker.ingest import personal
-from tracker.ingest.values import clean_text
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from tracker.ingest.values import ValueProblem, clean_text, compact
+from tracker.contract.cell_text import clean_text, compact
+from tracker.ingest.values import ValueProblem
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"

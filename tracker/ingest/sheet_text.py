@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker.contract.cell_text import clean_text, compact
 from tracker.contract.county import County
 from tracker.ingest.readers import Sheet
-from tracker.ingest.values import clean_text, compact, find_date
+from tracker.ingest.values import find_date
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.contract import schema
+from tracker.contract.cell_text import clean_text, compact
 
 
 class ValueProblem(ValueError):
@@ -27,7 +28,6 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers between these are 1954–2064: anything else is not a plausible ledger date.
 EXCEL_SERIAL_RANGE = (20000, 60000)
 
-_SPACES = re.compile(r"\s+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:\D.*)?$")
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$")
 
@@ -47,28 +47,6 @@ _TRUE = frozenset({"是", "有", "已", "√", "✓", "✔", "y", "yes", "1", "t
 _FALSE = frozenset({"否", "无", "未", "×", "✗", "✘", "x", "n", "no", "0", "false", "f", "没有"})
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def clean_text(raw: Any) -> str | None:
-    """The cell as text: full-width folded (NFKC), spaces trimmed; None when empty."""
-    if raw is None:
-        return None
-    if isinstance(raw, float):
-        if math.isnan(raw):
-            return None
-        if raw.is_integer():
-            raw = int(raw)
-    if isinstance(raw, dt.datetime):
-        raw = raw.date() if raw.time() == dt.time() else raw
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
-    # Clerks pad with ideographic spaces and line breaks inside cells.
-    text = _SPACES.sub(" ", text)
-    return text or None
-
-
-def compact(text: str) -> str:
-    """Text with every space removed, for matching headers and keywords."""
-    return _SPACES.sub("", text)
 
 
 def parse_text(raw: Any) -> str | None:
