@@ -8,8 +8,8 @@ page never shows a mix of old and new.
 
 from __future__ import annotations
 
-import importlib
 import os
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,9 +102,11 @@ def _run(
     return queries.run(_reader(folder, stamp, scope).cursor(), name, **bound)
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
-def _derived(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+# Each rule gets its own st.cache_data, made once per function object and kept while the function
+# lives: the cache is keyed on the function itself (Streamlit's key for it is its module, name and
+# source) and its arguments, and the rule is called directly, as any reader or tool can follow.
+# Two closures of the same code share one cache (Streamlit's rule): pass what varies as arguments.
+_DERIVED: weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]] = weakref.WeakKeyDictionary()
 
 
 def derived(rule: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -114,7 +116,10 @@ def derived(rule: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     Python: 15-40 ms of each rerun of 总览 and 整村搬迁 on this machine, for the same inputs
     every time until a snapshot lands.
     """
-    return _derived(rule.__module__, rule.__qualname__, args, kwargs)
+    cached = _DERIVED.get(rule)
+    if cached is None:
+        cached = _DERIVED[rule] = st.cache_data(max_entries=1000, show_spinner=False)(rule)
+    return cached(*args, **kwargs)
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-import importlib
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -169,9 +169,11 @@ def progress_card(card: Progress, label: str | None = None) -> str:
 
 # Kept as built (cache_resource), not pickled: nothing changes a figure once built (the report's
 # title without hints is drawn from a copy), and a hit then costs no unpickling on every rerun.
-@st.cache_resource(max_entries=2000, show_spinner=False)
-def _built(module: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> go.Figure:
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+# One cache per builder, made once per function object (as ui.data.derived does for rules): keyed on
+# the builder itself and its arguments, and the builder called directly.
+_BUILT: weakref.WeakKeyDictionary[Callable[..., go.Figure], Callable[..., go.Figure]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
@@ -181,7 +183,10 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
     machine, a fifth of a page's rerun); a cache hit returns the finished figure.
     The builders (tracker.present.charts and the per-page *_charts) are pure: data in, figure out.
     """
-    return _built(builder.__module__, builder.__qualname__, args, kwargs)
+    cached = _BUILT.get(builder)
+    if cached is None:
+        cached = _BUILT[builder] = st.cache_resource(max_entries=128, show_spinner=False)(builder)
+    return cached(*args, **kwargs)
 
 
 def chart(figure: go.Figure, key: str, on_click: Callable[[], None] | None = None) -> None:
