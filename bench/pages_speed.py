@@ -30,7 +30,7 @@ province scale also one county; and one township of that county):
    (found with EXPLAIN ANALYZE), exactly the columns they read from it (count(*) plus count(col)
    per column), with the view's county and township filters — the cost of just reading the
    data the page touches in the store's current layout. A summary the reader holds in memory
-   (tracker.store.summaries.HELD_IN_MEMORY) counts as the Parquet files it was read from, so the floor
+   (the views of tracker.store.reader.VIEWS held in memory) counts as the Parquet files it was read from, so the floor
    stays the cost of reading that data from the store, not from memory.
 
 Prints a table, the goals (uncached median < 150 ms, cached < 20 ms, >= 10x faster than pandas,

@@ -194,7 +194,9 @@ IMPORT_FILES = {"tracker/contract/schema.py", "tracker/store/summaries.py", "tra
 
 
 def _touches_import(mutation: Mutation) -> bool:
-    return mutation.file in IMPORT_FILES or mutation.file.startswith(("tracker/ingest/", "queries/derived_"))
+    return mutation.file in IMPORT_FILES or mutation.file.startswith(
+        ("tracker/ingest/", "queries/summaries/")
+    )
 
 
 def _pytest(tree: Path, tests: tuple[str, ...], sample: Path | None) -> tuple[int, float, str]:

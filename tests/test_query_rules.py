@@ -24,7 +24,8 @@ from tracker.store import queries, summaries
 from tracker.store.reader import Reader
 
 LAST = dt.date(2017, 10, 13)
-CATALOGUE = queries.catalogue()
+# The pages' named queries and the import-time summaries' (queries/summaries/): every one calls the macros.
+CATALOGUE = queries.catalogue() | {name: d.query for name, d in summaries.SUMMARIES.items()}
 
 
 def _body(sql: str) -> str:

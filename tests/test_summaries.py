@@ -32,8 +32,6 @@ def _page_queries() -> list[tuple[str, dict]]:
     }
     calls = []
     for name, query in sorted(queries.catalogue().items()):
-        if name.startswith("derived_"):
-            continue
         for township in ([], ["赵家沟乡"]):
             calls.append(
                 (name, {k: v for k, v in (base | {"township": township}).items() if k in query.params})

@@ -7,6 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = REPO_ROOT / "queries"
+# One file per import-time summary, named after the table it fills (tracker.store.summaries).
+SUMMARIES_DIR = QUERIES_DIR / "summaries"
 SAMPLE_DIR = REPO_ROOT / "sample_data"
 
 

@@ -45,6 +45,13 @@ class NamedQuery:
     params: frozenset[str]
     sql: str
 
+    def bound(self, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The SQL and exactly the parameters it takes (missing ones are an error)."""
+        missing = self.params - params.keys()
+        if missing:
+            raise QueryProblem(f"query {self.name!r} needs parameters {sorted(missing)}")
+        return self.sql, {k: params[k] for k in self.params}
+
 
 def _parse(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
@@ -82,11 +89,7 @@ def get(name: str) -> NamedQuery:
 
 def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The SQL of a named query and exactly the parameters it takes (missing ones are an error)."""
-    query = get(name)
-    missing = query.params - params.keys()
-    if missing:
-        raise QueryProblem(f"query {name!r} needs parameters {sorted(missing)}")
-    return query.sql, {k: params[k] for k in query.params}
+    return get(name).bound(params)
 
 
 def run(cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

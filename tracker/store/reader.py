@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -20,19 +21,56 @@ from tracker.store import summaries
 from tracker.store.files import file_facts
 from tracker.store.manifest import StoreProblem, current_generation, read_manifest, summary_usable
 
-# Ledgers of a few hundred rows a snapshot that every page reads: the reader holds them in memory.
-_SMALL_LEDGERS = frozenset({"targets"})
+
+@dataclass(frozen=True)
+class View:
+    """One table a query can read: its name, where its rows come from, and whether it is held in memory.
+
+    rows: "ledger" (the snapshot files the manifest names), "summary" (the files written at import
+    beside each ledger snapshot, `queries/summaries/<name>.sql`, and what this reader derives where
+    one is missing), "snapshot_days", "rejects" or "import_log" (see Reader._define_<rows>).
+    in_memory: the rows this reader's scope may see, read once when it opens, instead of opening
+    the files on every query.
+    """
+
+    name: str
+    rows: str
+    in_memory: bool = False
+
+
+# Every table and view a named query, the report or `tracker sql` reads, in the order they are made
+# (snapshot_days counts rows through the summaries). Every one is limited to the reader's scope.
+VIEWS: tuple[View, ...] = (
+    # The ledgers, one view each over all their snapshots (a column `as_of` per snapshot).
+    View("villages", "ledger"),
+    View("households", "ledger"),
+    View("party_orgs", "ledger"),
+    View("funds", "ledger"),
+    # A few hundred rows a snapshot that every page reads.
+    View("targets", "ledger", in_memory=True),
+    # The import-time summaries. The weekly series read the four held in memory across every week,
+    # on nearly every page (about 400,000 rows, 45 MiB, for a whole province of 26 weeks; a county's
+    # reader a hundredth of that); the other two are read one week at a time and stay on disk.
+    View("village_summary", "summary", in_memory=True),
+    View("household_summary", "summary", in_memory=True),
+    View("org_summary", "summary", in_memory=True),
+    View("fund_summary", "summary", in_memory=True),
+    View("household_modes", "summary"),
+    View("poor_self_funding", "summary"),
+    # Which days each ledger has rows this reader may see: the snapshot in force without a file opened.
+    View("snapshot_days", "snapshot_days"),
+    # Rows an import refused (--allow-rejects), and every file imported.
+    View("rejects", "rejects"),
+    View("import_log", "import_log"),
+)
 
 
 class Reader:
     """A read-only DuckDB view of the store as of the manifest it last loaded.
 
-    One in-memory DuckDB database holds a view per ledger over that manifest's
-    Parquet files (the small targets ledger held in memory), the import-time
-    summaries (those the weekly series read held in memory, see
-    summaries.HELD_IN_MEMORY), `snapshot_days`, the days each
-    ledger has rows in this reader's scope, where queries find the snapshot in
-    force without opening a file, and the rule macros every query calls
+    One in-memory DuckDB database holds the views of `VIEWS` (the ledgers over
+    that manifest's Parquet files, the import-time summaries, `snapshot_days`,
+    `rejects`, `import_log`) and the rule macros every query calls
     (`tracker.rules.macros`). Everything is limited to the scope. `cursor()`
     gives each thread its own cursor on it (a DuckDB connection is not safe to
     share between threads).
@@ -46,18 +84,33 @@ class Reader:
         self.manifest = read_manifest(self.data_dir)
         self.generation = int(self.manifest.get("generation", 0))
         self.connection = duckdb.connect(":memory:")
+        self._summaries: tuple[dict[str, list[str]], dict[str, list[pa.Table]]] | None = None
         self._define_views()
         self._lock_down()
 
     def _define_views(self) -> None:
+        # Each view of VIEWS by where its rows come from, then the rules every query applies
+        # (stages, snapshot in force, township and batch filters), which read snapshot_days.
+        for view in VIEWS:
+            if view.rows == "ledger":
+                self._define_view(
+                    view.name, schema.TABLES[view.name], self.files(view.name), None, view.in_memory
+                )
+            elif view.rows == "summary":
+                files, derived = self._summary_rows(view.name)
+                self._define_view(view.name, summaries.DERIVED[view.name], files, derived, view.in_memory)
+            elif view.rows == "snapshot_days":
+                self._define_snapshot_days()
+            elif view.rows == "rejects":
+                self._define_rejects()
+            elif view.rows == "import_log":
+                self._define_import_log()
+            else:
+                raise ValueError(f"view {view.name}: no rows called {view.rows!r}")
+        macros.define(self.connection)
+
+    def _define_import_log(self) -> None:
         con = self.connection
-        for name, table in schema.TABLES.items():
-            self._define_view(name, table, self.files(name), None, in_memory=name in _SMALL_LEDGERS)
-        self._define_summaries()
-        self._define_snapshot_days()
-        # The rules every query applies (stages, snapshot in force, township and batch filters).
-        macros.define(con)
-        self._define_rejects()
         log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.
         con.from_arrow(log).create("import_log_rows")
@@ -103,9 +156,16 @@ class Reader:
         else:
             self._scoped(relation, table).create_view(name, replace=True)
 
-    def _define_summaries(self) -> None:
-        """Each summary's view: its files, and what this reader derives for days whose file is missing
-        or older than the summary's columns (a store written before; `check --repair` writes them)."""
+    def _summary_rows(self, name: str) -> tuple[list[str], pa.Table | None]:
+        """A summary's files, and the rows this reader derives for days whose file is missing or older
+        than the summary's columns (a store written before; `check --repair` writes them)."""
+        if self._summaries is None:
+            self._summaries = self._find_summaries()
+        files, here = self._summaries
+        return files[name], (pa.concat_tables(here[name]) if here[name] else None)
+
+    def _find_summaries(self) -> tuple[dict[str, list[str]], dict[str, list[pa.Table]]]:
+        """Every summary's files, and what is derived here for the days that lack one (in one pass)."""
         snapshots = self.manifest.get("snapshots", {})
         files: dict[str, list[str]] = {name: [] for name in summaries.SUMMARIES}
         here: dict[str, list[pa.Table]] = {name: [] for name in summaries.SUMMARIES}
@@ -126,15 +186,7 @@ class Reader:
         for found in _derived_here(todo):
             for name, rows in found.items():
                 here[name].append(rows)
-        for name, derived in summaries.SUMMARIES.items():
-            parts = here[name]
-            self._define_view(
-                name,
-                derived.table,
-                files[name],
-                pa.concat_tables(parts) if parts else None,
-                in_memory=name in summaries.HELD_IN_MEMORY,
-            )
+        return files, here
 
     def _define_snapshot_days(self) -> None:
         """`snapshot_days(table_name, as_of)`: the days each ledger has rows this reader may see.
