@@ -113,6 +113,11 @@ def test_the_value_rules_as_the_readme_and_the_contract_state_them() -> None:
     # 3,000 元 a person, at most 8,000 元 a household (DESIGN: 自筹 caps).
     assert [_scalar(con, f"self_funding_cap({n})") for n in (1, 2, 3, 5)] == [3000.0, 6000.0, 8000.0, 8000.0]
     assert _scalar(con, "over_cap(6500.0, 2)") and not _scalar(con, "over_cap(6000.0, 2)")
+    # A size of zero or less (a broken row) has a cap of 0 元, never a negative one: whatever it pays
+    # is flagged for checking, and a household that pays nothing is not.
+    assert [_scalar(con, f"self_funding_cap({n})") for n in (0, -2)] == [0.0, 0.0]
+    assert _scalar(con, "over_cap(500.0, -2)") and not _scalar(con, "over_cap(0.0, -2)")
+    assert _scalar(con, "self_funding_cap(NULL::INTEGER)") == 8000.0
     assert _scalar(con, "has_moved(DATE '2017-10-13', DATE '2017-10-13')")
     assert not _scalar(con, "has_moved(DATE '2017-10-14', DATE '2017-10-13')")
     assert not _scalar(con, "has_moved(NULL::DATE, DATE '2017-10-13')")
@@ -297,7 +302,10 @@ def test_a_changed_self_funding_cap_changes_every_query_that_applies_it(
     assert (caps <= (per_household or 8000)).all()
     poor = village[village["is_poor"].astype(bool)]
     assert len(flagged) == int(
-        (poor["self_funded_yuan"] > poor["people"].map(relocation.self_funding_cap)).sum()
+        (
+            poor["self_funded_yuan"]
+            > (poor["people"] * relocation.SELF_FUNDING_CAP_PER_PERSON_YUAN).clip(upper=per_household or 8000)
+        ).sum()
     )
 
 

@@ -201,11 +201,15 @@ def self_funding_vs_cap(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{x}人户，自筹 %{y:,.0f} 元：%{customdata[0]} 户（上限 %{customdata[1]:,.0f} 元）<extra></extra>",
         )  # fmt: skip
     largest = int(max(rows["people"].max() if len(rows) else 1, 4))
-    xs, ys = [], []
+    # The cap of each household size shown, as the query's macro computed it (cap_yuan); a size
+    # with no household has no dot and no step of the line.
+    caps = rows.groupby("people")["cap_yuan"].first()
+    xs: list[float | None] = []
+    ys: list[float | None] = []
     for people in range(1, largest + 1):
-        cap = relocation.self_funding_cap(people)
-        xs += [people - 0.5, people + 0.5]
-        ys += [cap, cap]
+        cap = caps.get(people)
+        xs += [people - 0.5, people + 0.5, None]
+        ys += [cap, cap, None]
     figure.add_scatter(
         x=xs, y=ys, mode="lines", name=f"自筹上限（{relocation.cap_rule_text()}）", line_shape="hv",
         line=theme.TARGET_LINE, hoverinfo="skip",

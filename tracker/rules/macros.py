@@ -83,9 +83,12 @@ def value_rules() -> dict[str, str]:
         "zero_break_rate": "(past, villages) AS 100.0 * past / villages",
         # A household has moved in when its 入住日期 is on or before the snapshot day.
         "has_moved": "(moved_on, day) AS moved_on IS NOT NULL AND moved_on <= day",
-        # A poor household's self-funding cap: so much a person, at most so much a household.
+        # A poor household's self-funding cap: so much a person, at most so much a household. The one
+        # definition (there is none in Python). A size of zero or less, a broken row, has a cap of 0 元,
+        # so whatever it pays is flagged for checking; an unknown size has the household's cap (least()
+        # passes over a NULL).
         "self_funding_cap": (
-            f"(people) AS least({_number(relocation.SELF_FUNDING_CAP_PER_PERSON_YUAN)}::DOUBLE * people, "
+            f"(people) AS least({_number(relocation.SELF_FUNDING_CAP_PER_PERSON_YUAN)}::DOUBLE * CASE WHEN people < 0 THEN 0 ELSE people END, "
             f"{_number(relocation.SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN)}::DOUBLE)"
         ),
         "over_cap": "(self_funded_yuan, people) AS self_funded_yuan > self_funding_cap(people)",

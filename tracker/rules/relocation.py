@@ -26,7 +26,8 @@ RECLAIMED_STAGES: tuple[str, ...] = schema.RELOCATION_STAGES[schema.RELOCATION_S
 
 # Self-funding of a poor (建档立卡) relocated household is capped at 3,000 yuan a person
 # and 8,000 yuan a household, whichever is lower; more than half pay nothing at all.
-# A poor household above its cap is flagged. Other households have no cap.
+# A poor household above its cap is flagged. Other households have no cap. The cap itself is
+# computed in one place only, the macro self_funding_cap (tracker/rules/macros.py).
 SELF_FUNDING_CAP_PER_PERSON_YUAN = 3000
 SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN = 8000
 
@@ -40,11 +41,6 @@ CARD_INDICATORS: tuple[str, ...] = (
     "homestead_reclaimed_m2",
 )
 UNKNOWN_MODE = "未填写"
-
-
-def self_funding_cap(people: int) -> int:
-    """The most a poor household of `people` may pay towards its new home, in yuan."""
-    return min(SELF_FUNDING_CAP_PER_PERSON_YUAN * max(int(people), 0), SELF_FUNDING_CAP_PER_HOUSEHOLD_YUAN)
 
 
 def cap_rule_text() -> str:
