@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from tests.conftest import page_text, run_module
 from tracker.contract.paths import SAMPLE_DIR
+from tracker.store import queries
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def test_a_damaged_snapshot_is_named_and_restored_by_reimporting_its_week(store:
     at = open_page(store=store)
     text = page_text(at)
     assert "数据存储有问题" in text and "python -m tracker check" in text
+    assert "程序的问题" not in text
     week = SAMPLE_DIR / "weekly" / "2017-10-13" / "搬迁户台账_2017-10-13.xlsx"
     assert run_module("--data-dir", store, "import", week).returncode == 0
     assert run_module("--data-dir", store, "check").returncode == 0
@@ -55,3 +58,16 @@ def test_a_damaged_manifest_is_repaired_from_its_backup(store: Path) -> None:
         "json",
     )
     assert json.loads(ok.stdout) == [{"n": 340}]
+
+
+def test_a_query_that_fails_is_a_bug_report_naming_it_not_a_damaged_store(
+    store: Path, open_page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bug put into the overview's named query (a column that is not there): the store is whole.
+    series = queries.get("indicator_series")
+    broken = dataclasses.replace(series, sql=series.sql.replace("relocation_status", "relocation_stat", 1))
+    monkeypatch.setitem(queries.catalogue(), "indicator_series", broken)
+    text = page_text(open_page(store=store))
+    assert "查询“indicator_series”运行失败" in text and "报告给系统维护人员" in text
+    assert "数据存储有问题" not in text and "重新导入" not in text and "tracker check" not in text
+    assert run_module("--data-dir", store, "check").returncode == 0

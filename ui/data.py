@@ -8,6 +8,7 @@ page never shows a mix of old and new.
 
 from __future__ import annotations
 
+import logging
 import os
 import weakref
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from tracker.store import queries
 from tracker.store.manifest import MANIFEST, StoreProblem
 from tracker.store.reader import Reader
 from ui.session import chosen_county, current_user
+
+_LOG = logging.getLogger(__name__)
 
 
 def data_dir() -> Path:
@@ -134,6 +137,28 @@ def query(name: str, **params: Any) -> pd.DataFrame:
         _damaged(str(problem))
         raise
     except duckdb.Error as error:
-        # A snapshot file damaged on disk: DuckDB names it in its message.
-        _damaged(str(error).splitlines()[0][:400])
+        if _names_a_store_file(error):
+            _damaged(str(error).splitlines()[0][:400])
+        else:
+            _query_failed(name, error)
         raise
+
+
+def _names_a_store_file(error: duckdb.Error) -> bool:
+    """Whether a query failed on the store's files (damaged, missing, unreadable) rather than on itself.
+
+    DuckDB names the file it could not read (`No magic bytes found at end of file '…/households/…'`);
+    an error in the query (a column or table that is not there, a type that does not fit) names none.
+    """
+    return isinstance(error, duckdb.IOException) or str(data_dir()) in str(error)
+
+
+def _query_failed(name: str, error: duckdb.Error) -> None:
+    # A bug in a named query or the code that calls it: re-importing would not help, so none is advised.
+    # The user sees which query; DuckDB's own (English) message goes to the server's log.
+    _LOG.error("named query %s failed: %s", name, error)
+    st.error(
+        f"页面出错：查询“{name}”运行失败，这一部分无法显示。这是程序的问题，与台账数据无关；"
+        f"请把本条信息（查询名称 {name}）报告给系统维护人员。"
+    )
+    st.stop()
