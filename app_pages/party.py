@@ -12,13 +12,13 @@ from tracker.contract import formatting
 from tracker.present import charts, party_charts, theme
 from tracker.rules import indicators, party
 from ui import data, sections, widgets
-from ui.filters import Filters
+from ui.filters import PageFilters
 
 # --- Sections ---------------------------------------------------------------------------------
 
 
 def headline(
-    f: Filters,
+    f: PageFilters,
     series: pd.DataFrame,
     weak: pd.DataFrame,
     joint: pd.DataFrame,
@@ -79,7 +79,7 @@ def joint_card(card: indicators.Progress, joint: pd.DataFrame) -> str:
     )
 
 
-def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: pd.DataFrame) -> None:
+def weak_section(f: PageFilters, series: pd.DataFrame, weak: pd.DataFrame, targets: pd.DataFrame) -> None:
     """Weak organizations by stage and township, by stage over the weeks, and their list."""
     st.subheader("软弱涣散党组织整顿")
     if weak.empty:
@@ -107,7 +107,7 @@ def weak_section(f: Filters, series: pd.DataFrame, weak: pd.DataFrame, targets: 
     widgets.township_table(rows, f"软弱涣散党组织_{f.scope}_{f.as_of.isoformat()}", "party_weak_list")
 
 
-def joint_section(f: Filters, joint: pd.DataFrame) -> None:
+def joint_section(f: PageFilters, joint: pd.DataFrame) -> None:
     """Completed relocation villages and their joint branches, per batch and township, and the list."""
     st.subheader("搬迁村联合党支部")
     st.caption(party.JOINT_DEFINITION)
@@ -132,7 +132,7 @@ def joint_section(f: Filters, joint: pd.DataFrame) -> None:
     widgets.township_table(rows, f"搬迁村联合党支部_{f.scope}_{f.as_of.isoformat()}", "party_joint_list")
 
 
-def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -> None:
+def floating_section(f: PageFilters, series: pd.DataFrame, floating: pd.DataFrame) -> None:
     """Floating members per township's floating-member branch, over the weeks, and the branches."""
     st.subheader("流动党员")
     st.caption(party.FLOATING_DEFINITION)
@@ -159,7 +159,7 @@ def floating_section(f: Filters, series: pd.DataFrame, floating: pd.DataFrame) -
     )
 
 
-def secretary_section(f: Filters, secretaries: pd.DataFrame) -> None:
+def secretary_section(f: PageFilters, secretaries: pd.DataFrame) -> None:
     """First-secretary coverage per township against full coverage, and the coverage list."""
     st.subheader("第一书记")
     st.caption(party.COVERAGE_DEFINITION)

@@ -13,7 +13,7 @@ from tracker.contract import formatting
 from tracker.present import relocation_charts as figures
 from tracker.rules import indicators, relocation
 from ui import data, sections, widgets
-from ui.filters import Filters
+from ui.filters import PageFilters
 
 VILLAGE_KEY = "relocation_village"
 NO_HOUSEHOLDS = "所选日期尚无搬迁户台账数据，户数、人数、安置方式、拆除复垦和资金情况暂无法显示。请在“数据”页导入搬迁户台账。"
@@ -187,7 +187,7 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
     st.caption("户主姓名已脱敏，身份证号不在看板中显示。")
 
 
-def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
+def modes_section(f: PageFilters, params: dict[str, object], day: str) -> None:
     """Where the households went: households and people per mode, and per township."""
     st.subheader("安置方式")
     widgets.caption("按搬迁户台账登记的安置方式统计，含尚未入住的户；点击乡镇可筛选。")
@@ -209,7 +209,7 @@ def modes_section(f: Filters, params: dict[str, object], day: str) -> None:
     )
 
 
-def demolition_section(f: Filters, total: pd.Series, townships: pd.DataFrame) -> None:
+def demolition_section(f: PageFilters, total: pd.Series, townships: pd.DataFrame) -> None:
     """Old houses demolished, homesteads vacated and reclaimed, registrations transferred."""
     st.subheader("拆除复垦与户籍迁移")
     reclaimed_share = ""
@@ -277,7 +277,7 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
     )
 
 
-def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
+def detail_section(f: PageFilters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
     """The townships and the villages, each row a click away from its township or its households."""
     st.subheader("乡镇明细")
     if widgets.townships_need_a_county(f):

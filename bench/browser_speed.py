@@ -66,11 +66,9 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(BENCH))
 
-from pages_speed import View, views_for  # noqa: E402
-from quiet import LIMIT, Quiet  # noqa: E402
-
+from bench.pages_speed import View, views_for  # noqa: E402
+from bench.quiet import LIMIT, Quiet  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.store.manifest import MANIFEST  # noqa: E402
 from tracker.weekly.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402

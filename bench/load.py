@@ -49,13 +49,11 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(BENCH))
 
-from browser_speed import province_store, sample_store  # noqa: E402
-from memory import dashboard_pid, status_kib  # noqa: E402
-from quiet import LIMIT, Quiet  # noqa: E402
-from stream_client import ProtocolError, StreamSession  # noqa: E402
-
+from bench.browser_speed import province_store, sample_store  # noqa: E402
+from bench.memory import dashboard_pid, status_kib  # noqa: E402
+from bench.quiet import LIMIT, Quiet  # noqa: E402
+from bench.stream_client import ProtocolError, StreamSession  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.weekly.serve import dashboard  # noqa: E402
 

@@ -26,10 +26,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
-sys.path.insert(0, str(BENCH))
 
-from pages_speed import prepare, views_for  # noqa: E402
-
+from bench.pages_speed import prepare, views_for  # noqa: E402
 from tracker.weekly.browser import launch, wait_until_drawn  # noqa: E402
 from tracker.weekly.serve import dashboard  # noqa: E402
 

@@ -34,15 +34,15 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import plotly
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(BENCH))
 
-from browser_speed import PAGES, SAMPLE_TOWNSHIP, sample_store  # noqa: E402
-from pages_speed import View, views_for  # noqa: E402
-from stream_client import StreamSession, run_in_thread  # noqa: E402
-
+from bench.browser_speed import PAGES, SAMPLE_TOWNSHIP, sample_store  # noqa: E402
+from bench.pages_speed import View, views_for  # noqa: E402
+from bench.stream_client import StreamSession, run_in_thread  # noqa: E402
 from tracker.weekly.browser import launch  # noqa: E402
 from tracker.weekly.serve import dashboard  # noqa: E402
 
@@ -55,7 +55,7 @@ SCRIPTS = {
     "data": "app_pages/data.py",
 }
 OURS = ("/tracker/", "/ui/", "/app_pages/", "/dashboard.py")
-PLOTLY_JS = Path(__import__("plotly").__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = Path(plotly.__file__ or "plotly").parent / "package_data" / "plotly.min.js"
 DRAW_JS = """
 async ([spec, width]) => {
   const box = document.createElement('div');
@@ -203,8 +203,8 @@ def main() -> None:
         finally:
             browser.close()
 
-    for view, pages in result.items():
-        print(f"\n{view} view")
+    for name, pages in result.items():
+        print(f"\n{name} view")
         print(
             f"{'page':<6}{'rerun ms':>9}{'msgs':>6}{'KB sent':>9}{'KB again':>9}{'figures':>8}"
             f"{'fig KB':>8}{'draw ms desk':>13}{'draw ms phone':>14}"

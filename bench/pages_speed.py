@@ -66,6 +66,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
@@ -270,9 +271,10 @@ def apptest_pages(view: View, runs: int) -> dict[str, dict[str, Any]]:
 
 def run_calls(cursor: duckdb.DuckDBPyConnection, calls: list[Call]) -> tuple[list[float], dict[str, Any]]:
     """Each call once on the cursor: per-call seconds and the results by query name."""
-    seconds, results = [], {}
+    seconds: list[float] = []
+    results: dict[str, Any] = {}
     for call in calls:
-        took, frame = timed(lambda c=call: queries.run(cursor, c.name, **c.params))
+        took, frame = timed(functools.partial(queries.run, cursor, call.name, **call.params))
         seconds.append(took)
         results.setdefault(call.name, frame)
     return seconds, results
@@ -283,7 +285,9 @@ def uncached(store_dir: Path, calls: list[Call], runs: int) -> dict[str, Any]:
     scope = calls[0].scope if calls else ()
     open_s, reader = timed(lambda: Reader(store_dir, dict(scope)))
     first, _ = run_calls(reader.cursor(), calls)
-    totals, per_query, results = [], defaultdict(list), {}
+    totals: list[float] = []
+    per_query: dict[str, list[float]] = defaultdict(list)
+    results: dict[str, Any] = {}
     for _ in range(runs):
         seconds, results = run_calls(reader.cursor(), calls)
         totals.append(sum(seconds))
@@ -327,8 +331,10 @@ class Warnings(logging.Handler):
         warnings.simplefilter("always")
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._catch.__exit__(*exc)
+    def __exit__(
+        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._catch.__exit__(typ, exc, tb)
         self.messages += [str(w.message) for w in self._caught]
         for logger in self._loggers:
             logger.removeHandler(self)
@@ -399,7 +405,7 @@ def reads(reader: Reader, calls: list[Call], notes: list[str]) -> dict[tuple[str
             names = str(info.get("Filename(s)", ""))
             table = names.removeprefix(root).split("/", 1)[0] if names.startswith(root) else None
             table = info.get("Memory Table", table)
-            if table not in reader.manifest.get("snapshots", {}):
+            if table is None or table not in reader.manifest.get("snapshots", {}):
                 continue  # rejects: tiny, and not a ledger; snapshot_days and the import log: no files
             known = _columns(reader.files(table)[0])
             filters = " ".join(_as_list(info.get("Filters")))
@@ -432,9 +438,10 @@ def _columns(path: str) -> frozenset[str]:
 def floor_sql(opened: dict[tuple[str, str], set[str]], view: View) -> tuple[str, list[Any]]:
     """One statement scanning exactly those (file, columns) pairs, with the view's filters."""
     groups: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
-    for (table, path), columns in opened.items():
-        groups[(table, frozenset(columns))].append(path)
-    parts, params = [], []
+    for (table, path), used in opened.items():
+        groups[(table, frozenset(used))].append(path)
+    parts: list[str] = []
+    params: list[Any] = []
     for i, ((_table, columns), files) in enumerate(
         sorted(groups.items(), key=lambda g: (g[0][0], sorted(g[0][1])))
     ):

@@ -24,8 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quiet import LIMIT, Quiet  # noqa: E402
-
+from bench.quiet import LIMIT, Quiet  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.ingest.importer import import_paths  # noqa: E402
 from tracker.weekly.report import make_report  # noqa: E402

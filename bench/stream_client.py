@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
 
 T = TypeVar("T")
 FINISHED = ForwardMsg.ScriptFinishedStatus
@@ -113,7 +114,7 @@ class StreamSession:
     async def connect(self) -> None:
         """Open the websocket (no run yet: the first `open` asks for one, as the frontend does)."""
         self._socket = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+            self.ws_url, subprotocols=[Subprotocol("streamlit")], max_size=None, open_timeout=self.timeout
         )
 
     async def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import openpyxl
 import xlwt
 
 
-def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+def write_csv(path: Path, rows: Sequence[Any], encoding: str = "utf-8") -> Path:
     """A CSV in the given encoding ("utf-8-sig" for a BOM, "gbk" for GBK)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
@@ -21,8 +22,8 @@ def write_csv(path: Path, rows: list[list[Any]], encoding: str = "utf-8") -> Pat
 
 def write_xlsx(
     path: Path,
-    rows: list[list[Any]],
-    merges: list[str] = (),  # type: ignore[assignment]
+    rows: Sequence[Any],
+    merges: Sequence[str] = (),
     sheet: str = "Sheet1",
     text_columns: tuple[int, ...] = (),
 ) -> Path:

@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in chosen:
             print(f"{m.name}: {m.bug}\n    {m.file}; tests: {' '.join(m.tests)}")
         return 0
-    results = []
+    results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="mutations-") as scratch:
         tree = Path(scratch) / "tree"
         _copy_tree(tree)

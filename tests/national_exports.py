@@ -109,7 +109,7 @@ def write_village_table(path: Path) -> Path:
 #   row 2: 基本情况 (A:G)                                  | 搬迁安置情况 (H:L)
 #   row 3: 序号 | 户编号 | 户主 (C:D) | 家庭人口数 | 镇 | 行政村 | 安置方式 | 安置类型 | 安置点名称 | 入住时间 | 搬迁年度
 #   row 4:      |        | 姓名 | 身份证号码 |
-RELOCATION_ROWS = [
+RELOCATION_ROWS: list[list[Any]] = [
     # 户编号, 户主, ID body, 家庭人口数, 镇, 行政村, 安置方式, 安置类型, 安置点名称, 入住时间, 搬迁年度
     ["1409302080210001", "郝海根", "14093019600312111", 3, "赵家沟乡", "葫芦山村", "集中安置", "县城", "文笔新区安置点", "2017年9月", "2017"],
     ["1409302080210002", "郝引师", "14093019580715112", 2, "赵家沟乡", "葫芦山村", "集中安置", "中心村", "巡镇中心村", "2017年12月", "2017年"],
@@ -155,7 +155,7 @@ def write_relocation_table(path: Path) -> Path:
 # --------------------------------------------------------------------------- wide fund ledger
 
 # Title, then a three-row header: 资金来源（万元） over 合计, 财政资金 (over 中央/省级/市级/县级) and 社会资金.
-FUND_ROWS = [
+FUND_ROWS: list[list[Any]] = [
     # 乡镇, 村名, 项目名称, 合计, 中央, 省级, 市级, 县级, 社会, 拨付日期
     ["赵家沟乡", "葫芦山村", "安置区道路", 125.5, 100, 20, 0, 5.5, None, "2017-08-15"],
     ["巡镇镇", "上榆皮洼村", "光伏电站", 42, None, None, None, 12, 30, "2017年9月"],
@@ -212,7 +212,7 @@ FAMILY_HEADER = [
 def write_family_list(path: Path) -> Path:
     """A county's 易迁户家庭人员 list: one row per family member, several per 户编号, no
     column of a village ledger (and no 迁出村/村名, so not a household ledger either)."""
-    rows = [["赵家沟乡易迁户家庭人员花名册（截至2017年10月13日）"], FAMILY_HEADER]
+    rows: list[list[Any]] = [["赵家沟乡易迁户家庭人员花名册（截至2017年10月13日）"], FAMILY_HEADER]
     members = [
         ("1409302080010001", "张海根", [("张海根", "户主"), ("李秀英", "配偶"), ("张小军", "之子")]),
         ("1409302080010002", "李引师", [("李引师", "户主"), ("王桂兰", "配偶")]),

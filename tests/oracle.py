@@ -277,7 +277,7 @@ class Oracle:
         rows = [r for r in self._targets if batch is None or r["batch"] in ("", str(batch))]
         county = [r for r in rows if r["township"] == ""]
         if not townships:
-            chosen = county
+            chosen: list[dict] = county
         else:
             chosen = []
             local = [r for r in rows if r["township"] in townships]
@@ -388,7 +388,7 @@ class Oracle:
         for o in self._orgs[as_of]:
             if o.weak:
                 stages = out.setdefault(o.township, dict.fromkeys(RECTIFICATION_STAGES, 0))
-                stages[o.stage] += 1
+                stages[str(o.stage)] += 1
         return out
 
     def joint_branches_by_township(self, as_of: dt.date, batch: int | None) -> dict[str, tuple[int, int]]:

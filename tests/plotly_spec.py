@@ -28,6 +28,6 @@ def figure(at, title_part: str) -> dict:
     raise AssertionError(f"no chart titled …{title_part}…")
 
 
-def annotations(spec: dict) -> list[str]:
+def chart_annotations(spec: dict) -> list[str]:
     """The texts written on a chart (target labels among them)."""
     return [a.get("text", "") for a in spec["layout"].get("annotations", [])]

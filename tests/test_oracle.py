@@ -13,6 +13,7 @@ import ast
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -37,7 +38,7 @@ def cursor(sample_store: Path):
     return Reader(sample_store).cursor()
 
 
-def _same(got: object, expected: object) -> bool:
+def _same(got: Any, expected: object) -> bool:
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
         return got is None or (isinstance(got, float) and math.isnan(got))
     if got is None or (isinstance(got, float) and math.isnan(got)):
@@ -140,7 +141,7 @@ def test_every_ranking_row_of_every_week_and_batch(oracle: Oracle, cursor) -> No
     """The overview's township ranking, row by row and in order: the whole county's ranking of each
     week and batch holds every township's row; each township alone is checked on three weeks."""
     wrong: list[str] = []
-    views = [(as_of, []) for as_of in oracle.weeks]
+    views: list[tuple[dt.date, list[str]]] = [(as_of, []) for as_of in oracle.weeks]
     views += [
         (as_of, t)
         for as_of in (oracle.weeks[0], oracle.weeks[12], oracle.weeks[-1])
@@ -168,6 +169,7 @@ def test_zero_break_weak_orgs_joint_branches_and_funds_per_township_every_week(
     wrong: list[str] = []
 
     def check(what: str, got: object, want: object) -> None:
+        bad: dict[str, object]
         if isinstance(want, dict) and isinstance(got, dict) and got.keys() == want.keys():
             bad = {k: (got[k], v) for k, v in want.items() if not all(map(_same, _tuple(got[k]), _tuple(v)))}
         else:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import open_tab, page_text
-from tests.plotly_spec import annotations, figure
+from tests.plotly_spec import chart_annotations, figure
 from tracker.contract.paths import SAMPLE_DIR
 from tracker.ingest.importer import import_paths
 from tracker.rules import collective
@@ -63,10 +63,10 @@ def test_county_rate_is_70_percent_of_340_villages_against_the_target(open_page)
     assert "数据截至 2017年10月13日" in text
     # The target is drawn beside the actual on the township bars and on the trend.
     bars = figure(at, "破零率（点击乡镇可筛选）")
-    assert any("目标 75%" in text for text in annotations(bars))
+    assert any("目标 75%" in text for text in chart_annotations(bars))
     assert len(bars["data"][0]["y"]) == 13
     trend = figure(at, "破零率逐周变化")
-    assert any("目标 75%" in text for text in annotations(trend))
+    assert any("目标 75%" in text for text in chart_annotations(trend))
     assert len(trend["data"][0]["x"]) == 24  # every weekly snapshot up to the day shown
     assert trend["data"][0]["y"][-1] == 70.0
     open_tab(at, "未破零村")

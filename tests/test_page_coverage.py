@@ -50,7 +50,7 @@ def _frame(at, first_column: str, second: str):
 
 def _village_count(data_dir: Path, day: str) -> int:
     cursor = Reader(data_dir).cursor()
-    return cursor.execute("SELECT count(*) FROM villages WHERE as_of = $d", {"d": day}).fetchone()[0]
+    return cursor.execute("SELECT count(*) FROM villages WHERE as_of = $d", {"d": day}).fetchall()[0][0]
 
 
 def test_every_upload_shows_the_rows_before_and_after_what_it_replaces(open_page, sample_copy: Path) -> None:

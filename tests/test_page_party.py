@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import open_tab, page_text
-from tests.plotly_spec import annotations, figure
+from tests.plotly_spec import chart_annotations, figure
 from tracker.contract.paths import SAMPLE_DIR
 from tracker.ingest.importer import import_paths
 from tracker.rules import party
@@ -80,7 +80,7 @@ def test_weak_organizations_by_stage_add_up_and_the_target_is_drawn(open_page, s
     assert sum(sum(trace["x"]) for trace in by_township["data"]) == 36
     assert {trace["name"] for trace in by_township["data"]} == set(stages)
     trend = figure(at, "整顿进度逐周变化")
-    assert any("整顿完成目标 36 个" in text for text in annotations(trend))
+    assert any("整顿完成目标 36 个" in text for text in chart_annotations(trend))
     assert len(trend["data"][0]["x"]) == 24
     rectified = stages.get("已整顿", 0) + stages.get("已验收", 0)
     assert f">{rectified} 个<" in _cards(at)
@@ -156,7 +156,7 @@ def test_first_secretary_coverage_is_defined_and_counted(open_page, sample_store
     listed = _table(at, "第一书记")
     assert len(listed) == branches + merged
     assert (listed["第一书记"] == party.NO_BRANCH).sum() == merged
-    assert any("全覆盖 100%" in t for t in annotations(figure(at, "第一书记覆盖率")))
+    assert any("全覆盖 100%" in t for t in chart_annotations(figure(at, "第一书记覆盖率")))
 
 
 def test_an_earlier_week_shows_its_own_earlier_figures(open_page, sample_store: Path) -> None:

@@ -108,7 +108,9 @@ def test_self_funding_caps_are_shown_and_no_poor_household_breaks_them(open_page
     at = open_page(PAGE, tab="资金")
     # SAMPLE_FACTS 19: more than half of poor households pay nothing; none above the caps.
     free = _card(at, "零自筹贫困户")
-    share = float(re.search(r"占贫困户 ([0-9.]+)%", free).group(1))
+    found = re.search(r"占贫困户 ([0-9.]+)%", free)
+    assert found, free
+    share = float(found.group(1))
     assert share > 50
     capped = _card(at, "超出自筹上限的贫困户")
     assert ">0 户<" in capped and "每人不超过 3,000 元、每户不超过 8,000 元" in capped

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from tests.conftest import open_tab, page_text, tab_labels
-from tests.plotly_spec import annotations, figure
+from tests.plotly_spec import chart_annotations, figure
 
 # Each page's tabs, and the figures each tab draws (by a part of its title).
 SECTIONS = {
@@ -78,9 +78,9 @@ def test_the_relocation_pages_first_view_shows_the_batches_as_reported(open_page
     first = figure(at, "第一批搬迁入住进度")
     moved = {trace["name"]: trace["y"][-1] for trace in first["data"]}
     assert (moved["入住户数"], moved["入住人数"]) == (189, 425)
-    assert {"目标 189 户", "目标 425 人"} <= set(annotations(first))
+    assert {"目标 189 户", "目标 425 人"} <= set(chart_annotations(first))
     second = figure(at, "第二批搬迁入住进度")
-    assert {"目标 455 户", "目标 1,052 人", "时限 10月31日"} <= set(annotations(second))
+    assert {"目标 455 户", "目标 1,052 人", "时限 10月31日"} <= set(chart_annotations(second))
 
 
 def test_the_funds_pages_first_view_adds_up_to_the_total(open_page) -> None:

@@ -53,7 +53,8 @@ def _clean(text: str, where: str) -> None:
 def test_page_text_tables_and_downloads_show_no_missing_words_or_raw_floats(open_page, page, scope) -> None:
     at = open_page(page, **scope)
     tables = 0
-    for label in tab_labels(at) or [None]:  # every section of the page
+    labels: list[str | None] = [*tab_labels(at)] or [None]
+    for label in labels:  # every section of the page
         if label is not None:
             open_tab(at, label)
         _clean(page_text(at), f"{page} {label or ''}")

@@ -87,7 +87,7 @@ def test_the_checks_above_see_a_repeated_rule() -> None:
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, expression: str, **params: object) -> object:
-    return con.execute(f"SELECT {expression}", params).fetchone()[0]
+    return con.execute(f"SELECT {expression}", params).fetchall()[0][0]
 
 
 def test_the_value_rules_as_the_readme_and_the_contract_state_them() -> None:
@@ -101,8 +101,8 @@ def test_the_value_rules_as_the_readme_and_the_contract_state_them() -> None:
     assert {s for s in rectification if _scalar(con, "is_rectified($s)", s=s)} == {"已整顿", "已验收"}
     assert _scalar(con, "rectification_stage(NULL::VARCHAR)") == "未整顿"
     assert _scalar(con, "relocation_stage(NULL::VARCHAR)") == "未启动"
-    stages = ("not_started", "rectifying", "rectified", "accepted")
-    assert [_scalar(con, f"stage_{column}()") for column in stages] == rectification
+    columns = ("not_started", "rectifying", "rectified", "accepted")
+    assert [_scalar(con, f"stage_{column}()") for column in columns] == rectification
     assert [_scalar(con, "past_zero($x::DOUBLE)", x=x) for x in (None, 0.0, 0.01, 3.5)] == [
         False,
         False,
@@ -174,7 +174,7 @@ def _calling(macro: str) -> set[str]:
 
 
 def _ledger(cursor: duckdb.DuckDBPyConnection, sql: str, **params: object) -> int:
-    return int(cursor.execute(sql, {"day": LAST, **params}).fetchone()[0] or 0)
+    return int(cursor.execute(sql, {"day": LAST, **params}).fetchall()[0][0] or 0)
 
 
 # What each query that applies a rule shows for it on 2017-10-13, county-wide, all batches.
@@ -275,7 +275,9 @@ def test_a_changed_rectification_rule_changes_the_queries_and_the_party_page(
     shown = {name: float(figure(cursor)) for name, figure in RECTIFIED_FIGURES.items()}
     # The 党建 page's card counts from party_series in Python, with the same constant.
     targets = pd.DataFrame(columns=["indicator", "relocation_batch", "township", "target", "due", "label"])
-    shown["party page card"] = party.rectified_progress(_run(cursor, "party_series"), targets, LAST).actual
+    card = party.rectified_progress(_run(cursor, "party_series"), targets, LAST)
+    assert card.actual is not None
+    shown["party page card"] = card.actual
     assert shown == dict.fromkeys([*RECTIFIED_FIGURES, "party page card"], float(expected))
 
 

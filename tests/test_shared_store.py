@@ -56,7 +56,7 @@ def test_two_dashboards_keep_serving_during_an_import_and_both_see_it(
                 wait_until_drawn(page, "funds")
                 assert "Traceback" not in page.inner_text("body")
                 seen_during += 1
-        assert importer.wait() == 0, importer.stderr.read().decode()
+        assert importer.wait() == 0, importer.communicate()[1].decode()
         assert seen_during >= 1  # the pages were served while the import ran
         time.sleep(0.5)
         for base in (first, second):

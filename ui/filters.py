@@ -46,6 +46,13 @@ class Filters:
         return {"township": self.townships, "batch": self.batch, "as_of": self.as_of}
 
 
+@dataclass(frozen=True)
+class PageFilters(Filters):
+    """The filters of a page of figures, past widgets.dashboard_page: there is a snapshot to show."""
+
+    as_of: dt.date
+
+
 def snapshot_days() -> list[dt.date]:
     """Every day any ledger has a snapshot for, newest first."""
     reader = data.reader()

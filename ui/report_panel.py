@@ -57,7 +57,7 @@ def report_section(as_of: dt.date | None) -> None:
         def progress(done: int, total: int, name: str) -> None:
             bar.progress(done / total, text=f"截图 {done}/{total}：{name}")
 
-        townships = None if scope.endswith("各乡镇") else []
+        townships: list[str] | None = None if scope.endswith("各乡镇") else []
         try:
             report = make_report(
                 data.data_dir(), _out_dir(), as_of=as_of, townships=townships, phone=phone,
@@ -72,8 +72,9 @@ def report_section(as_of: dt.date | None) -> None:
             data.data_dir(), current_user().login, "report", {"week": report.week, "files": len(report.shots)}
         )
         st.session_state[LAST] = report
-    report = st.session_state.get(LAST)
-    if report is not None and report.pdf.exists():
+    kept: Report | None = st.session_state.get(LAST)
+    if kept is not None and kept.pdf.exists():
+        report = kept
         st.success(f"{report.week} 周报已生成：{len(report.shots)} 张图片，保存在 {report.folder}")
         one, two = st.columns(2)
         one.download_button(

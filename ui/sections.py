@@ -37,8 +37,9 @@ class Section:
     container: DeltaGenerator
     open: bool
 
-    def __enter__(self) -> DeltaGenerator:
-        return self.container.__enter__()
+    def __enter__(self) -> None:
+        # Streamlit's container yields nothing either: what is drawn inside the block goes into it.
+        self.container.__enter__()
 
     def __exit__(
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

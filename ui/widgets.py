@@ -20,7 +20,7 @@ from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
 from ui import data
-from ui.filters import Filters, current, select_township
+from ui.filters import Filters, PageFilters, current, select_township
 from ui.session import current_user
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
@@ -40,14 +40,14 @@ def caption(text: str) -> None:
         st.caption(shown)
 
 
-def dashboard_page(title: str) -> Filters:
+def dashboard_page(title: str) -> PageFilters:
     """Open a page of figures: the filters and the heading; the page stops there until data is imported."""
     filters = current()
     page_start(title, filters)
     if filters.as_of is None:
         no_data()
         st.stop()
-    return filters
+    return PageFilters(**{**vars(filters), "as_of": filters.as_of})
 
 
 def page_start(title: str, filters: Filters) -> None:
@@ -71,7 +71,7 @@ def page_start(title: str, filters: Filters) -> None:
             st.caption(note)
 
 
-def target_cards(filters: Filters) -> list[Progress]:
+def target_cards(filters: PageFilters) -> list[Progress]:
     """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
     series = data.query("indicator_series", **filters.params())
     in_force = data.query("targets_in_force", as_of=filters.as_of)
@@ -79,7 +79,7 @@ def target_cards(filters: Filters) -> list[Progress]:
     return data.derived(indicators.progress, series, targets, filters.as_of)
 
 
-def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
+def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
     """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags."""
     rankings = {}
     if not filters.region_view and len(filters.townships) != 1:
