@@ -68,7 +68,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
 from bench.pages_speed import View, views_for  # noqa: E402
-from bench.quiet import LIMIT, Quiet  # noqa: E402
+from bench.quiet import LIMIT, SMOKE_HELP, Quiet  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.store.manifest import MANIFEST  # noqa: E402
 from tracker.weekly.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402
@@ -330,7 +330,7 @@ def quietly(name: str, take: Callable[..., Sample], *args: Any) -> Sample:
         QUIET.start()
         sample = take(*args)
         used = QUIET.others()
-        if used < LIMIT:
+        if used < LIMIT or not QUIET.waits:
             return sample
         if attempt < TRIES - 1:
             QUIET.repeated += 1
@@ -608,7 +608,9 @@ def main() -> None:
         action="store_true",
         help="also time bench/floor_app.py: what any Streamlit page costs here",
     )
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    QUIET.waits = not args.smoke
     # A benchmark stopped with `kill` still stops the dashboard and the browser it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -661,7 +663,12 @@ def main() -> None:
                 "runs": args.runs,
                 "devices": args.devices,
                 "load_average": {"before": load_before[0], "after": load_after[0]},
-                "others": {"limit_cores": LIMIT, "repeated": QUIET.repeated, "noisy": QUIET.noisy},
+                "others": {
+                    "limit_cores": LIMIT,
+                    "repeated": QUIET.repeated,
+                    "noisy": QUIET.noisy,
+                    "waited": QUIET.waits,
+                },
                 "scales": scales,
                 "floor": floor,
                 "verdicts": checked,

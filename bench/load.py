@@ -52,7 +52,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.browser_speed import province_store, sample_store  # noqa: E402
 from bench.memory import dashboard_pid, status_kib  # noqa: E402
-from bench.quiet import LIMIT, Quiet  # noqa: E402
+from bench.quiet import LIMIT, SMOKE_HELP, Quiet  # noqa: E402
 from bench.stream_client import ProtocolError, StreamSession  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.weekly.serve import dashboard  # noqa: E402
@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26, help="province scale: weeks to generate")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a rerun may take")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
     # A benchmark stopped with `kill` still stops the dashboard and the browser it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -264,11 +265,12 @@ def main() -> None:
             start_mib = status_kib(pid, "VmRSS") / 1024
             # Other people's processes share these cores: start once they are quiet, and say how
             # much of a core they took during the run.
-            quiet = Quiet()
+            quiet = Quiet(waits=not args.smoke)
             quiet.settle()
             cpu_before = cpu_seconds(pid)
             result = asyncio.run(drive(url, pid, store, export, as_of, days, args))
             result["others_cores"] = round(quiet.others(), 3)
+            result["waited_for_quiet"] = quiet.waits
             # CPU time, unlike wall time, hardly changes when other work shares the machine.
             result["server_cpu_s"] = round(cpu_seconds(pid) - cpu_before, 2)
             result["server_cpu_ms_per_rerun"] = round(

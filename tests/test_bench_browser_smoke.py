@@ -18,7 +18,7 @@ PAGES = {"总览", "整村搬迁", "集体经济", "党建", "资金", "数据"}
 def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
     done = subprocess.run(
         [sys.executable, "bench/browser_speed.py", "--scale", "county", "--runs", "1", "--views", "township",
-         "--floor"],
+         "--floor", "--smoke"],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -43,6 +43,7 @@ def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
     )
     assert phone["height_px"] > desktop["height_px"]  # one column on a phone
     assert set(figures["verdicts"]) >= {"county_median_s", "county_p95_s", "county_cold_s"}
+    assert figures["others"]["waited"] is False and figures["others"]["repeated"] == 0
     # The floor: a minimal Streamlit page, timed the same way, with what it was asked to hold.
     floor = figures["floor"]
     assert {k: floor[k]["phone"]["figures"] for k in floor} == {
