@@ -1,7 +1,7 @@
 """Synthetic weekly exports of Hequ county (河曲县), written the way county clerks write them.
 
 The shipped sample reproduces, on the 2017-10-13 snapshot, every figure the 2017 news
-report states (see ../shared/SAMPLE_FACTS.md); everything the report leaves out is
+report states (see docs/sample-facts.md); everything the report leaves out is
 invented. No real person appears: names and ID numbers are drawn at random.
 
 The generator first builds one *world* — villages, households, party organisations and
@@ -49,7 +49,7 @@ COUNTY_TOML = SAMPLE_DIR / "county.toml"
 STAGE = {name: rank for rank, name in enumerate(schema.RELOCATION_STAGES)}
 BATCH_WORDS = {1: "第一批", 2: "第二批"}
 
-# About 340 administrative villages (SAMPLE_FACTS background), spread over the 13 townships.
+# About 340 administrative villages (docs/sample-facts.md background), spread over the 13 townships.
 VILLAGES_PER_TOWNSHIP = {
     "文笔镇": 28, "楼子营镇": 30, "刘家塔镇": 32, "巡镇镇": 38, "鹿固乡": 22, "前川乡": 20,
     "单寨乡": 26, "土沟乡": 24, "旧县乡": 22, "沙坪乡": 26, "社梁乡": 24, "沙泉乡": 22,

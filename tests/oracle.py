@@ -9,7 +9,7 @@ per-township 破零 rate, weak organizations by stage, joint branches and funds.
 
 It shares nothing with the dashboard's rules: no `tracker.contract.schema` constants, no
 `tracker.rules.relocation / party / collective / indicators`, no query and no SQL. The
-rules are written here again, as the README and DATA_CONTRACT.md state them, with
+rules are written here again, as the README and docs/data-contract.md state them, with
 their own literal stage lists. tests/test_oracle.py checks that this module imports
 nothing else from `tracker` than the sample generator.
 """

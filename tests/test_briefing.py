@@ -1,6 +1,6 @@
 """The weekly briefing paragraph, checked on the sample data against figures computed here.
 
-Targets and the deadline come from SAMPLE_FACTS.md (#2, #3, #20); what has been
+Targets and the deadline come from docs/sample-facts.md (#2, #3, #20); what has been
 done is counted straight from the ledgers with read-only SQL, not through the
 queries the dashboard uses, so the wording and the arithmetic are both tested.
 """
@@ -20,7 +20,7 @@ from tracker.store.sql_console import run_read_only
 from tracker.weekly import briefing
 
 AS_OF = dt.date(2017, 10, 13)
-SECOND_DUE = dt.date(2017, 10, 31)  # SAMPLE_FACTS #20
+SECOND_DUE = dt.date(2017, 10, 31)  # docs/sample-facts.md #20
 SECOND_TARGET = {"villages": 20, "households": 455, "people": 1052}
 COMPLETED = ("已搬迁", "已拆除复垦", "已销号")
 
@@ -60,7 +60,7 @@ def text(sample_store: Path) -> str:
 
 def test_first_batch_is_reported_done_with_its_figures(text: str) -> None:
     assert text.startswith("截至2017年10月13日，全县")
-    assert "第一批13个村、189户、425人已全部完成搬迁入住。" in text  # SAMPLE_FACTS #2, #3
+    assert "第一批13个村、189户、425人已全部完成搬迁入住。" in text  # docs/sample-facts.md #2, #3
 
 
 def test_second_batch_days_left_what_is_missing_and_the_weekly_pace(
@@ -99,8 +99,8 @@ def test_townships_behind_the_county_share_are_named_slowest_first(sample_store:
 
 
 def test_open_targets_other_than_relocation_are_named_against_their_target(text: str) -> None:
-    assert "村集体经济破零率70.0%（目标75.0%）" in text  # SAMPLE_FACTS #8 and the targets file
-    assert "软弱涣散党组织已整顿" in text and "（目标36个）" in text  # SAMPLE_FACTS #7
+    assert "村集体经济破零率70.0%（目标75.0%）" in text  # docs/sample-facts.md #8 and the targets file
+    assert "软弱涣散党组织已整顿" in text and "（目标36个）" in text  # docs/sample-facts.md #7
 
 
 def test_a_batch_past_its_deadline_says_how_many_days_overdue() -> None:

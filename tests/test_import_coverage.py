@@ -54,7 +54,11 @@ def _counts(tracker, day: str) -> dict:
     return result.json()[0]
 
 
-SAMPLE = {"households": 644, "villages": 340, "past_zero": 238}  # SAMPLE_FACTS: 644 / 340 / 70 % of 340
+SAMPLE = {
+    "households": 644,
+    "villages": 340,
+    "past_zero": 238,
+}  # docs/sample-facts.md: 644 / 340 / 70 % of 340
 
 
 def test_the_sample_week_is_what_the_other_tests_start_from(on_sample) -> None:

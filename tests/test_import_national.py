@@ -372,7 +372,7 @@ def test_the_issues_reproductions_leave_the_week_whole(
     on_sample, tmp_path: Path, case: str, allow: bool
 ) -> None:
     write, message = REPRODUCTIONS[case]
-    # 644 households, 340 villages, 70 % of them (238) past zero: SAMPLE_FACTS.md
+    # 644 households, 340 villages, 70 % of them (238) past zero: docs/sample-facts.md
     assert _week(on_sample) == {"households": 644, "villages": 340, "past_zero": 238}
     result = on_sample("import", write(tmp_path), *(["--allow-rejects"] if allow else []))
     assert result.code == 2

@@ -1,6 +1,6 @@
 """集体经济 in AppTest: the 破零 rate against its target, the villages still at zero, incomes and PV.
 
-Figures are checked against SAMPLE_FACTS (fact 8: 70 % of about 340 villages past
+Figures are checked against docs/sample-facts.md (fact 8: 70 % of about 340 villages past
 zero on 2017-10-13) and, where the report says nothing, against the store read
 with plain SQL rather than the page's own named queries.
 """
@@ -55,7 +55,7 @@ def _zero_villages(folder: Path, day: str, townships: list[str]) -> set[tuple[st
 def test_county_rate_is_70_percent_of_340_villages_against_the_target(open_page) -> None:
     at = open_page(PAGE)
     cards = _cards(at)
-    # SAMPLE_FACTS 8: 70 % of the villages have broken zero: 238 of 340.
+    # docs/sample-facts.md 8: 70 % of the villages have broken zero: 238 of 340.
     assert ">70.0%<" in cards and ">238 个村<" in cards and "共 340 个行政村" in cards
     assert ">102 个村<" in cards
     assert "目标 75.0%" in cards and "时限 2017年12月31日" in cards

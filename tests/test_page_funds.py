@@ -44,7 +44,7 @@ def _total(store: Path, day: str = "2017-10-13", township: str | None = None) ->
 def test_the_county_total_passes_8000_wan_yuan_and_matches_the_ledger(open_page, sample_store: Path) -> None:
     at = open_page(PAGE)
     total = _total(sample_store)
-    assert total > 8000  # SAMPLE_FACTS 18: more than 80 million yuan in all
+    assert total > 8000  # docs/sample-facts.md 18: more than 80 million yuan in all
     cards = _cards(at)
     assert f">{total:,.2f} 万元<" in cards
     assert "目标 8,000.00 万元" in cards and "已完成" in cards

@@ -15,7 +15,7 @@ def test_county_cards_show_the_first_batch_as_reported(open_page) -> None:
     at = open_page()
     cards = _cards(at)
     assert "第一批完成整村搬迁村数" in cards
-    # 13 villages completed, 189 households and 425 people moved (SAMPLE_FACTS 2, 3).
+    # 13 villages completed, 189 households and 425 people moved (docs/sample-facts.md 2, 3).
     assert ">13 个村<" in cards and ">189 户<" in cards and ">425 人<" in cards
     # Second batch against its target of 20 / 455 / 1,052 due 2017-10-31 (fact 20).
     assert "目标 20 个村" in cards and "目标 455 户" in cards and "目标 1,052 人" in cards

@@ -1,6 +1,6 @@
 """党建 in AppTest: weak organizations under rectification, joint branches, floating members, first secretaries.
 
-Figures are checked against SAMPLE_FACTS (facts 4, 7 and 9 on 2017-10-13) and,
+Figures are checked against docs/sample-facts.md (facts 4, 7 and 9 on 2017-10-13) and,
 where the report says nothing, against the store read with plain SQL rather than
 the page's own named queries.
 """

@@ -1,4 +1,4 @@
-"""整村搬迁 in AppTest: what a leader reads on the page, checked against SAMPLE_FACTS.md.
+"""整村搬迁 in AppTest: what a leader reads on the page, checked against docs/sample-facts.md.
 
 Every assertion is on text the page shows (cards, headings, messages) or on the
 tables it offers for download, never on the queries behind them.
@@ -72,11 +72,11 @@ def test_county_first_batch_as_reported_and_second_batch_against_its_target(open
     at = open_page(PAGE, tab="明细")  # the cards head every tab; the tables are under 明细
     text = page_text(at)
     assert "数据截至 2017年10月13日" in text
-    # SAMPLE_FACTS 2, 3: 13 first-batch villages completed, 189 households / 425 people moved.
+    # docs/sample-facts.md 2, 3: 13 first-batch villages completed, 189 households / 425 people moved.
     assert ">13 个村<" in _card(at, "第一批完成整村搬迁村数")
     assert ">189 户<" in _card(at, "第一批搬迁入住户数")
     assert ">425 人<" in _card(at, "第一批搬迁入住人数")
-    # SAMPLE_FACTS 20: the second batch against 20 / 455 / 1,052 due 2017-10-31.
+    # docs/sample-facts.md 20: the second batch against 20 / 455 / 1,052 due 2017-10-31.
     assert "第二批**（完成时限 2017年10月31日）" in text
     assert "目标 20 个村" in _card(at, "第二批完成整村搬迁村数")
     assert "目标 455 户" in _card(at, "第二批搬迁入住户数")
@@ -89,12 +89,12 @@ def test_county_first_batch_as_reported_and_second_batch_against_its_target(open
     done = first[first["搬迁进度"].isin(COMPLETED)]
     assert len(done) == 13
     assert (done["已入住户"].sum(), done["已入住人"].sum()) == (189, 425)
-    # SAMPLE_FACTS 5, 6: all 13 registrations transferred, all demolished and reclaimed.
+    # docs/sample-facts.md 5, 6: all 13 registrations transferred, all demolished and reclaimed.
     assert (done["户籍已迁移"] == "是").sum() == 13
     assert done["搬迁进度"].isin({"已拆除复垦", "已销号"}).sum() == 13
     assert ">13 个村<" in _card(at, "第一批户籍已迁移村数")
     assert ">13 个村<" in _card(at, "第一批旧房拆除复垦完成村数")
-    # SAMPLE_FACTS 17: 沙坪乡张家也村 completed in the first batch.
+    # docs/sample-facts.md 17: 沙坪乡张家也村 completed in the first batch.
     zhang = villages[(villages["乡镇"] == "沙坪乡") & (villages["村名"] == "张家也村")].iloc[0]
     assert zhang["批次"] == "第一批" and zhang["搬迁进度"] in COMPLETED
 
@@ -106,7 +106,7 @@ def test_county_first_batch_as_reported_and_second_batch_against_its_target(open
 
 def test_self_funding_caps_are_shown_and_no_poor_household_breaks_them(open_page) -> None:
     at = open_page(PAGE, tab="资金")
-    # SAMPLE_FACTS 19: more than half of poor households pay nothing; none above the caps.
+    # docs/sample-facts.md 19: more than half of poor households pay nothing; none above the caps.
     free = _card(at, "零自筹贫困户")
     found = re.search(r"占贫困户 ([0-9.]+)%", free)
     assert found, free
@@ -122,7 +122,7 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
     at = open_page(PAGE, township=["赵家沟乡"], tab="拆除复垦")
     text = page_text(at)
     assert "赵家沟乡" in text
-    # SAMPLE_FACTS 10, 11: 7 villages, 101 households, 228 people, 401 rooms, 31,788 m².
+    # docs/sample-facts.md 10, 11: 7 villages, 101 households, 228 people, 401 rooms, 31,788 m².
     assert ">7 个村<" in _card(at, "第一批完成整村搬迁村数")
     assert "目标 7 个村" in _card(at, "第一批完成整村搬迁村数")
     assert ">101 户<" in _card(at, "第一批搬迁入住户数")
@@ -138,7 +138,7 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
     assert (row["拆除房屋（间）"], row["腾退宅基地（平方米）"]) == (401, 31788)
     villages = _villages(at)
     assert set(villages["乡镇"]) == {"赵家沟乡"}
-    # SAMPLE_FACTS 12: three second-batch villages in preparation, 葫芦山村 among them.
+    # docs/sample-facts.md 12: three second-batch villages in preparation, 葫芦山村 among them.
     second = villages[villages["批次"] == "第二批"]
     assert len(second) == 3 and "葫芦山村" in set(second["村名"])
     assert not second["搬迁进度"].isin(COMPLETED).any()
@@ -146,7 +146,7 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
 
 def test_xiayupiwa_by_resettlement_mode_and_its_households(open_page) -> None:
     at = open_page(PAGE, township=["巡镇镇"], batch="第一批", tab="安置方式")
-    # SAMPLE_FACTS 14: 巡镇镇's first batch is 下榆皮洼村 alone, so the modes are its own.
+    # docs/sample-facts.md 14: 巡镇镇's first batch is 下榆皮洼村 alone, so the modes are its own.
     modes = _table(at, "modes").set_index("安置方式")
     expected = {
         "县城集中安置": (9, 28),
@@ -161,7 +161,7 @@ def test_xiayupiwa_by_resettlement_mode_and_its_households(open_page) -> None:
     at.selectbox(key="relocation_village").select("巡镇镇 · 下榆皮洼村").run()
     assert not at.exception
     text = page_text(at)
-    # SAMPLE_FACTS 13, 15: 16 households / 40 people, 3 poor households / 5 people, into 上榆皮洼村.
+    # docs/sample-facts.md 13, 15: 16 households / 40 people, 3 poor households / 5 people, into 上榆皮洼村.
     assert "16 户 40 人，其中贫困户 3 户 5 人" in text
     assert "迁入上榆皮洼村" in text
     assert "县城集中安置 9户28人" in text and "邻村就近安置 2户5人" in text

@@ -2,7 +2,7 @@
 the tab it names, the filters hold in every tab, and the report layout still draws every section.
 
 The figures are found by the titles a leader reads; their numbers are checked against
-SAMPLE_FACTS.md (2, 3 and 20: the first batch's 189 households / 425 people moved, the second
+docs/sample-facts.md (2, 3 and 20: the first batch's 189 households / 425 people moved, the second
 batch's 455 / 1,052 due 2017-10-31).
 """
 

@@ -217,7 +217,10 @@ def _completed_in_ledger(cursor: duckdb.DuckDBPyConnection, stages: list[str]) -
 @pytest.mark.parametrize(
     ("stages", "expected"),
     [
-        (None, 21),  # the rule as it stands: 13 first-batch villages and 8 of the second (SAMPLE_FACTS 2, 20)
+        (
+            None,
+            21,
+        ),  # the rule as it stands: 13 first-batch villages and 8 of the second (docs/sample-facts.md 2, 20)
         (("搬迁中", "已搬迁", "已拆除复垦", "已销号"), 30),  # a wider rule: the 9 villages moving too
     ],
 )

@@ -1,4 +1,4 @@
-"""Every fact of SAMPLE_FACTS.md, checked as a user would: import sample_data, then ask `sql`."""
+"""Every fact of docs/sample-facts.md, checked as a user would: import sample_data, then ask `sql`."""
 
 from __future__ import annotations
 

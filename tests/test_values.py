@@ -1,4 +1,4 @@
-"""Cell parsers, checked against DATA_CONTRACT.md "Values as clerks write them".
+"""Cell parsers, checked against docs/data-contract.md "Values as clerks write them".
 
 Expected values come from the contract, not from what the code happens to return:
 full-width digits and spaces, thousands separators, units after numbers, 元 and 万元,
@@ -442,7 +442,7 @@ def test_every_resettlement_mode_with_and_without_its_suffix(mode: str) -> None:
 
 
 # Every spelling a clerk may write and the canonical value it must become, written out here
-# (DATA_CONTRACT.md and the README's indicator table), never read back from tracker.contract.schema:
+# (docs/data-contract.md and the README's indicator table), never read back from tracker.contract.schema:
 # a test that loops over the table it checks agrees with any table, swapped entries included.
 ENUM_SPELLINGS: dict[tuple[str, str], dict[str, str]] = {
     ("households", "resettlement_mode"): {
@@ -516,7 +516,7 @@ def test_indicators_by_key_label_or_alias() -> None:
     assert_problem(parse, "targets", "indicator", "幸福指数")
 
 
-# Every header of DATA_CONTRACT.md (and the national system's names it lists), with the column
+# Every header of docs/data-contract.md (and the national system's names it lists), with the column
 # it must land in; headers the project added are pinned here as well.
 COUNTY_HEADERS = {
     h: "county"

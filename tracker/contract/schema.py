@@ -1,7 +1,7 @@
 """The data contract as code: tables, canonical columns, header aliases and value kinds.
 
 Everything the importer, the store and the queries know about the meaning of the
-exported records comes from here, so that `../shared/DATA_CONTRACT.md` has one
+exported records comes from here, so that `docs/data-contract.md` has one
 place to be checked against. Headers are matched after normalisation (see
 `tracker.ingest.headers`), so aliases are written here the way the contract writes them.
 """

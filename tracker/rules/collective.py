@@ -1,7 +1,7 @@
 """集体经济 rules: what 破零 means, how incomes are banded, and the figures and tables of the page.
 
 A village has broken zero (破零) when its collective income this year is above
-zero (DATA_CONTRACT: `collective_income_10k > 0`); an empty income counts as
+zero (docs/data-contract.md: `collective_income_10k > 0`); an empty income counts as
 zero, since a clerk who leaves it blank has not reported any. The 破零 rate is
 the share of all administrative villages in the selection that have broken zero,
 so it is computed from village counts, never averaged over townships.
