@@ -15,7 +15,7 @@ province, one county and one township):
 
     .venv/bin/python bench/page_profile.py [--store STORE] [--runs 3] [--top 8]
 
-Prints a table per view and ONE JSON line; the README's speed notes quote it.
+Prints a table per view and ONE JSON line; docs/benchmarks.md quotes it.
 """
 
 from __future__ import annotations

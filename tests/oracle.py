@@ -9,7 +9,7 @@ per-township 破零 rate, weak organizations by stage, joint branches and funds.
 
 It shares nothing with the dashboard's rules: no `tracker.contract.schema` constants, no
 `tracker.rules.relocation / party / collective / indicators`, no query and no SQL. The
-rules are written here again, as the README and docs/data-contract.md state them, with
+rules are written here again, as docs/import-rules.md and docs/data-contract.md state them, with
 their own literal stage lists. tests/test_oracle.py checks that this module imports
 nothing else from `tracker` than the sample generator.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from synth.sample import WEEKS, World, target_rows
 
-# The rules, as the README's indicator table states them.
+# The rules, as the indicator table of docs/import-rules.md states them.
 COMPLETED = ("已搬迁", "已拆除复垦", "已销号")  # villages_completed: 已搬迁 or later
 RECLAIMED = ("已拆除复垦", "已销号")  # demolished_reclaimed
 RECTIFIED = ("已整顿", "已验收")  # weak_orgs_rectified

@@ -1,4 +1,4 @@
-"""The mutation script runs and reports a known bug as caught (tests/mutations.py; the full run is in the README)."""
+"""The mutation script runs and reports a known bug as caught (tests/mutations.py; the full run is in docs/how-it-is-built.md)."""
 
 from __future__ import annotations
 

@@ -442,7 +442,7 @@ def test_every_resettlement_mode_with_and_without_its_suffix(mode: str) -> None:
 
 
 # Every spelling a clerk may write and the canonical value it must become, written out here
-# (docs/data-contract.md and the README's indicator table), never read back from tracker.contract.schema:
+# (docs/data-contract.md and the indicator table of docs/import-rules.md), never read back from tracker.contract.schema:
 # a test that loops over the table it checks agrees with any table, swapped entries included.
 ENUM_SPELLINGS: dict[tuple[str, str], dict[str, str]] = {
     ("households", "resettlement_mode"): {

@@ -338,7 +338,7 @@ def parse_indicator(raw: Any) -> str | None:
     for label, indicator in schema.INDICATOR_ALIASES.items():
         if compact(clean_text(label) or "") == key:
             return indicator
-    raise ValueProblem("未知指标（指标清单见 README）")
+    raise ValueProblem("未知指标（指标清单见 docs/import-rules.md）")
 
 
 Parser = Callable[[Any], Any]
