@@ -97,6 +97,10 @@ BATCH2_HOUSEHOLDS, BATCH2_PEOPLE, BATCH2_COMPLETE_BY_OCT = 455, 1052, 8
 ZHAOJIAGOU_ROOMS, ZHAOJIAGOU_HOMESTEAD_M2 = 401, 31788
 
 XIA, SHANG = "下榆皮洼村", "上榆皮洼村"
+# Two townships with a village of the same name, as real counties have (东村, 新庄村 …): what is
+# told apart by (township, village) must not be told apart by the name alone. Two invented
+# second-batch villages take it (no invented name has 新), after every random draw.
+SHARED_NAME, SHARED_BY = "新庄村", ("社梁乡", "土沟乡")
 CITY_SITES = ("县城滨河安置小区", "县城西口安置小区", "县城黄河湾安置小区")
 OUT_OF_COUNTY = ("保德县", "偏关县", "内蒙古准格尔旗")
 # 下榆皮洼村 exactly as the report breaks it down: (mode, place, people, poor).
@@ -408,6 +412,8 @@ def build_world(rng: random.Random, config: tuple[str, str, list[tuple[str, str,
     short = {name: alias for name, _, alias in towns}
     villages = _make_villages(rng, towns)
     batch1, batch2 = _plan_relocation(rng, villages)
+    for town in SHARED_BY:
+        next(v for v in batch2 if v.township == town).name = SHARED_NAME
     _write_alias(villages, short["巡镇镇"])
     _classify(rng, villages)
     ids: set[str] = set()

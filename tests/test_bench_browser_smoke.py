@@ -19,7 +19,7 @@ def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
     done = subprocess.run(
         [sys.executable, "bench/browser_speed.py", "--scale", "county", "--runs", "1", "--views", "township",
          "--floor", "--smoke"],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
+        cwd=REPO, capture_output=True, text=True, timeout=1500,  # 530 s measured beside a CPU hog
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])

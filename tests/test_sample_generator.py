@@ -220,6 +220,10 @@ def test_every_value_is_one_the_contract_allows(ledgers: dict[str, Reader], day:
         assert frame["township"].notna().all()  # every township known (aliases included)
     assert (villages["written_township"] == "巡镇").sum() == 3  # the alias, in a few rows
     assert not villages.duplicated(["township", "village"]).any()
+    # One village name is shared by two townships (新庄村), as in real counties: only
+    # (township, village) tells villages apart, and both are relocation villages.
+    shared = villages[villages["village"] == "新庄村"]
+    assert sorted(shared["township"]) == ["土沟乡", "社梁乡"] and shared["relocation_batch"].ne("").all()
     assert len(villages) == 340 and villages["village"].ne("").all()
     assert set(villages["poverty_class"]) == set(schema.POVERTY_CLASSES)
     relocating = villages[villages["relocation_batch"] != ""]
@@ -229,7 +233,8 @@ def test_every_value_is_one_the_contract_allows(ledgers: dict[str, Reader], day:
     assert set(households["resettlement_mode"]) <= set(schema.RESETTLEMENT_MODES)
     assert households["people"].map(lambda n: isinstance(n, int) and n >= 1).all()
     assert set(households["village"]) <= set(relocating["village"])
-    assert set(orgs["org_type"]) <= set(schema.ORG_TYPES) and orgs["org_name"].is_unique
+    assert set(orgs["org_type"]) <= set(schema.ORG_TYPES)
+    assert not orgs.duplicated(["township", "org_name"]).any()  # 新庄村党支部 in two townships
     weak = orgs[orgs["weak_lax"].map(_yes)]
     assert set(weak["rectification_status"]) <= set(schema.RECTIFICATION_STAGES)
     for frame, columns in (
@@ -388,7 +393,7 @@ def test_targets(sample: Path) -> None:
 
 def test_weeks_tell_one_consistent_story(ledgers: dict[str, Reader]) -> None:
     keys: list[tuple[str, str]] | None = None
-    stages: dict[str, int] = {}
+    stages: dict[tuple[str, str], int] = {}  # by (township, village): 新庄村 is in two townships
     moves: dict[str, object] = {}
     for day in WEEKS:
         villages, households = ledgers["villages"](day), ledgers["households"](day)
@@ -398,7 +403,7 @@ def test_weeks_tell_one_consistent_story(ledgers: dict[str, Reader]) -> None:
         assert len(households) == 644
         assert (households["relocation_batch"] == "第一批").sum() == 189
         _check_week(villages, households, day)
-        for village, stage in zip(villages["village"], villages["relocation_status"], strict=True):
+        for village, stage in zip(week_keys, villages["relocation_status"], strict=True):
             if stage:
                 assert STAGE[stage] >= stages.get(village, 0), (day, village)
                 stages[village] = STAGE[stage]
@@ -409,9 +414,9 @@ def test_weeks_tell_one_consistent_story(ledgers: dict[str, Reader]) -> None:
 
 def _check_week(villages: pd.DataFrame, households: pd.DataFrame, day: dt.date) -> None:
     """Within one snapshot: completed villages have moved, moves are in the past."""
-    by_village = households.groupby("village")
+    by_village = households.groupby(["township", "village"])
     for row in villages[villages["relocation_status"] != ""].itertuples():
-        members = by_village.get_group(row.village)
+        members = by_village.get_group((row.township, row.village))
         moved = members["moved_on"].notna()
         if row.relocation_status in COMPLETED:
             assert moved.all() and _date(row.completed_on) == members["moved_on"].max().date()

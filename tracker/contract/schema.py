@@ -296,7 +296,7 @@ PARTY_ORGS = Table(
         _c("floating_members", "流动党员数", "int", minimum=0, unit="人"),
         _c(TOWNSHIP_AS_OF, "数据截至", "date", derived=True),
     ),
-    key=("county", "org_name"),
+    key=("county", "township", "org_name"),
     signature=("党组织名称", "支部名称", "软弱涣散", "整顿状态"),
 )
 
