@@ -157,6 +157,41 @@ MUTATIONS: tuple[Mutation, ...] = (
         "zero_break_rate(villages_past_zero, relocation_villages) AS zero_break_rate",
         ("tests/test_oracle.py::test_every_ranking_row_of_every_week_and_batch",),
     ),
+    # --- the four bugs a reader put in by hand that the suite let through (issue 23)
+    Mutation(
+        "relocation_villages_joined_on_name",
+        "relocation_villages.sql joins villages to their households on the village name alone",
+        "queries/relocation_villages.sql",
+        "FROM v LEFT JOIN household_side AS s USING (township, village)",
+        "FROM v LEFT JOIN household_side AS s USING (village)",
+        ("tests/test_shared_village_name.py::test_each_relocation_village_has_its_own_households_only",),
+    ),
+    Mutation(
+        "shrink_guard_refuses_exactly_a_fifth",
+        "the shrink guard refuses an import exactly 20 % smaller (>= instead of >)",
+        "tracker/ingest/shrink_guard.py",
+        "(change.before - change.after) / change.before > SHRINK_LIMIT",
+        "(change.before - change.after) / change.before >= SHRINK_LIMIT",
+        ("tests/test_import_coverage.py::test_exactly_a_fifth_fewer_passes_and_one_more_is_refused",),
+    ),
+    Mutation(
+        "raw_float_check_weakened",
+        "the report's raw-float check lets numbers with four or five decimals through (71.95122)",
+        "tracker/weekly/report_checks.py",
+        r"const raw = text.match(/\d\.\d{4,}/);",
+        r"const raw = text.match(/\d\.\d{6,}/);",
+        ("tests/test_report_checks.py::test_a_raw_float_fails_and_a_formatted_number_does_not",),
+    ),
+    Mutation(
+        "summaries_in_memory_unscoped",
+        "the reader's in-memory tables (the summaries the weekly series read) no longer limited to its scope",
+        "tracker/store/reader.py",
+        "                self._scoped(relation, table).create(name)",
+        "                relation.create(name)",
+        (
+            "tests/test_access.py::test_sql_as_a_township_user_sees_only_their_rows_of_every_table_and_summary",
+        ),
+    ),
     Mutation(
         "value_formatted_into_sql",
         "a township value written into the SQL text instead of bound",

@@ -143,6 +143,21 @@ def test_the_limit_is_a_fifth_of_the_scope(on_sample, tmp_path: Path) -> None:
     assert _counts(on_sample, "2017-10-13")["villages"] == 340 - (len(township) - allowed)
 
 
+def test_exactly_a_fifth_fewer_passes_and_one_more_is_refused(on_sample, tmp_path: Path) -> None:
+    # 前川乡 has 20 villages, a multiple of five: 16 is exactly 20 % fewer, which the guard allows
+    # ("more than 20 %" is refused); 15 is 25 % fewer.
+    header, rows = _sample_villages()
+    township = [r for r in rows if r[0] == "前川乡"]
+    assert len(township) == 20
+    refused = write_csv(tmp_path / "a_2017-10-13.csv", [header, *township[:15]], "gbk")
+    result = on_sample("import", refused)
+    assert result.code == 2 and "上期 20 个村，本次仅 15 个村（减少 25.0%）" in result.err
+    passed = write_csv(tmp_path / "b_2017-10-13.csv", [header, *township[:16]], "gbk")
+    result = on_sample("import", passed)
+    assert result.code == 0, result.err
+    assert _counts(on_sample, "2017-10-13")["villages"] == 340 - 4
+
+
 def test_rejected_rows_count_against_the_guard(on_sample, tmp_path: Path) -> None:
     header, rows = _sample_villages()
     township = [list(r) for r in rows if r[0] == "赵家沟乡"]

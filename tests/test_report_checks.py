@@ -92,3 +92,17 @@ def test_a_table_too_wide_for_a_phone_fails(served, tab) -> None:
     with pytest.raises(PageUnfit) as failed:
         check(page, "relocation")
     assert "右侧" in str(failed.value)
+
+
+def test_a_raw_float_fails_and_a_formatted_number_does_not(served, tab) -> None:
+    page = tab()
+    page.goto(f"{served}/?report=1")
+    wait_until_drawn(page, "overview")
+    check(page, "overview")  # the page as drawn: 70.0%, 8,236.47 万元 …
+    add = "text => document.querySelector('.report-header').insertAdjacentHTML('afterend', `<p>${text}</p>`)"
+    page.evaluate(add, "破零率 71.95%（两位小数）")
+    check(page, "overview")
+    page.evaluate(add, "破零率 71.95122%")
+    with pytest.raises(PageUnfit) as failed:
+        check(page, "overview")
+    assert "未格式化的小数" in str(failed.value) and "71.95122" in str(failed.value)
