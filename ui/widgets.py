@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracker.access import DEMO_USER
-from tracker.present import formatting, table_display, theme
+from tracker.present import formatting, supervision, table_display, theme
 from tracker.present.table_display import ColumnFormat
-from tracker.rules import freshness, indicators
+from tracker.rules import freshness, indicators, responsibility
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
@@ -85,7 +85,10 @@ def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
         for batch in briefing.open_batches(cards):
             params = filters.params() | {"batch": batch}
             rankings[batch] = data.query("ranking", **params, by_county=False)
-    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings)
+    behind = supervision.assessed_items(data.query, filters.as_of, filters.townships)
+    text = briefing.weekly_briefing(
+        filters.as_of, filters.scope, cards, rankings, responsibility.of_batch(behind, filters.batch)
+    )
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 
