@@ -66,21 +66,27 @@ def _in_force(
     days: list[dt.date],
     replace_all: bool,
 ) -> dict[dt.date, _Places]:
-    """The ledger's snapshot in force on each day, once this import's files of that ledger have landed.
+    """The ledger's snapshot in force on each day, once this import's files of that ledger have landed:
+    the latest of this import's own snapshots (as they will land) and the store's on or before it.
 
-    An empty part on each day asks the coverage plan for "the snapshot in force, merged": it keeps
-    every row and replaces nothing, and the plan takes this import's own days into account."""
-    own = parts_of([(r, rows) for r, rows in parsed if r.table == ledger])
+    The store's is found by asking the coverage plan to merge an empty part on that day (it keeps
+    every row of the snapshot in force and replaces nothing)."""
+    own = sorted(parts_of([(r, rows) for r, rows in parsed if r.table == ledger]), key=lambda p: p.as_of)
+    landing = {
+        part.as_of: snapshot.rows
+        for part, (snapshot, _) in zip(own, coverage.plan(data_dir, own, replace_all))
+    }
     empty = arrow_schema(ledger).empty_table()
     # (A probe names a file no import has, so the day's kept rejected rows stay as they are.)
     probes = [coverage.Part(ledger, day, empty, frozenset(), files=frozenset({"\x00"})) for day in days]
-    planned = coverage.plan(data_dir, own + probes, replace_all)
-    probed = {id(p) for p in probes}
     out: dict[dt.date, _Places] = {}
-    for part, (snapshot, change) in zip(sorted(own + probes, key=lambda p: (p.table, p.as_of)), planned):
-        if id(part) in probed:
-            known = change.previous_day is not None or snapshot.rows.num_rows > 0
-            out[part.as_of] = _places(snapshot.rows, change.previous_day if known else None, ledger)
+    for probe, (snapshot, change) in zip(probes, coverage.plan(data_dir, probes)):
+        stored = change.previous_day
+        mine = max((d for d in landing if d <= probe.as_of), default=None)
+        if mine is not None and (stored is None or mine >= stored):
+            out[probe.as_of] = _places(landing[mine], mine, ledger)
+        else:
+            out[probe.as_of] = _places(snapshot.rows, stored, ledger)
     return out
 
 
