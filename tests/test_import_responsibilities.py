@@ -314,3 +314,24 @@ def test_a_township_user_sees_only_their_township_in_every_table_with_a_township
     sheet = openpyxl.load_workbook(path, read_only=True).active
     own = sum(1 for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "赵家沟乡")
     assert own >= 10 and json.loads(leaders.stdout) == [{"n": own}]
+
+
+def test_a_township_user_reads_no_rejected_rows_nor_the_import_log(ledgers, tmp_path: Path) -> None:
+    """Rejected rows have no township column to limit them by; their values name other townships'
+    villages and leaders, so a township's reader has none (nor the import log)."""
+    rows = [*GOOD, village_row("沙坪乡", "不存在村", leader="孙斌")]
+    assert (
+        ledgers(
+            "import", write_csv(tmp_path / "包保责任台账_2017-10-13.csv", [HEADER, *rows]), "--allow-rejects"
+        ).code
+        == 0
+    )
+    store = ledgers.data_dir
+    access.add_user(
+        access.users_path(store), "zjg", "赵家沟乡书记", "township", ["赵家沟乡"], "correct horse"
+    )
+    county = _sql(ledgers, "SELECT value FROM rejects")
+    assert county == [{"value": "不存在村"}]
+    for table in ("rejects", "import_log"):
+        done = ledgers("sql", f"SELECT count(*) AS n FROM {table}", "--user", "zjg", "--format", "json")
+        assert done.code == 0 and done.json() == [{"n": 0}], table

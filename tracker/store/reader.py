@@ -58,7 +58,10 @@ class Reader:
         # The rules every query applies (stages, snapshot in force, township and batch filters).
         macros.define(con)
         self._define_rejects()
-        log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
+        # The rejected rows and the import log have no township to limit them by: a township's
+        # reader sees neither (their values name other townships' villages, people and leaders).
+        entries = [] if "township" in self.scope else self.manifest.get("import_log", [])
+        log = pa.Table.from_pylist(entries, schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.
         con.from_arrow(log).create("import_log_rows")
         con.execute(
@@ -168,6 +171,7 @@ class Reader:
             str(self.data_dir.resolve() / p)
             for table in self.manifest.get("rejects", {}).values()
             for p in table.values()
+            if "township" not in self.scope
         ]
         con = self.connection
         if files:
