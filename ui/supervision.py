@@ -46,10 +46,16 @@ def draw(f: Filters, sections: Sequence[Section], kind: str | None = None) -> No
                 red_black(f)
 
 
+def assessed(f: Filters) -> pd.DataFrame:
+    """Every 包保 item of the filtered scope against its plan (computed once per distinct input)."""
+    items = data.query("responsibility_items", as_of=f.as_of, township=f.townships)
+    targets = data.query("targets_in_force", as_of=f.as_of)
+    return rules.of_batch(data.derived(tables.assess, items, targets, f.as_of), f.batch)
+
+
 def _assessed(f: Filters, kind: str | None) -> pd.DataFrame:
-    assessed = tables.assessed_items(data.query, f.as_of, f.townships)
-    assessed = rules.of_batch(assessed, f.batch)
-    return assessed if kind is None else assessed[assessed["kind"] == kind]
+    assessed_ = assessed(f)
+    return assessed_ if kind is None else assessed_[assessed_["kind"] == kind]
 
 
 def supervision_list(f: Filters, kind: str | None = None) -> None:

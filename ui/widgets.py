@@ -85,10 +85,13 @@ def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
         for batch in briefing.open_batches(cards):
             params = filters.params() | {"batch": batch}
             rankings[batch] = data.query("ranking", **params, by_county=False)
-    behind = supervision.assessed_items(data.query, filters.as_of, filters.townships)
-    text = briefing.weekly_briefing(
-        filters.as_of, filters.scope, cards, rankings, responsibility.of_batch(behind, filters.batch)
+    # The 包保责任台账 against its plans: the villages furthest behind and their 包保领导.
+    items = data.query("responsibility_items", as_of=filters.as_of, township=filters.townships)
+    targets = data.query("targets_in_force", as_of=filters.as_of)
+    behind = responsibility.of_batch(
+        data.derived(supervision.assess, items, targets, filters.as_of), filters.batch
     )
+    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings, behind)
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 

@@ -146,12 +146,17 @@ def red_black_line(board: pd.DataFrame, batch: int | None) -> str:
     return f"{which}红黑榜（对照倒排工期）　红榜：{names(rules.RED)}；黑榜：{names(rules.BLACK)}"
 
 
+def assess(items: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The items of `responsibility_items` assessed against their plans and against the deadlines of
+    the targets in force (`targets_in_force`): tracker.rules.responsibility.assess."""
+    return rules.assess(items, as_of, rules.deadlines(targets))
+
+
 def assessed_items(query: Query, as_of: dt.date, townships: Sequence[str] = ()) -> pd.DataFrame:
     """Every item of the 包保责任台账 in force on as_of in the townships (none: all), assessed against
-    its plan and its batch deadline (tracker.rules.responsibility.assess)."""
+    its plan and its batch deadline."""
     items = query("responsibility_items", as_of=as_of, township=list(townships))
-    due = rules.deadlines(query("targets_in_force", as_of=as_of))
-    return rules.assess(items, as_of, due)
+    return assess(items, query("targets_in_force", as_of=as_of), as_of)
 
 
 def red_black_board(
