@@ -1,5 +1,5 @@
 -- Every item of the 包保责任台账 in force on the day shown (a relocation village or a weak party organisation), who answers for it, its 倒排工期, the stage it stands at and the first weekly snapshot of its current run at that stage.
--- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships)
+-- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER or NULL: the relocation villages of that batch and every organisation; NULL = all)
 -- returns: kind ('village' | 'org'), county, township, name, relocation_batch (villages), leader, leader_title, lead_department, task_force_head, funds_10k, plan_mobilised_on, plan_move_start_on, plan_moved_on, plan_reclaimed_on, plan_rectified_on, stage (NULL: the ledger in force does not list it), completed (已搬迁 or later / rectified), stage_since (the earliest snapshot day from which every snapshot up to the day shown has it at this stage)
 -- The rules on these facts (the stage the plan asks for, days behind, weeks without progress) are tracker/rules/responsibility.py.
 WITH
@@ -56,5 +56,6 @@ final AS (
     FROM items i
     LEFT JOIN now n USING (kind, county, township, name)
     LEFT JOIN since s USING (kind, county, township, name)
+    WHERE i.kind = 'org' OR in_batch(n.relocation_batch, $batch)
 )
 SELECT * FROM final ORDER BY kind DESC, township, name

@@ -140,3 +140,13 @@ def test_without_a_ledger_the_list_says_what_to_import(open_page, tmp_path: Path
     assert import_paths([week], tmp_path / "s").status == 0
     at = open_page("app_pages/relocation.py", store=tmp_path / "s", tab="督办清单")
     assert "尚未导入包保责任台账" in page_text(at)
+
+
+def test_the_batch_filter_keeps_that_batchs_villages_and_every_organisation(
+    open_page, truth: Supervision
+) -> None:
+    day = dt.date(2017, 8, 4)  # villages of both batches behind their plans that week
+    listed = truth.supervision(day, [])
+    assert {i.batch for i in listed if i.kind == "village"} == {1, 2}
+    at = open_page(tab="督办清单", batch="第一批", as_of=day.isoformat())
+    assert _list(at)["村（党组织）"].tolist() == [i.name for i in listed if i.kind == "org" or i.batch == 1]

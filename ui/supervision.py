@@ -48,9 +48,9 @@ def draw(f: Filters, sections: Sequence[Section], kind: str | None = None) -> No
 
 def assessed(f: Filters) -> pd.DataFrame:
     """Every 包保 item of the filtered scope against its plan (computed once per distinct input)."""
-    items = data.query("responsibility_items", as_of=f.as_of, township=f.townships)
+    items = data.query("responsibility_items", **f.params())
     targets = data.query("targets_in_force", as_of=f.as_of)
-    return rules.of_batch(data.derived(tables.assess, items, targets, f.as_of), f.batch)
+    return data.derived(tables.assess, items, targets, f.as_of)
 
 
 def _assessed(f: Filters, kind: str | None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import streamlit as st
 from tracker.access import DEMO_USER
 from tracker.present import formatting, supervision, table_display, theme
 from tracker.present.table_display import ColumnFormat
-from tracker.rules import freshness, indicators, responsibility
+from tracker.rules import freshness, indicators
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
@@ -86,11 +86,9 @@ def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
             params = filters.params() | {"batch": batch}
             rankings[batch] = data.query("ranking", **params, by_county=False)
     # The 包保责任台账 against its plans: the villages furthest behind and their 包保领导.
-    items = data.query("responsibility_items", as_of=filters.as_of, township=filters.townships)
+    items = data.query("responsibility_items", **filters.params())
     targets = data.query("targets_in_force", as_of=filters.as_of)
-    behind = responsibility.of_batch(
-        data.derived(supervision.assess, items, targets, filters.as_of), filters.batch
-    )
+    behind = data.derived(supervision.assess, items, targets, filters.as_of)
     text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings, behind)
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 

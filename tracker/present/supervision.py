@@ -152,10 +152,12 @@ def assess(items: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> pd.Dat
     return rules.assess(items, as_of, rules.deadlines(targets))
 
 
-def assessed_items(query: Query, as_of: dt.date, townships: Sequence[str] = ()) -> pd.DataFrame:
+def assessed_items(
+    query: Query, as_of: dt.date, townships: Sequence[str] = (), batch: int | None = None
+) -> pd.DataFrame:
     """Every item of the 包保责任台账 in force on as_of in the townships (none: all), assessed against
-    its plan and its batch deadline."""
-    items = query("responsibility_items", as_of=as_of, township=list(townships))
+    its plan and its batch deadline; with batch, the villages of that batch (and every organisation)."""
+    items = query("responsibility_items", as_of=as_of, township=list(townships), batch=batch)
     return assess(items, query("targets_in_force", as_of=as_of), as_of)
 
 

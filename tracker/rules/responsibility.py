@@ -173,13 +173,6 @@ def _assess_one(item: dict[str, Any], as_of: dt.date, due: Mapping[tuple[str, in
     }
 
 
-def of_batch(assessed: pd.DataFrame, batch: int | None) -> pd.DataFrame:
-    """The items the batch filter keeps: the villages of the batch (all, with None) and every organisation."""
-    if batch is None or assessed.empty:
-        return assessed
-    return assessed[(assessed["kind"] == ORG) | (assessed["relocation_batch"] == batch)]
-
-
 def worst_first(assessed: pd.DataFrame) -> pd.DataFrame:
     """Items worst first: 逾期, 滞后, the rest; then the most days late, the most weeks without progress."""
     keyed = assessed.assign(
