@@ -50,7 +50,8 @@ def assessed(f: Filters) -> pd.DataFrame:
     """Every 包保 item of the filtered scope against its plan (computed once per distinct input)."""
     items = data.query("responsibility_items", **f.params())
     targets = data.query("targets_in_force", as_of=f.as_of)
-    return data.derived(tables.assess, items, targets, f.as_of)
+    since = data.query("responsibility_stage_since", **f.params())
+    return data.derived(tables.assess, items, targets, f.as_of, since)
 
 
 def _assessed(f: Filters, kind: str | None) -> pd.DataFrame:

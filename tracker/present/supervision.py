@@ -146,19 +146,31 @@ def red_black_line(board: pd.DataFrame, batch: int | None) -> str:
     return f"{which}红黑榜（对照倒排工期）　红榜：{names(rules.RED)}；黑榜：{names(rules.BLACK)}"
 
 
-def assess(items: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+def assess(
+    items: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date, since: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The items of `responsibility_items` assessed against their plans and against the deadlines of
-    the targets in force (`targets_in_force`): tracker.rules.responsibility.assess."""
+    the targets in force (`targets_in_force`), with weeks without progress when `since` (the query
+    `responsibility_stage_since`) is given: tracker.rules.responsibility.assess."""
+    if since is not None:
+        keys = ["kind", "county", "township", "name"]
+        items = items.merge(since[[*keys, "stage_since"]], on=keys, how="left")
     return rules.assess(items, as_of, rules.deadlines(targets))
 
 
 def assessed_items(
-    query: Query, as_of: dt.date, townships: Sequence[str] = (), batch: int | None = None
+    query: Query,
+    as_of: dt.date,
+    townships: Sequence[str] = (),
+    batch: int | None = None,
+    history: bool = True,
 ) -> pd.DataFrame:
     """Every item of the 包保责任台账 in force on as_of in the townships (none: all), assessed against
-    its plan and its batch deadline; with batch, the villages of that batch (and every organisation)."""
+    its plan and its batch deadline; with batch, the villages of that batch (and every organisation);
+    with history, its weeks without progress (which reads every week's ledgers)."""
     items = query("responsibility_items", as_of=as_of, township=list(townships), batch=batch)
-    return assess(items, query("targets_in_force", as_of=as_of), as_of)
+    since = query("responsibility_stage_since", as_of=as_of, township=list(townships)) if history else None
+    return assess(items, query("targets_in_force", as_of=as_of), as_of, since)
 
 
 def red_black_board(
@@ -171,13 +183,13 @@ def red_black_board(
     last_week = weeks["last_week"].iloc[0] if len(weeks) else None
     if is_missing(this_week):
         return None, rules.red_black(pd.DataFrame(columns=list(rules.SCORE_COLUMNS)), None), None
-    now = assessed_items(query, as_of)
+    now = assessed_items(query, as_of, history=False)
     due = rules.deadlines(query("targets_in_force", as_of=as_of))
     chosen = rules.open_batch(now, due, as_of, batch)
     before = None
     if not is_missing(last_week):
         last_day = pd.Timestamp(last_week).date()
-        before = rules.township_scores(assessed_items(query, last_day), chosen)
+        before = rules.township_scores(assessed_items(query, last_day, history=False), chosen)
     else:
         last_day = None
     return chosen, rules.red_black(rules.township_scores(now, chosen), before), last_day

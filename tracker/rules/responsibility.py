@@ -1,8 +1,9 @@
 """包保责任 rules: where each village and organisation stands against its own 倒排工期, which of them
 go on the 督办清单 and in what order, and how the townships rank on the 红黑榜.
 
-The facts come from the named query `responsibility_items` (the 包保责任台账 in force, each item's
-stage and since when it has stood there); every rule about them is here, once:
+The facts come from the named queries `responsibility_items` (the 包保责任台账 in force and each
+item's stage) and `responsibility_stage_since` (since when it has stood there); every rule about
+them is here, once:
 
 - **The stage the plan asks for.** Each planned date of the 倒排工期 is the last day by which the
   item must have reached a stage (`MILESTONES`): a relocation village 动员中 by 计划动员完成 (the
@@ -139,7 +140,8 @@ def assess(
     items: pd.DataFrame, as_of: dt.date, due: Mapping[tuple[str, int | None], dt.date]
 ) -> pd.DataFrame:
     """Every item of `responsibility_items` with where it stands against its plan and its deadline:
-    planned_stage, planned_on, days_behind, weeks_still, deadline, days_overdue, days_late, status."""
+    planned_stage, planned_on, days_behind, weeks_still, deadline, days_overdue, days_late, status.
+    weeks_still needs the items' `stage_since` (from `responsibility_stage_since`); without it, None."""
     rows = [_assess_one(item, as_of, due) for item in items.to_dict("records")]
     extra = pd.DataFrame(rows, columns=list(ASSESSED_COLUMNS), index=items.index)
     return pd.concat([items, extra], axis=1)
@@ -163,7 +165,7 @@ def _assess_one(item: dict[str, Any], as_of: dt.date, due: Mapping[tuple[str, in
         status = DONE
     else:
         status = ON_PLAN
-    since = _day(item["stage_since"])
+    since = _day(item.get("stage_since"))  # present when the item's weekly history was asked for
     return out | {
         "days_behind": behind,
         "weeks_still": weeks_without_progress(since, as_of) if since else None,
