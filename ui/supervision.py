@@ -46,29 +46,26 @@ def draw(f: Filters, sections: Sequence[Section], kind: str | None = None) -> No
                 red_black(f)
 
 
-def assessed(f: Filters) -> pd.DataFrame:
-    """Every 包保 item of the filtered scope against its plan (computed once per distinct input)."""
+def assessed(f: Filters, kind: str | None = None) -> pd.DataFrame:
+    """Every 包保 item of the filtered scope (of one kind) against its plan, computed once per
+    distinct input."""
     items = data.query("responsibility_items", **f.params())
     targets = data.query("targets_in_force", as_of=f.as_of)
     since = data.query("responsibility_stage_since", **f.params())
-    return data.derived(tables.assess, items, targets, f.as_of, since)
-
-
-def _assessed(f: Filters, kind: str | None) -> pd.DataFrame:
-    assessed_ = assessed(f)
-    return assessed_ if kind is None else assessed_[assessed_["kind"] == kind]
+    found = data.derived(tables.assess, items, targets, f.as_of, since)
+    return found if kind is None else found[found["kind"] == kind]
 
 
 def supervision_list(f: Filters, kind: str | None = None) -> None:
     """The 督办清单 of the filtered scope, worst first; with a 包保领导 chosen, all of that leader's items."""
     st.subheader("督办清单")
-    assessed = _assessed(f, kind)
-    if assessed.empty:
+    items = assessed(f, kind)
+    if items.empty:
         widgets.no_data(NO_LEDGER)
         return
-    leader = None if widgets.report_mode() else _choose_leader(assessed)
-    listed = rules.supervision_list(assessed, leader)
-    widgets.caption(_summary(assessed, listed, leader))
+    leader = None if widgets.report_mode() else _choose_leader(items)
+    listed = rules.supervision_list(items, leader)
+    widgets.caption(_summary(items, listed, leader))
     if listed.empty:
         st.success("所选范围内各项均按倒排工期推进，没有需要督办的事项。")
         return
@@ -84,9 +81,9 @@ def supervision_list(f: Filters, kind: str | None = None) -> None:
     )
 
 
-def _choose_leader(assessed: pd.DataFrame) -> str | None:
+def _choose_leader(items: pd.DataFrame) -> str | None:
     """The select box of 包保领导 (bound to `?leader=`); None for every leader."""
-    names = rules.leaders(assessed)
+    names = rules.leaders(items)
     chosen = st.selectbox(
         "包保领导",
         [ALL_LEADERS, *names],
@@ -100,11 +97,11 @@ def _choose_leader(assessed: pd.DataFrame) -> str | None:
     return str(chosen)
 
 
-def _summary(assessed: pd.DataFrame, listed: pd.DataFrame, leader: str | None) -> str:
-    counts = assessed["status"].value_counts()
+def _summary(items: pd.DataFrame, listed: pd.DataFrame, leader: str | None) -> str:
+    counts = items["status"].value_counts()
     parts = [f"{status} {int(counts.get(status, 0))} 项" for status in (rules.OVERDUE, rules.BEHIND)]
     text = (
-        f"对照倒排工期和批次完成时限，共 {len(assessed)} 项包保事项：" + "，".join(parts) + "。"
+        f"对照倒排工期和批次完成时限，共 {len(items)} 项包保事项：" + "，".join(parts) + "。"
         "按逾期在前、滞后天数从多到少排列；滞后天数为应达节点（计划日期）之后的天数，"
         "停滞周数为停留在当前进度的整周数。"
     )
@@ -118,6 +115,8 @@ def red_black(f: Filters) -> None:
     if current_user().townships:
         st.subheader("红黑榜")
         widgets.caption("红黑榜为全县各乡镇的排名；乡镇账号只能查看本乡镇的数据，因此不显示名次。")
+        return
+    if widgets.townships_need_a_county(f):  # township names repeat across counties
         return
     batch, board, last_day = tables.red_black_board(data.query, f.as_of, f.batch)
     which = formatting.batch(batch) if batch else ""
@@ -147,7 +146,7 @@ def red_black(f: Filters) -> None:
 
 def red_black_line(f: Filters) -> None:
     """The 红黑榜 in one line (the weekly summary image): 红榜 and 黑榜 townships with their change."""
-    if current_user().townships or f.townships:
+    if current_user().townships or f.townships or f.region_view:
         return  # a ranking of the whole county; a township's own view has no place in it
     batch, board, _ = tables.red_black_board(data.query, f.as_of, f.batch)
     line = tables.red_black_line(board, batch)
