@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.present import charts, theme
 from tracker.rules import freshness
-from ui import data, filters, sections, widgets
+from ui import data, filters, sections, supervision, widgets
 
 f = widgets.dashboard_page("总览")
 
@@ -30,7 +30,7 @@ if ranking.empty:
 else:
     select = filters.select_county if f.region_view else filters.select_township
     # The chart first, the whole table a tab away: a first view need not load the data grid.
-    chart_tab, table_tab = sections.tabs(["排名", "排名表"])
+    chart_tab, table_tab, *supervised = sections.tabs(["排名", "排名表", *supervision.OVERVIEW_TABS])
     moving = ranking[ranking["households"] > 0]
     if chart_tab.open:
         with chart_tab:
@@ -79,6 +79,8 @@ else:
                     "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
                 },
             )
+
+    supervision.draw(f, supervised)  # 督办清单 and 红黑榜 (ui/supervision.py)
 
 # --- Freshness ------------------------------------------------------------------------------
 fresh = data.query("data_freshness", as_of=f.as_of)

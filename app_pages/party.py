@@ -11,7 +11,7 @@ import streamlit as st
 from tracker.contract import formatting
 from tracker.present import charts, party_charts, theme
 from tracker.rules import indicators, party
-from ui import data, sections, widgets
+from ui import data, sections, supervision, widgets
 from ui.filters import PageFilters
 
 # --- Sections ---------------------------------------------------------------------------------
@@ -208,8 +208,8 @@ if f.batch is not None:
 headline(f, series, weak, joint, joint_series, secretaries, targets)
 
 # --- One section at a time: only the open tab's figures and tables are built ----------------------
-rectify, joint_tab, floating_tab, secretary_tab = sections.tabs(
-    ["整顿", "联合党支部", "流动党员", "第一书记"]
+rectify, joint_tab, floating_tab, secretary_tab, *supervised = sections.tabs(
+    ["整顿", "联合党支部", "流动党员", "第一书记", *supervision.LIST_TABS]
 )
 no_ledger = (
     f"所选范围在 {formatting.day(f.as_of)} 及以前没有党组织台账数据，软弱涣散党组织、流动党员和第一书记暂无法统计。"
@@ -236,3 +236,6 @@ elif not widgets.report_mode():  # the report said so once, under 整顿
         if section.open:
             with section:
                 widgets.no_data(no_ledger)
+supervision.draw(
+    f, supervised, kind=supervision.ORGS
+)  # 督办清单 of the weak organisations (ui/supervision.py)

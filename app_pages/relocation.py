@@ -12,7 +12,7 @@ import streamlit as st
 from tracker.contract import formatting
 from tracker.present import relocation_charts as figures
 from tracker.rules import indicators, relocation
-from ui import data, sections, widgets
+from ui import data, sections, supervision, widgets
 from ui.filters import PageFilters
 
 VILLAGE_KEY = "relocation_village"
@@ -340,7 +340,9 @@ cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 
 # --- One section at a time: only the open tab's queries, figures and tables are built -------------
-progress, modes, demolition, funding, detail = sections.tabs(["进度", "安置方式", "拆除复垦", "资金", "明细"])
+progress, modes, demolition, funding, detail, *supervised = sections.tabs(
+    ["进度", "安置方式", "拆除复垦", "资金", "明细", *supervision.LIST_TABS]
+)
 total = townships.sum(numeric_only=True)
 if progress.open:
     with progress:
@@ -373,3 +375,6 @@ elif not widgets.report_mode():  # the report said so once, under 搬迁进度
 if detail.open:
     with detail:
         detail_section(f, townships, params, day)
+supervision.draw(
+    f, supervised, kind=supervision.VILLAGES
+)  # 督办清单 of the relocation villages (ui/supervision.py)

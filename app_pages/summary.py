@@ -6,7 +6,7 @@ saves it as one image; it is not in the sidebar.
 
 import streamlit as st
 
-from ui import widgets
+from ui import supervision, widgets
 
 # The cards a leader looks at first: relocation of the batches still open, then the other targets.
 KEY_INDICATORS = ("villages_completed", "households_moved", "people_moved")
@@ -22,3 +22,4 @@ widgets.weekly_briefing(f, cards)
 open_ = [c for c in cards if c.indicator in KEY_INDICATORS and c.status != "done"]
 others = [c for c in cards if c.indicator in OTHER_INDICATORS]
 widgets.kpi_grid([widgets.progress_card(c) for c in open_ + others])
+supervision.red_black_line(f)  # 红黑榜 in one line (ui/supervision.py)

@@ -9,6 +9,7 @@ days AS (
     UNION ALL SELECT 'party_orgs', as_of, sum(orgs)::BIGINT FROM org_summary GROUP BY as_of
     UNION ALL SELECT 'funds', as_of, sum(allocations)::BIGINT FROM fund_summary GROUP BY as_of
     UNION ALL SELECT 'targets', as_of, count(*) FROM targets GROUP BY as_of
+    UNION ALL SELECT 'responsibilities', as_of, count(*) FROM responsibilities GROUP BY as_of
 ),
 final AS (
     SELECT table_name, arg_max(as_of, as_of) AS as_of, arg_max(rows, as_of) AS rows

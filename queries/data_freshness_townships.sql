@@ -15,6 +15,10 @@ older AS (
     UNION ALL
     SELECT 'funds', as_of, county, township, township_as_of, allocations FROM fund_summary
     WHERE as_of = snapshot_day('funds', $as_of) AND township_as_of < as_of
+    UNION ALL
+    SELECT 'responsibilities', as_of, county, township, township_as_of, count(*) FROM responsibilities
+    WHERE as_of = snapshot_day('responsibilities', $as_of) AND township_as_of < as_of
+    GROUP BY ALL
 ),
 final AS (
     SELECT table_name, as_of AS snapshot, county, township, township_as_of, sum(rows)::BIGINT AS rows

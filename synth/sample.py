@@ -789,7 +789,7 @@ def _scale_funds(raw: list[_RawAllocation]) -> list[Allocation]:
 
 # --------------------------------------------------------------------------- rendering
 
-Cell = str | int | dt.date | None
+Cell = str | int | float | dt.date | None
 Row = dict[str, Cell]  # a row of a workbook: numbers and dates stay typed
 Line = dict[str, str]  # a line of a CSV file: all text
 
@@ -1132,11 +1132,238 @@ def write_targets(path: Path, world: World) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
+# --------------------------------------------------------------------------- 包保责任台账 (issue 22)
+#
+# The "六个一" system: every relocation village has a county leader who answers for it (包保), a
+# lead department, a task force and its head, funds, and a backward-planned schedule (倒排工期);
+# the members of the county's four leading bodies each 包点 a weak party organisation. The plans
+# are drawn from a random generator of their own, after the world is built, so that none of the
+# world's figures moves; each plan is set against the days the world's villages and
+# organisations actually reach their stages, so that some fall behind their plan for a while
+# (the first batch in June, the second in August and October) and some are behind on 10月13日.
+
+PLAN_SEED = f"{SEED}-包保责任"
+# The county's leaders (四套班子), by title. The 县委 and 政府 members 包保 the relocation villages;
+# everyone 包点 a weak organisation.
+LEADER_TITLES: tuple[str, ...] = (
+    "县委书记", "县委副书记、县长", "县委副书记", "县委常委、常务副县长", "县委常委、组织部部长",
+    "县委常委、宣传部部长", "县委常委、纪委书记", "县委常委、政法委书记", "县委常委、统战部部长",
+    "县委常委、县委办公室主任", "县委常委、副县长", "县委常委、人武部部长",
+    "副县长", "副县长", "副县长", "副县长", "副县长",
+    "县人大常委会主任", "县人大常委会副主任", "县人大常委会副主任", "县人大常委会副主任",
+    "县政协主席", "县政协副主席", "县政协副主席", "县政协副主席",
+)  # fmt: skip
+VILLAGE_LEADERS = 17  # the first 17 titles: the 县委 and 政府 members
+RELOCATION_DEPARTMENTS = (
+    "县扶贫办", "县住建局", "县国土资源局", "县发改局", "县农委", "县民政局", "县财政局",
+    "县水利局", "县交通运输局", "县林业局", "县人社局",
+)  # fmt: skip
+ORG_DEPARTMENTS = ("县委组织部", "县直机关工委", "县委组织部", "县委党校")
+BATCH_PLAN = {  # (计划动员完成, 计划搬迁完成 at the latest, 计划拆除复垦完成) per batch
+    1: (dt.date(2017, 4, 25), dt.date(2017, 6, 30), dt.date(2017, 9, 30)),
+    2: (dt.date(2017, 7, 31), dt.date(2017, 10, 31), dt.date(2017, 12, 20)),
+}
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A county leader: name (public, shown in full) and title."""
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """One row of the 包保责任台账: a relocation village or a weak organisation, who answers for it
+    and its 倒排工期 (each date: the day by which it must have reached a stage)."""
+
+    township: str
+    village: Village | None
+    org: Org | None
+    leader: Leader
+    department: str
+    task_force_head: str
+    funds_cents: int  # of 万元
+    mobilised_on: dt.date | None = None
+    move_start_on: dt.date | None = None
+    moved_on: dt.date | None = None
+    reclaimed_on: dt.date | None = None
+    rectified_on: dt.date | None = None
+
+    @property
+    def name(self) -> str:
+        """The village's or the organisation's name."""
+        return self.village.name if self.village is not None else self.org.name if self.org else ""
+
+
+def _leaders(rng: random.Random) -> list[Leader]:
+    names: list[str] = []
+    while len(names) < len(LEADER_TITLES):
+        name = _person_name(rng, OFFICIAL_GIVEN)
+        if name not in names:
+            names.append(name)
+    return [Leader(n, t) for n, t in zip(names, LEADER_TITLES, strict=True)]
+
+
+def _first_move(village: Village) -> dt.date | None:
+    moved = [h.moved_on for h in village.households if h.moved_on is not None]
+    return min(moved) if moved else None
+
+
+def _village_plan(rng: random.Random, village: Village) -> dict[str, dt.date]:
+    """A village's 倒排工期, set against the days it really reaches its stages."""
+    mobilise_by, move_by, reclaim_by = BATCH_PLAN[village.batch or 1]
+    start = _first_move(village)
+    if start is None:  # still mobilising on 10月13日 (赵家沟乡's second batch): its plan had it moving
+        move_start = _day(rng, dt.date(2017, 8, 28), dt.date(2017, 9, 15))
+    elif rng.random() < 0.3:  # meant to start a week or two before it did
+        move_start = start - dt.timedelta(days=rng.randint(6, 16))
+    else:
+        move_start = start + dt.timedelta(days=rng.randint(0, 6))
+    mobilised = min(mobilise_by, move_start - dt.timedelta(days=7))
+    done = village.completed_on
+    if done is None:  # still moving on 10月13日: some of these were due to be done by now
+        moved = _day(rng, dt.date(2017, 9, 29), move_by) if start else move_by
+    elif rng.random() < 0.3:  # finished a week or two after its plan
+        moved = done - dt.timedelta(days=rng.randint(5, 14))
+    else:
+        moved = min(done + dt.timedelta(days=rng.randint(0, 10)), move_by)
+    moved = max(moved, move_start + dt.timedelta(days=14))
+    reclaimed = village.reclaimed_on
+    if reclaimed is not None and rng.random() < 0.25:  # demolition planned to end earlier than it did
+        reclaim = max(reclaimed - dt.timedelta(days=rng.randint(7, 20)), moved + dt.timedelta(days=30))
+    else:
+        reclaim = reclaim_by
+    return {
+        "mobilised_on": mobilised,
+        "move_start_on": move_start,
+        "moved_on": moved,
+        "reclaimed_on": reclaim,
+    }
+
+
+def _org_plan(rng: random.Random, org: Org) -> dt.date:
+    """When a weak organisation is to be rectified: some are rectified later than planned."""
+    started = org.started_on or dt.date(2017, 5, 1)
+    return min(started + dt.timedelta(days=rng.randint(40, 85)), dt.date(2017, 12, 20))
+
+
+def responsibilities(world: World) -> list[Responsibility]:
+    """The 包保责任台账: one row per relocation village, then one per weak organisation."""
+    rng = random.Random(PLAN_SEED)
+    leaders = _leaders(rng)
+    villages = world.relocation()
+    by_village = list(range(len(villages)))
+    rng.shuffle(by_village)
+    village_leader = {v: leaders[i % VILLAGE_LEADERS] for i, v in enumerate(by_village)}
+    rows = []
+    for position, village in enumerate(villages):
+        rows.append(
+            Responsibility(
+                village.township,
+                village,
+                None,
+                village_leader[position],
+                rng.choice(RELOCATION_DEPARTMENTS),
+                _person_name(rng, OFFICIAL_GIVEN),
+                rng.randrange(1000, 4000, 50),
+                **_village_plan(rng, village),
+            )
+        )
+    weak = [o for o in world.orgs if o.weak]
+    order = list(range(len(weak)))
+    rng.shuffle(order)
+    org_leader = {o: leaders[i % len(leaders)] for i, o in enumerate(order)}
+    for position, org in enumerate(weak):
+        rows.append(
+            Responsibility(
+                org.township,
+                None,
+                org,
+                org_leader[position],
+                rng.choice(ORG_DEPARTMENTS),
+                _person_name(rng, OFFICIAL_GIVEN),
+                rng.randrange(200, 500, 10),
+                rectified_on=_org_plan(rng, org),
+            )
+        )
+    return rows
+
+
+# (column, parent header, child header): 包保对象, 包保县级领导 and 倒排工期 span their children.
+RESPONSIBILITY_HEADER: tuple[tuple[str, str | None, str], ...] = (
+    ("township", None, "乡镇"),
+    ("village", "包保对象", "村名"),
+    ("org_name", "包保对象", "党组织名称"),
+    ("leader", "包保县级领导", "姓名"),
+    ("leader_title", "包保县级领导", "职务"),
+    ("lead_department", None, "牵头部门"),
+    ("task_force_head", None, "工作专班负责人"),
+    ("funds_10k", None, "保障经费（万元）"),
+    ("plan_mobilised_on", "倒排工期", "计划动员完成"),
+    ("plan_move_start_on", "倒排工期", "计划开始搬迁"),
+    ("plan_moved_on", "倒排工期", "计划搬迁完成"),
+    ("plan_reclaimed_on", "倒排工期", "计划拆除复垦完成"),
+    ("plan_rectified_on", "倒排工期", "计划整顿完成"),
+)
+
+
+def responsibility_row(item: Responsibility) -> list[Cell]:
+    """One row of the 包保责任台账: dates as Excel dates, the funds as a number."""
+    cells: dict[str, Cell] = {
+        "township": item.township,
+        "village": item.village.name if item.village else None,
+        "org_name": item.org.name if item.org else None,
+        "leader": item.leader.name,
+        "leader_title": item.leader.title,
+        "lead_department": item.department,
+        "task_force_head": item.task_force_head,
+        "funds_10k": item.funds_cents / 100,
+        "plan_mobilised_on": item.mobilised_on,
+        "plan_move_start_on": item.move_start_on,
+        "plan_moved_on": item.moved_on,
+        "plan_reclaimed_on": item.reclaimed_on,
+        "plan_rectified_on": item.rectified_on,
+    }
+    return [cells[name] for name, _, _ in RESPONSIBILITY_HEADER]
+
+
+def write_responsibilities(path: Path, world: World, as_of: dt.date) -> None:
+    """包保责任台账: XLSX with a merged title, a two-row header under merged group cells."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "包保责任"
+    width = len(RESPONSIBILITY_HEADER)
+    _title_row(sheet, _title(world.county, "整村搬迁和软弱涣散党组织包保责任台账", as_of), width)
+    for column, (_, parent, child) in enumerate(RESPONSIBILITY_HEADER, 1):
+        sheet.cell(2, column, parent or child)
+        if parent is None:
+            sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+        else:
+            sheet.cell(3, column, child)
+    for parent in dict.fromkeys(p for _, p, _ in RESPONSIBILITY_HEADER if p):
+        columns = [i for i, (_, p, _) in enumerate(RESPONSIBILITY_HEADER, 1) if p == parent]
+        sheet.merge_cells(start_row=2, start_column=columns[0], end_row=2, end_column=columns[-1])
+    for row in (2, 3):
+        for cell in sheet[row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for item in responsibilities(world):
+        sheet.append(responsibility_row(item))
+        for column in range(9, width + 1):
+            sheet.cell(sheet.max_row, column).number_format = "yyyy-mm-dd"
+    dates: dict[int, float] = {c: 13.0 for c in range(9, width + 1)}
+    _widths(sheet, {2: 12.0, 3: 22.0, 5: 24.0, 6: 14.0, 7: 14.0} | dates)
+    _save_workbook(book, path, as_of)
+
+
 WEEKLY_LEDGERS: tuple[tuple[str, str, Callable[[Path, World, dt.date], None]], ...] = (
     ("村级台账", "csv", write_villages),
     ("搬迁户台账", "xlsx", write_households),
     ("党组织台账", "xlsx", write_party_orgs),
     ("资金台账", "csv", write_funds),
+    ("包保责任台账", "xlsx", write_responsibilities),
 )
 
 

@@ -407,3 +407,201 @@ class Oracle:
         for town, cents in self._funds[as_of]:
             out[town or COUNTY_LEVEL] = out.get(town or COUNTY_LEVEL, 0) + cents
         return {town: cents / 100 for town, cents in out.items()}
+
+
+# ---------------------------------------------------------------------- 包保责任: 督办清单 and 红黑榜
+#
+# The rules as docs/responsibilities.md states them, written again from the generator's own plans
+# (synth.sample.responsibilities) and the world's stages, with their own literal stage lists.
+
+RELOCATION_STAGES = ("未启动", "动员中", "搬迁中", "已搬迁", "已拆除复垦", "已销号")
+# Each planned date: the stage to be reached by then (late from the day after).
+VILLAGE_PLAN = (
+    ("mobilised_on", "动员中"),
+    ("move_start_on", "搬迁中"),
+    ("moved_on", "已搬迁"),
+    ("reclaimed_on", "已拆除复垦"),
+)
+ORG_PLAN = (("rectified_on", "已整顿"),)
+RED_BLACK_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of the 包保责任台账 on a day, as the 督办清单 should show it."""
+
+    township: str
+    name: str
+    kind: str  # village | org
+    batch: int | None
+    leader: str
+    leader_title: str
+    department: str
+    stage: str
+    planned_stage: str | None
+    planned_on: dt.date | None
+    days_behind: int
+    weeks_still: int
+    deadline: dt.date | None
+    days_overdue: int
+    status: str
+    completed: bool
+
+    @property
+    def days_late(self) -> int:
+        return max(self.days_behind, self.days_overdue)
+
+
+class Supervision:
+    """The 督办清单 and the 红黑榜 of every week of the sample, worked out from the world and its plans."""
+
+    def __init__(self, world: World) -> None:
+        from synth.sample import responsibilities
+
+        self.world = world
+        self.plans = responsibilities(world)
+        self.weeks: tuple[dt.date, ...] = WEEKS
+        rows = [dict(zip(("indicator", "batch", "township", "target", "due", "label"), r, strict=True))
+                for r in target_rows(world)]  # fmt: skip
+        county = [r for r in rows if r["township"] == ""]
+        self.deadlines: dict[tuple[str, int | None], dt.date] = {}
+        for r in county:
+            if r["indicator"] == "villages_completed":
+                self.deadlines[("village", int(r["batch"]))] = dt.date.fromisoformat(r["due"])
+            if r["indicator"] == "weak_orgs_rectified":
+                self.deadlines[("org", None)] = dt.date.fromisoformat(r["due"])
+
+    def _stage(self, plan, week: dt.date) -> str:
+        return plan.village.status(week) if plan.village is not None else plan.org.rectification(week)
+
+    def items(self, as_of: dt.date) -> list[Item]:
+        """Every item on as_of (the sample's ledgers are weekly, so the snapshot in force is the week's)."""
+        return [self._item(plan, as_of) for plan in self.plans]
+
+    def _item(self, plan, as_of: dt.date) -> Item:
+        kind = "village" if plan.village is not None else "org"
+        order = RELOCATION_STAGES if kind == "village" else RECTIFICATION_STAGES
+        milestones = VILLAGE_PLAN if kind == "village" else ORG_PLAN
+        stage = self._stage(plan, as_of)
+        passed = [
+            (getattr(plan, f), s) for f, s in milestones if getattr(plan, f) and getattr(plan, f) < as_of
+        ]
+        planned_on, planned = passed[-1] if passed else (None, None)
+        missed = [day for day, s in passed if order.index(s) > order.index(stage)]
+        behind = (as_of - missed[0]).days if missed else 0
+        # Weeks at the current stage: back through the weekly snapshots while the stage is the same.
+        earlier = [w for w in self.weeks if w <= as_of]
+        since = as_of
+        for week in reversed(earlier):
+            if self._stage(plan, week) != stage:
+                break
+            since = week
+        batch = plan.village.batch if plan.village is not None else None
+        deadline = self.deadlines.get((kind, batch))
+        completed = stage in (COMPLETED if kind == "village" else RECTIFIED)
+        overdue = (as_of - deadline).days if deadline and as_of > deadline and not completed else 0
+        last = [s for f, s in milestones if getattr(plan, f)][-1]
+        if overdue:
+            status = "逾期"
+        elif behind:
+            status = "滞后"
+        elif order.index(stage) >= order.index(last):
+            status = "已完成"
+        else:
+            status = "按期"
+        return Item(
+            township=plan.township,
+            name=plan.name,
+            kind=kind,
+            batch=batch,
+            leader=plan.leader.name,
+            leader_title=plan.leader.title,
+            department=plan.department,
+            stage=stage,
+            planned_stage=planned,
+            planned_on=planned_on,
+            days_behind=behind,
+            weeks_still=(as_of - since).days // 7,
+            deadline=deadline,
+            days_overdue=overdue,
+            status=status,
+            completed=completed,
+        )
+
+    def supervision(self, as_of: dt.date, townships: list[str], leader: str | None = None) -> list[Item]:
+        """The 督办清单 worst first (逾期, then 滞后; most days late; most weeks still; township, name);
+        for a leader, all of the leader's items in the same order."""
+        chosen = [i for i in self.items(as_of) if not townships or i.township in townships]
+        if leader:
+            chosen = [i for i in chosen if i.leader == leader]
+        else:
+            chosen = [i for i in chosen if i.status in ("逾期", "滞后")]
+        rank = {"逾期": 0, "滞后": 1, "按期": 3, "已完成": 4}
+        return sorted(
+            chosen, key=lambda i: (rank[i.status], -i.days_late, -i.weeks_still, i.township, i.name)
+        )
+
+    def open_batch(self, as_of: dt.date) -> int:
+        """The batch whose deadline comes next (on or after the day)."""
+        ahead = sorted(
+            (due, b)
+            for (kind, b), due in self.deadlines.items()
+            if kind == "village" and b is not None and due >= as_of
+        )
+        if ahead:
+            return ahead[0][1]
+        moving = sorted(
+            {
+                i.batch
+                for i in self.items(as_of)
+                if i.kind == "village" and i.batch is not None and not i.completed
+            }
+        )
+        return moving[0] if moving else 2
+
+    def _scores(self, as_of: dt.date, batch: int) -> dict[str, tuple]:
+        out: dict[str, list[Item]] = {}
+        for item in self.items(as_of):
+            if item.kind == "village" and item.batch == batch:
+                out.setdefault(item.township, []).append(item)
+        scores = {}
+        for town, items in out.items():
+            n = len(items)
+            on = sum(1 for i in items if i.status in ("按期", "已完成"))
+            late = sum(i.days_late for i in items)
+            moved = sum(1 for i in items if i.completed)
+            scores[town] = (-100.0 * on / n, late / n, -100.0 * moved / n, on, n - on)
+        return scores
+
+    @staticmethod
+    def _ranks(scores: dict[str, tuple]) -> dict[str, int]:
+        return {t: 1 + sum(1 for o in scores.values() if o[:3] < key[:3]) for t, key in scores.items()}
+
+    def red_black(self, as_of: dt.date, batch: int | None = None) -> list[dict]:
+        """The 红黑榜: every township with villages of the batch, by rank then name, with last week's
+        rank, the change (positive: up) and the board."""
+        batch = batch or self.open_batch(as_of)
+        scores = self._scores(as_of, batch)
+        ranks = self._ranks(scores)
+        earlier = [w for w in self.weeks if w < as_of]
+        previous = self._ranks(self._scores(earlier[-1], batch)) if earlier else {}
+        rows = []
+        for town in sorted(scores, key=lambda t: (ranks[t], t)):
+            behind = scores[town][4]
+            if ranks[town] <= RED_BLACK_SIZE and behind == 0:
+                board = "红榜"
+            elif ranks[town] > len(scores) - RED_BLACK_SIZE and behind > 0:
+                board = "黑榜"
+            else:
+                board = ""
+            before = previous.get(town)
+            rows.append(
+                {
+                    "township": town,
+                    "rank": ranks[town],
+                    "previous_rank": before,
+                    "change": None if before is None else before - ranks[town],
+                    "board": board,
+                }
+            )
+        return rows

@@ -17,13 +17,14 @@ from tests.plotly_spec import chart_annotations, figure
 
 # Each page's tabs, and the figures each tab draws (by a part of its title).
 SECTIONS = {
-    "app_pages/overview.py": {"排名": ["搬迁户入住比例"], "排名表": []},
+    "app_pages/overview.py": {"排名": ["搬迁户入住比例"], "排名表": [], "督办清单": [], "红黑榜": []},
     "app_pages/relocation.py": {
         "进度": ["各乡镇搬迁村所处阶段", "第一批搬迁入住进度", "第二批搬迁入住进度"],
         "安置方式": ["全部搬迁户按安置方式", "各乡镇安置方式"],
         "拆除复垦": ["宅基地腾退与复垦"],
         "资金": ["贫困户自筹资金与上限"],
         "明细": [],
+        "督办清单": [],
     },
     "app_pages/collective.py": {
         "破零率": ["村集体经济破零率", "全县破零率逐周变化"],
@@ -36,6 +37,7 @@ SECTIONS = {
         "联合党支部": ["各乡镇联合党支部"],
         "流动党员": ["各乡镇流动党员", "流动党员逐周变化"],
         "第一书记": ["第一书记覆盖率"],
+        "督办清单": [],
     },
     "app_pages/funds.py": {
         "逐月": ["逐月拨付与累计"],

@@ -186,6 +186,10 @@ COMPLETED_FIGURES: dict[str, Figure] = {
     "ranking": lambda c: _run(c, "ranking")["villages_completed"].sum(),
     "party_joint_branches": lambda c: len(_run(c, "party_joint_branches")),
     "party_joint_series": lambda c: _run(c, "party_joint_series").query("as_of == @LAST")["completed"].sum(),
+    # the 包保责任台账 lists every relocation village: the 督办清单 counts the same villages as moved
+    "responsibility_items": lambda c: (
+        _run(c, "responsibility_items").query("kind == 'village'")["completed"].sum()
+    ),
 }
 RECLAIMED_FIGURES: dict[str, Figure] = {
     "indicator_series": lambda c: _on_last(_run(c, "indicator_series"), "demolished_reclaimed"),
@@ -195,6 +199,9 @@ RECLAIMED_FIGURES: dict[str, Figure] = {
 RECTIFIED_FIGURES: dict[str, Figure] = {
     "indicator_series": lambda c: _on_last(_run(c, "indicator_series"), "weak_orgs_rectified"),
     "ranking": lambda c: _run(c, "ranking")["weak_orgs_rectified"].sum(),
+    "responsibility_items": lambda c: (
+        _run(c, "responsibility_items").query("kind == 'org'")["completed"].sum()
+    ),
 }
 OVER_CAP_FIGURES: dict[str, Figure] = {
     "relocation_over_cap": lambda c: len(_run(c, "relocation_over_cap")),

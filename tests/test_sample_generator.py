@@ -160,14 +160,14 @@ def last(ledgers: dict[str, Reader]) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- layout
 
 
-def test_writes_24_fridays_of_four_ledgers_and_the_targets(sample: Path) -> None:
+def test_writes_24_fridays_of_five_ledgers_and_the_targets(sample: Path) -> None:
     assert len(WEEKS) == 24 and WEEKS[0] == dt.date(2017, 5, 5) and WEEKS[-1] == LAST
     assert all(day.weekday() == 4 for day in WEEKS)
     assert sorted(p.name for p in (sample / "weekly").iterdir()) == [d.isoformat() for d in WEEKS]
     for day in WEEKS:
         names = sorted(p.name for p in _week_dir(sample, day).iterdir())
         stamp = day.isoformat()
-        expected = [f"党组织台账_{stamp}.xlsx", f"搬迁户台账_{stamp}.xlsx"]
+        expected = [f"党组织台账_{stamp}.xlsx", f"包保责任台账_{stamp}.xlsx", f"搬迁户台账_{stamp}.xlsx"]
         assert names == expected + [f"村级台账_{stamp}.csv", f"资金台账_{stamp}.csv"]
     assert sorted(p.name for p in sample.iterdir()) == ["weekly", "目标任务_2017-05-05.csv"]
     total = sum(p.stat().st_size for p in sample.rglob("*") if p.is_file())

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--table",
         choices=list(schema.TABLES),
         help="按指定台账读取每个文件（villages 村级台账、households 搬迁户台账、party_orgs 党组织台账、"
-        "funds 资金台账、targets 目标任务）；默认按表头自动识别",
+        "funds 资金台账、targets 目标任务、responsibilities 包保责任台账）；默认按表头自动识别",
     )
     imp.add_argument(
         "--replace-all",
@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     sql = sub.add_parser(
-        "sql", help="只读SQL查询（表：villages、households、party_orgs、funds、targets、import_log、rejects）"
+        "sql",
+        help="只读SQL查询（表：villages、households、party_orgs、funds、targets、responsibilities、import_log、rejects）",
     )
     sql.add_argument("query", help="一条 SELECT 语句")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from tracker.access import DEMO_USER
 from tracker.contract import formatting
-from tracker.present import table_display, theme
+from tracker.present import supervision, table_display, theme
 from tracker.present.table_display import ColumnFormat
 from tracker.rules import freshness, indicators
 from tracker.rules.indicators import Progress
@@ -86,7 +86,11 @@ def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
         for batch in briefing.open_batches(cards):
             params = filters.params() | {"batch": batch}
             rankings[batch] = data.query("ranking", **params, by_county=False)
-    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings)
+    # The 包保责任台账 against its plans: the villages furthest behind and their 包保领导.
+    items = data.query("responsibility_items", **filters.params())
+    targets = data.query("targets_in_force", as_of=filters.as_of)
+    behind = data.derived(supervision.assess, items, targets, filters.as_of)
+    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings, behind)
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 

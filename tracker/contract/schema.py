@@ -333,7 +333,49 @@ TARGETS = Table(
     signature=("指标", "目标值", "完成时限"),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (VILLAGES, HOUSEHOLDS, PARTY_ORGS, FUNDS, TARGETS)}
+# 包保责任台账: who answers for each relocation village and each weak party organisation, and the
+# backward-planned schedule (倒排工期) it commits to. One row per item: a village row fills 村名 and
+# the relocation dates, an organisation row fills 党组织名称 and 计划整顿完成. Officials' names are
+# public (unlike households' names) and are stored and shown in full.
+RESPONSIBILITIES = Table(
+    "responsibilities",
+    "包保责任台账",
+    (
+        _c(COUNTY, COUNTY_HEADERS, "county"),
+        _c("township", TOWNSHIP_HEADERS, "township", required=True),
+        _c("village", "村名 / 行政村 / 搬迁村 / 包保村 / 村"),
+        _c("org_name", "党组织名称 / 支部名称 / 包点党组织"),
+        _c(
+            "leader",
+            "包保县级领导 / 包保领导 / 县级包保领导 / 包保县级领导姓名 / 包点县级领导",
+            required=True,
+        ),
+        _c("leader_title", "职务 / 包保领导职务 / 包保县级领导职务"),
+        _c("lead_department", "牵头部门 / 牵头单位 / 责任部门"),
+        _c("task_force_head", "工作专班负责人 / 专班负责人"),
+        _c("funds_10k", "保障经费（万元） / 保障经费 / 工作经费（万元）", "decimal", minimum=0, unit="万元"),
+        _c("plan_mobilised_on", "计划动员完成 / 计划动员完成日期 / 计划动员完成时间", "date"),
+        _c("plan_move_start_on", "计划开始搬迁 / 计划开始搬迁日期 / 计划开始搬迁时间", "date"),
+        _c("plan_moved_on", "计划搬迁完成 / 计划搬迁完成日期 / 计划搬迁完成时间", "date"),
+        _c("plan_reclaimed_on", "计划拆除复垦完成 / 计划拆除复垦完成日期 / 计划拆除复垦完成时间", "date"),
+        _c("plan_rectified_on", "计划整顿完成 / 计划整顿完成日期 / 计划整顿完成时间", "date"),
+        _c(TOWNSHIP_AS_OF, "数据截至", "date", derived=True),
+    ),
+    key=("county", "township", "village", "org_name"),
+    signature=("包保县级领导", "牵头部门", "工作专班负责人", "计划搬迁完成", "计划整顿完成", "保障经费"),
+)
+# The 倒排工期 columns of a relocation village, in the order of the stages they lead to.
+VILLAGE_PLAN_COLUMNS: tuple[str, ...] = (
+    "plan_mobilised_on",
+    "plan_move_start_on",
+    "plan_moved_on",
+    "plan_reclaimed_on",
+)
+ORG_PLAN_COLUMNS: tuple[str, ...] = ("plan_rectified_on",)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (VILLAGES, HOUSEHOLDS, PARTY_ORGS, FUNDS, TARGETS, RESPONSIBILITIES)
+}
 # The weekly ledgers (targets are the plan, not a week's state): their days are the weeks the dashboard shows.
 LEDGERS: tuple[str, ...] = ("villages", "households", "party_orgs", "funds")
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from tracker.contract import county as county_config
 from tracker.contract import schema
-from tracker.ingest import coverage, personal, shrink_guard
+from tracker.ingest import coverage, known_places, personal, shrink_guard
 from tracker.ingest.checking import (
     CONFIG_SUFFIX,
     EXPORT_SUFFIXES,
@@ -153,6 +153,11 @@ def import_sources(
             progress(f"{label}：已检查 {checked_rows:,} 行", number, len(exports))
         parsed += checked
     check_keys_across_files(parsed, outcome)
+    try:
+        # A 包保责任台账 row must name a village or organisation the ledgers in force on its day list.
+        known_places.check(parsed, data_dir, replace_all)
+    except StoreProblem as problem:
+        outcome.file_problems.append(str(problem))
     for result, rows in parsed:
         result.rejected = len(rows.rejected_rows)
         result.accepted = len(rows.row_numbers) - result.rejected

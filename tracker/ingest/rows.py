@@ -89,6 +89,63 @@ def _check_row_rules(table: schema.Table, out: ParsedRows, ctx: RowContext) -> N
         _require_when(out, ctx, "relocation_status", "relocation_batch", "已填搬迁批次，搬迁进度必填")
     if table.name == "party_orgs":
         _require_when(out, ctx, "rectification_status", "weak_lax", "软弱涣散党组织须填整顿状态")
+    if table.name == "responsibilities":
+        _check_responsibilities(out, ctx)
+
+
+# 包保责任台账: what each kind of row must (and must not) fill.
+_VILLAGE_ONLY = "该列只适用于整村搬迁村（填了党组织名称的行不填）"
+_ORG_ONLY = "该列只适用于软弱涣散党组织（填了村名的行不填）"
+
+
+def _check_responsibilities(out: ParsedRows, ctx: RowContext) -> None:
+    """A row is one relocation village (村名 and its 倒排工期) or one weak organisation (党组织名称 and
+    计划整顿完成), never both; a village's planned dates follow the order of its stages."""
+    rec = out.records
+    villages, orgs = rec["village"].to_pylist(), rec["org_name"].to_pylist()
+    plans = {name: rec[name].to_pylist() for name in (*schema.VILLAGE_PLAN_COLUMNS, *schema.ORG_PLAN_COLUMNS)}
+    for position, (village, org) in enumerate(zip(villages, orgs)):
+        if position in out.rejected_rows:
+            continue
+        if (village is None) == (org is None):
+            reason = "村名与党组织名称须填且只填一项（整村搬迁村填村名，软弱涣散党组织填党组织名称）"
+            reject(out, ctx, position, "village", " / ".join(x for x in (village, org) if x), reason)
+            continue
+        own, other, needed, wrong = (
+            (schema.VILLAGE_PLAN_COLUMNS, schema.ORG_PLAN_COLUMNS, "plan_moved_on", _ORG_ONLY)
+            if village is not None
+            else (schema.ORG_PLAN_COLUMNS, schema.VILLAGE_PLAN_COLUMNS, "plan_rectified_on", _VILLAGE_ONLY)
+        )
+        if plans[needed][position] is None:
+            what = (
+                "整村搬迁村须填计划搬迁完成日期"
+                if village is not None
+                else "软弱涣散党组织须填计划整顿完成日期"
+            )
+            reject(out, ctx, position, needed, "", what)
+            continue
+        misplaced = next((name for name in other if plans[name][position] is not None), None)
+        if misplaced is not None:
+            reject(out, ctx, position, misplaced, str(plans[misplaced][position]), wrong)
+            continue
+        _check_plan_order(out, ctx, position, [(name, plans[name][position]) for name in own])
+
+
+def _check_plan_order(out: ParsedRows, ctx: RowContext, position: int, dates: list[tuple[str, Any]]) -> None:
+    """Each planned date on or after the ones of the stages before it (empty dates are skipped)."""
+    filled = [(name, day) for name, day in dates if day is not None]
+    for (before, earlier), (name, day) in zip(filled, filled[1:]):
+        if day < earlier:
+            shown = ctx.headers.get(before, schema.RESPONSIBILITIES.column(before).headers[0])
+            reject(
+                out,
+                ctx,
+                position,
+                name,
+                day.isoformat(),
+                f"早于“{shown}”（{earlier.isoformat()}），倒排工期的顺序不对",
+            )
+            return
 
 
 def _require_when(out: ParsedRows, ctx: RowContext, needed: str, when: str, reason: str) -> None:

@@ -31,6 +31,7 @@ COUNTED = {
     "party_orgs": "个党组织",
     "funds": "笔资金",
     "targets": "项目标",
+    "responsibilities": "项包保责任",
 }
 
 CLI_HINT = "如确需整体替换，请加 --replace-all"

@@ -46,6 +46,7 @@ VIEWS: tuple[View, ...] = (
     View("households", "ledger"),
     View("party_orgs", "ledger"),
     View("funds", "ledger"),
+    View("responsibilities", "ledger"),
     # A few hundred rows a snapshot that every page reads.
     View("targets", "ledger", in_memory=True),
     # The import-time summaries. The weekly series read the four held in memory across every week,
@@ -111,7 +112,10 @@ class Reader:
 
     def _define_import_log(self) -> None:
         con = self.connection
-        log = pa.Table.from_pylist(self.manifest.get("import_log", []), schema=_LOG_SCHEMA)
+        # The rejected rows and the import log have no township to limit them by: a township's
+        # reader sees neither (their values name other townships' villages, people and leaders).
+        entries = [] if "township" in self.scope else self.manifest.get("import_log", [])
+        log = pa.Table.from_pylist(entries, schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.
         con.from_arrow(log).create("import_log_rows")
         con.execute(
@@ -220,6 +224,7 @@ class Reader:
             str(self.data_dir.resolve() / p)
             for table in self.manifest.get("rejects", {}).values()
             for p in table.values()
+            if "township" not in self.scope
         ]
         con = self.connection
         if files:

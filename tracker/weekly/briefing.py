@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from tracker.contract import formatting
+from tracker.rules import responsibility
 from tracker.rules.indicators import Progress
 
 RELOCATION = ("villages_completed", "households_moved", "people_moved")
@@ -107,15 +108,57 @@ def _behind_sentence(batch: int, ranking: pd.DataFrame) -> str:
     return f"{formatting.batch(batch)}入住进度低于全县平均（{formatting.percent(county)}）的乡镇：{names}。"
 
 
+# The villages furthest behind their own plan that the briefing names, with their 包保领导.
+BEHIND_NAMED = 3
+
+
+def _leader(row: object) -> str:
+    """The 包保领导 as a 公文 names a leader: title, then name (县委常委、副县长王伟)."""
+    title = getattr(row, "leader_title", None)
+    return f"{'' if title is None or pd.isna(title) else title}{getattr(row, 'leader', '')}"
+
+
+def behind_plan_sentence(assessed: pd.DataFrame) -> str:
+    """How many relocation villages are behind their own 倒排工期, the three furthest behind with
+    their 包保领导, and the weak organisations behind theirs ("" without a 包保责任台账).
+
+    assessed: tracker.rules.responsibility.assess over the 包保责任台账 in force."""
+    if assessed is None or assessed.empty:
+        return ""
+    villages = responsibility.behind_villages(assessed)
+    orgs = assessed[(assessed["kind"] == responsibility.ORG) & (assessed["days_behind"].fillna(0) > 0)]
+    overdue = assessed[
+        (assessed["kind"] == responsibility.VILLAGE)
+        & (assessed["status"] == responsibility.OVERDUE)
+        & (assessed["days_behind"].fillna(0) == 0)
+    ]
+    if villages.empty:
+        text = "对照倒排工期，各搬迁村均按计划推进"
+    else:
+        named = "、".join(
+            f"{r.township}{r.name}{int(r.days_behind)}天（包保领导：{_leader(r)}）"
+            for r in villages.head(BEHIND_NAMED).itertuples()
+        )
+        text = f"对照倒排工期，{len(villages)}个搬迁村进度滞后，滞后最多的是{named}"
+    if len(overdue):
+        text += f"；另有{len(overdue)}个搬迁村已超过批次完成时限"
+    if len(orgs):
+        text += f"；{len(orgs)}个软弱涣散党组织整顿滞后于计划"
+    return text + "。"
+
+
 def weekly_briefing(
     as_of: dt.date,
     scope: str,
     cards: Sequence[Progress],
     rankings: Mapping[int, pd.DataFrame] | None = None,
+    supervision: pd.DataFrame | None = None,
 ) -> str:
-    """The paragraph: relocation batch by batch, the other open targets, and the townships behind.
+    """The paragraph: relocation batch by batch, the other open targets, the townships behind, and
+    the villages behind their own 倒排工期 with their 包保领导.
 
-    rankings maps an open batch to its township ranking (queries/ranking.sql run for that batch).
+    rankings maps an open batch to its township ranking (queries/ranking.sql run for that batch);
+    supervision is the 包保责任台账 assessed (tracker.rules.responsibility.assess), or None.
     """
     rows: dict[int, dict[str, Progress]] = {}
     for card in cards:
@@ -127,4 +170,6 @@ def weekly_briefing(
     sentences.append(_others_sentence(cards))
     for batch, ranking in sorted((rankings or {}).items()):
         sentences.append(_behind_sentence(batch, ranking))
+    if supervision is not None:
+        sentences.append(behind_plan_sentence(supervision))
     return "".join(sentences)
