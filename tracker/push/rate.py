@@ -1,0 +1,37 @@
+"""At most N messages a minute to one robot (WeCom, DingTalk: 20; a robot that gets more is throttled
+for minutes). Every request counts, retries too; the robot is known by its address."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RateLimiter:
+    """A sliding window per robot: `wait` returns once one more message fits in the window."""
+
+    def __init__(
+        self,
+        per_window: int,
+        window_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.per_window, self.window_s, self.clock, self.sleep = per_window, window_s, clock, sleep
+        self._sent: dict[str, deque[float]] = {}
+
+    def wait(self, robot: str) -> float:
+        """Block until a message to `robot` fits, then count it; how long it waited (seconds)."""
+        sent = self._sent.setdefault(robot, deque())
+        waited = 0.0
+        while True:
+            now = self.clock()
+            while sent and now - sent[0] >= self.window_s:
+                sent.popleft()
+            if len(sent) < self.per_window:
+                sent.append(now)
+                return waited
+            pause = self.window_s - (now - sent[0])
+            self.sleep(pause)
+            waited += pause
