@@ -69,7 +69,11 @@ def parts(channel: Channel, report: ScopeReport, context: Context) -> list[Part]
         def once() -> None:
             context.limiter.wait(channel.url)
             url = signed_url(channel.url, channel.secret, int(time.time() * 1000))  # signed anew each try
-            _check(post(context.session, url, context.settings.timeout_s, json=body))
+            try:
+                answer = post(context.session, url, context.settings.timeout_s, json=body)
+            finally:
+                context.limiter.sent(channel.url)
+            _check(answer)
 
         deliver(once, context.settings, context.sleep)
 

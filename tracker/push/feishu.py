@@ -64,7 +64,11 @@ def parts(channel: Channel, report: ScopeReport, context: Context) -> list[Part]
                 "msg_type": "post",
                 "content": content,
             }
-            _check(post(context.session, channel.url, context.settings.timeout_s, json=body))
+            try:
+                answer = post(context.session, channel.url, context.settings.timeout_s, json=body)
+            finally:
+                context.limiter.sent(channel.url)
+            _check(answer)
 
         deliver(once, context.settings, context.sleep)
 

@@ -73,6 +73,8 @@ def _send_once(channel: Channel, mail: EmailMessage, timeout: float) -> None:
             server.send_message(mail)
     except smtplib.SMTPAuthenticationError as error:
         raise Rejected(f"邮件服务器拒绝登录（{error.smtp_code}）") from None
+    except smtplib.SMTPNotSupportedError:
+        raise Rejected("邮件服务器不支持登录（AUTH）：请检查 security 和 port") from None
     except smtplib.SMTPRecipientsRefused as error:
         raise Rejected(f"收件地址被拒绝：{'、'.join(error.recipients)}") from None
     except smtplib.SMTPResponseException as error:

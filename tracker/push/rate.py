@@ -1,5 +1,9 @@
 """At most N messages a minute to one robot (WeCom, DingTalk: 20; a robot that gets more is throttled
-for minutes). Every request counts, retries too; the robot is known by its address."""
+for minutes). Every request counts, retries too; the robot is known by its address.
+
+A message counts from when its answer came back (`sent`), not from when it left: the service counts
+it from when it arrived, which is somewhere in between, so a big upload that took two seconds to
+arrive must not let the next message in two seconds early."""
 
 from __future__ import annotations
 
@@ -35,3 +39,9 @@ class RateLimiter:
             pause = self.window_s - (now - sent[0])
             self.sleep(pause)
             waited += pause
+
+    def sent(self, robot: str) -> None:
+        """The message last counted for `robot` has been answered: count it from now."""
+        sent = self._sent.get(robot)
+        if sent:
+            sent[-1] = self.clock()

@@ -61,7 +61,11 @@ def _check(answer: dict[str, object]) -> dict[str, object]:
 def _send(context: Context, channel: Channel, body: dict[str, object]) -> None:
     def once() -> None:
         context.limiter.wait(channel.url)
-        _check(post(context.session, channel.url, context.settings.timeout_s, json=body))
+        try:
+            answer = post(context.session, channel.url, context.settings.timeout_s, json=body)
+        finally:
+            context.limiter.sent(channel.url)
+        _check(answer)
 
     deliver(once, context.settings, context.sleep)
 
