@@ -36,7 +36,8 @@ class RateLimiter:
             if len(sent) < self.per_window:
                 sent.append(now)
                 return waited
-            pause = self.window_s - (now - sent[0])
+            # At least a millisecond: a pause rounded to nothing would spin without the clock moving.
+            pause = max(self.window_s - (now - sent[0]), 0.001)
             self.sleep(pause)
             waited += pause
 

@@ -76,7 +76,8 @@ class Renderer:
         for job in jobs:
             queue.put_nowait(job)
         tabs = [asyncio.create_task(self._worker(queue)) for _ in range(min(WORKERS, len(jobs)))]
-        docx = [asyncio.create_task(asyncio.to_thread(self._docx, job)) for job in jobs]
+        # One thread writes every .docx in turn: more would only fight the event loop for the GIL.
+        docx = [asyncio.create_task(asyncio.to_thread(self._docx, jobs))]
         try:
             await asyncio.gather(*tabs, *docx)
         except BaseException:
@@ -85,8 +86,9 @@ class Renderer:
             await asyncio.gather(*tabs, *docx, return_exceptions=True)
             raise
 
-    def _docx(self, job: ScopeJob) -> None:
-        write_docx(job.document, self.folder / job.docx)
+    def _docx(self, jobs: list[ScopeJob]) -> None:
+        for job in jobs:
+            write_docx(job.document, self.folder / job.docx)
 
     async def _worker(self, queue: asyncio.Queue[ScopeJob]) -> None:
         summary = await self._tab(summary_html.WIDTH, summary_html.SCALE)
