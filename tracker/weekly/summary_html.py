@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from tracker.present import formatting, theme
 from tracker.rules.indicators import Progress
 from tracker.weekly.scope_week import ScopeWeek
@@ -188,9 +186,3 @@ CHECK_JS = f"""
   return problems;
 }}
 """
-
-
-def ranking_places(week: ScopeWeek) -> list[str]:
-    """The townships the image ranks, in order (for tests and the manifest)."""
-    moving: pd.DataFrame = week.ranking[week.ranking["households"] > 0]
-    return [str(p) for p in moving["place"]]
