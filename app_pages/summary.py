@@ -1,25 +1,18 @@
-"""周报摘要: the week on one image for the group chat — the briefing paragraph and the key cards.
+"""周报摘要: the week on one image for the group chat — what is overdue, 本周简报, the key cards and the
+township ranking — as the weekly report draws it (tracker.weekly.summary_html), from the same queries.
 
-A hidden page: the weekly report opens it (`/summary?report=1`) at 1080 px and
-saves it as one image; it is not in the sidebar.
+A hidden page (not in the sidebar): the image of a scope, to look at before it is sent.
 """
 
 import streamlit as st
 
-from ui import supervision, widgets
-
-# The cards a leader looks at first: relocation of the batches still open, then the other targets.
-KEY_INDICATORS = ("villages_completed", "households_moved", "people_moved")
-OTHER_INDICATORS = ("zero_break_rate", "weak_orgs_rectified", "funds_10k")
+from tracker.weekly.scope_week import gather
+from tracker.weekly.summary_html import summary_fragment
+from ui import data, widgets
 
 f = widgets.dashboard_page("脱贫攻坚周报摘要")
 
-cards = widgets.target_cards(f)
-if not cards:
-    widgets.no_data("尚未导入目标任务，无法对照目标。")
-    st.stop()
-widgets.weekly_briefing(f, cards)
-open_ = [c for c in cards if c.indicator in KEY_INDICATORS and c.status != "done"]
-others = [c for c in cards if c.indicator in OTHER_INDICATORS]
-widgets.kpi_grid([widgets.progress_card(c) for c in open_ + others])
-supervision.red_black_line(f)  # 红黑榜 in one line (ui/supervision.py)
+township = f.townships[0] if len(f.townships) == 1 else None
+if len(f.townships) > 1:
+    st.caption("周报摘要按全县或单个乡镇编写；选择了多个乡镇时显示全县的摘要。")
+st.html(summary_fragment(gather(data.query, data.county().name, f.as_of, township)))

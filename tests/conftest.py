@@ -24,7 +24,7 @@ ALL_PAGES = sorted(
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep the developer's own store and settings out of the tests."""
-    for name in ("TRACKER_DATA_DIR", "TRACKER_ID_KEY", "TRACKER_COUNTY"):
+    for name in ("TRACKER_DATA_DIR", "TRACKER_ID_KEY", "TRACKER_COUNTY", "TRACKER_PUSH_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TZ", "Asia/Shanghai")
 

@@ -53,16 +53,7 @@ def test_load_benchmark_runs_protocol_sessions_without_error_during_an_import() 
 @pytest.mark.browser  # the report drives Chromium
 def test_report_benchmark_runs_and_reports_its_time() -> None:
     done = subprocess.run(
-        [
-            sys.executable,
-            "bench/report_speed.py",
-            "--runs",
-            "1",
-            "--townships",
-            "赵家沟乡",
-            "--no-phone",
-            "--smoke",
-        ],
+        [sys.executable, "bench/report_speed.py", "--runs", "1", "--townships", "赵家沟乡", "--smoke"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -70,6 +61,7 @@ def test_report_benchmark_runs_and_reports_its_time() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["screenshots"] == 5 + 2 + 1  # county pages, the township's two, the summary image
+    # The county and the township: a summary image, a PDF and a .docx each; no page images.
+    assert figures["scopes"] == 2 and figures["files"] == 2 * 3 and figures["screenshots"] == 0
     assert figures["runs"] == 1 and figures["median_s"] == figures["p95_s"] > 0
     assert figures["others"]["waited"] is False and figures["others"]["repeated"] == 0

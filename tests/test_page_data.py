@@ -250,18 +250,18 @@ def test_targets_round_trip_through_the_contracts_csv() -> None:
 @pytest.mark.browser
 def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_copy: Path) -> None:
     at = open_page(PAGE, store=store_copy, tab="周报")
-    at.radio(key="report_scope").set_value("全县各页").run()
-    at.checkbox(key="report_phone").uncheck().run()
+    at.radio(key="report_scope").set_value("全县").run()
     at.button(key="report_make").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
-    # the five county pages (the data page stays out) and the summary image
-    assert "2017-W41 周报已生成：6 张图片" in page_text(at)
+    assert "2017-W41 周报已生成：1 份（摘要图、PDF、Word）" in page_text(at)
     folder = store_copy / "reports"
-    assert (folder / "2017-W41_县_周报.pdf").exists()
-    assert len(list(folder.glob("2017-W41_县_*.png"))) == 6
-    assert (folder / "2017-W41_县_周报摘要.png").exists()
+    names = {p.name for p in folder.glob("2017-W41_县_*")}
+    assert names == {"2017-W41_县_周报摘要.png", "2017-W41_县_周报.pdf", "2017-W41_县_周报.docx"}
     labels = {b.label for b in at.get("download_button")}
-    assert {"下载PDF", "下载全部截图（zip）"} <= labels
+    assert {"下载摘要图", "下载PDF", "下载Word", "下载全部（zip）"} <= labels
+    assert "report_push" not in {b.key for b in at.button}, (
+        "only a clerk may push (demo mode is a county user)"
+    )
 
 
 def test_the_report_button_without_chromium_says_so_in_chinese(

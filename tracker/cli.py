@@ -71,14 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--user", help="以该用户的权限查询（乡镇用户只能看到本乡镇的行）")
     sql.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
-    rep = sub.add_parser("report", help="生成周报：各页面截图（PNG）和一个PDF")
+    rep = sub.add_parser("report", help="生成周报：全县和各乡镇的摘要图、PDF和Word文档")
     rep.add_argument("--as-of", type=_day, help="数据截至日期（默认最新一期）")
     rep.add_argument("--township", nargs="+", default=[], help="只生成这些乡镇（默认全部乡镇）")
     rep.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 ./reports）")
-    rep.add_argument("--url", help="使用已在运行的看板地址，而不是自行启动")
-    rep.add_argument("--width", type=int, default=1600, help="截图宽度（CSS像素，默认1600）")
-    rep.add_argument("--no-phone", dest="phone", action="store_false", help="不生成手机宽度（390像素）的截图")
+    rep.add_argument("--pages", action="store_true", help="另外生成各页面截图（电脑版和分段的手机版）")
+    rep.add_argument("--push", action="store_true", help="生成后按 push.toml 推送到各群和邮箱")
+    rep.add_argument("--url", help="截取页面时使用已在运行的看板地址，而不是自行启动（配合 --pages）")
+    rep.add_argument(
+        "--width", type=int, default=1600, help="页面截图宽度（CSS像素，默认1600，配合 --pages）"
+    )
+    rep.add_argument(
+        "--no-phone", dest="phone", action="store_false", help="页面截图不生成手机版（配合 --pages）"
+    )
     rep.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
+
+    psh = sub.add_parser("push", help="把本周周报推送到 push.toml 中的渠道（企业微信、钉钉、飞书、邮件）")
+    psh.add_argument("--as-of", type=_day, help="数据截至日期（默认最新一期）")
+    psh.add_argument("--out", type=Path, default=Path("reports"), help="周报所在文件夹（默认 ./reports）")
+    psh.add_argument("--again", action="store_true", help="已发送过的也重新发送")
+    psh.add_argument("--dry-run", action="store_true", help="只列出将发送什么到哪里，不发送")
+    psh.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
     chk = sub.add_parser("check", help="检查数据存储是否完好（清单和每个快照文件）")
     chk.add_argument(
@@ -117,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sql(args, data_dir)
         if args.command == "report":
             return _report(args, data_dir)
+        if args.command == "push":
+            return _push(args, data_dir)
         if args.command == "generate":
             return _generate(args)
         if args.command == "user":
@@ -180,24 +195,43 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
     from tracker.weekly.serve import ServerProblem
 
     def progress(done: int, total: int, name: str) -> None:
-        print(f"截图 {done}/{total}：{name}", file=sys.stderr, flush=True)
+        print(f"周报 {done}/{total}：{name}", file=sys.stderr, flush=True)
 
     try:
         report = make_report(
-            data_dir, args.out, args.as_of, args.township, args.url, args.phone, args.width, progress
-        )
+            data_dir, args.out, args.as_of, args.township, args.url, args.phone, args.width, progress,
+            pages=args.pages,
+        )  # fmt: skip
     except BrowserMissing as problem:
         print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
         return 2
     except (ReportProblem, ServerProblem) as problem:
         print(f"周报生成失败（未改动已有文件）：{problem}", file=sys.stderr)
         return 1
-    access.audit(data_dir, _operator(), "report", {"week": report.week, "files": len(report.shots)})
-    print(f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.shots)} 张图片")
+    files = report.files()
+    access.audit(data_dir, _operator(), "report", {"week": report.week, "files": len(files)})
+    print(
+        f"{report.week} 周报（数据截至 {report.as_of}）：{len(report.scopes)} 个范围，共 {len(files)} 个文件"
+    )
     print(f"摘要图：{report.summary}")
     print(f"PDF：{report.pdf}")
-    print(f"索引：{report.manifest}")
+    print(f"Word：{report.docx}")
+    if report.shots:
+        print(f"页面截图：{len(report.shots)} 张")
+    print(f"清单：{report.manifest}")
+    if args.push:
+        return _push(args, data_dir, report.as_of)
     return 0
+
+
+def _push(args: argparse.Namespace, data_dir: Path, as_of: str | None = None) -> int:
+    from tracker.push.run import push_week
+
+    day = dt.date.fromisoformat(as_of) if as_of else getattr(args, "as_of", None)
+    return push_week(
+        data_dir, args.out, day, again=getattr(args, "again", False), dry_run=getattr(args, "dry_run", False),
+        operator=_operator(),
+    )  # fmt: skip
 
 
 def _generate(args: argparse.Namespace) -> int:

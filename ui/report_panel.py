@@ -1,4 +1,5 @@
-"""The weekly report as a button on the data page: progress while it runs, the files to download after."""
+"""The weekly report on the data page: make the week's files (progress bar, downloads after), and, for a
+clerk, push them to the channels push.toml names."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import streamlit as st
 
 from tracker import access
 from tracker.contract import formatting
+from tracker.contract.county import load_county
+from tracker.push.config import ConfigProblem, config_path, load_config
+from tracker.push.masking import mask_url
+from tracker.push.run import push_week
 from tracker.weekly.browser import PageNotReady
 from tracker.weekly.report import Report, ReportProblem, make_report
 from tracker.weekly.serve import ServerProblem
@@ -18,6 +23,7 @@ from ui import data, widgets
 from ui.session import current_user
 
 LAST = "report_last"
+PUSHED = "report_pushed"
 
 
 def _out_dir() -> Path:
@@ -28,60 +34,106 @@ def _out_dir() -> Path:
 def _zip(report: Report) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for shot in report.shots:
-            archive.write(report.folder / shot.file, shot.file)
-        archive.write(report.pdf, report.pdf.name)
-        archive.write(report.manifest, report.manifest.name)
+        for path in report.files():
+            archive.write(path, path.name)
     return buffer.getvalue()
 
 
 def report_section(as_of: dt.date | None) -> None:
-    """Make this week's screenshots (周报) from the page, with a progress bar, and offer them for download."""
+    """Make this week's report (周报) from the page, with a progress bar; offer it for download; push it."""
     if widgets.report_mode():
-        return  # the report's own screenshot of this page
-    st.subheader("周报截图")
+        return  # the report's own picture of this page
+    st.subheader("周报")
     if as_of is None:
         st.info("暂无数据，无法生成周报。")
         return
     st.caption(
-        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图（电脑版、分段的手机版）、"
-        "一张周报摘要图和A4 PDF；"
-        "同一周重新生成会替换该周的文件。"
+        f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成全县和各乡镇的周报摘要图、"
+        "PDF和Word文档；同一周重新生成会替换该周的文件。"
     )
     left, right = st.columns(2)
-    scope = left.radio("范围", ["全县各页", "全县各页 + 各乡镇"], horizontal=True, key="report_scope")
-    phone = right.checkbox("同时生成手机版（390像素）", value=True, key="report_phone")
+    scope = left.radio("范围", ["全县", "全县 + 各乡镇"], horizontal=True, key="report_scope")
+    pages = right.checkbox("同时生成各页面截图（较慢）", value=False, key="report_pages")
     if st.button("生成周报", type="primary", key="report_make"):
-        bar = st.progress(0.0, text="正在启动浏览器…")
+        _make(as_of, county_only=scope == "全县", pages=pages)
+    report = st.session_state.get(LAST)
+    if report is not None and report.pdf.exists():
+        _downloads(report)
+    if current_user().role == "clerk":
+        _push_section(as_of)
 
-        def progress(done: int, total: int, name: str) -> None:
-            bar.progress(done / total, text=f"截图 {done}/{total}：{name}")
 
-        townships: list[str] | None = None if scope.endswith("各乡镇") else []
-        try:
-            report = make_report(
-                data.data_dir(), _out_dir(), as_of=as_of, townships=townships, phone=phone,
-                progress=progress, county_only=townships == [],
-            )  # fmt: skip
-        except (ReportProblem, ServerProblem, PageNotReady) as problem:
-            bar.empty()
-            st.error(f"周报生成失败（已有文件未改动）：{problem}")
-            return
-        bar.progress(1.0, text="周报已生成")
-        access.audit(
-            data.data_dir(), current_user().login, "report", {"week": report.week, "files": len(report.shots)}
+def _make(as_of: dt.date, county_only: bool, pages: bool) -> None:
+    bar = st.progress(0.0, text="正在启动浏览器…")
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / total, text=f"周报 {done}/{total}：{name}")
+
+    try:
+        report = make_report(
+            data.data_dir(), _out_dir(), as_of=as_of, townships=None, pages=pages, phone=True,
+            progress=progress, county_only=county_only,
+        )  # fmt: skip
+    except (ReportProblem, ServerProblem, PageNotReady) as problem:
+        bar.empty()
+        st.error(f"周报生成失败（已有文件未改动）：{problem}")
+        return
+    bar.progress(1.0, text="周报已生成")
+    files = report.files()
+    access.audit(data.data_dir(), current_user().login, "report", {"week": report.week, "files": len(files)})
+    st.session_state[LAST] = report
+
+
+def _downloads(report: Report) -> None:
+    st.success(
+        f"{report.week} 周报已生成：{len(report.scopes)} 份（摘要图、PDF、Word），保存在 {report.folder}"
+        + (f"；另有页面截图 {len(report.shots)} 张" if report.shots else "")
+    )
+    one, two, three, four = st.columns(4)
+    one.download_button(
+        "下载摘要图", data=report.summary.read_bytes(), file_name=report.summary.name, mime="image/png",
+        key="report_summary", on_click="ignore",
+    )  # fmt: skip
+    two.download_button(
+        "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
+        key="report_pdf", on_click="ignore",
+    )  # fmt: skip
+    three.download_button(
+        "下载Word", data=report.docx.read_bytes(), file_name=report.docx.name,
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="report_docx", on_click="ignore",
+    )  # fmt: skip
+    four.download_button(
+        "下载全部（zip）", data=lambda: _zip(report), file_name=f"{report.week}_周报.zip",
+        mime="application/zip", key="report_zip", on_click="ignore",
+    )  # fmt: skip
+
+
+def _push_section(as_of: dt.date) -> None:
+    """The channels of push.toml (addresses masked) and a button that pushes this week's report to them."""
+    st.markdown("**推送到群和邮箱**")
+    path = config_path(data.data_dir())
+    try:
+        config = load_config(path, load_county(data.data_dir()))
+    except ConfigProblem as problem:
+        st.info(f"尚未配置推送或配置有误：{problem}")
+        return
+    rows = [
+        {"渠道": c.label, "地址": ", ".join(c.to) if c.kind == "email" else mask_url(c.url)}
+        for c in config.channels
+    ]
+    st.dataframe(rows, hide_index=True, key="report_channels")
+    if st.button("推送本周周报", key="report_push"):
+        out, err = io.StringIO(), io.StringIO()
+        with st.spinner("正在推送…"):
+            code = push_week(
+                data.data_dir(), _out_dir(), as_of, operator=current_user().login, out=out, err=err
+            )
+        st.session_state[PUSHED] = (code, out.getvalue(), err.getvalue())
+    pushed = st.session_state.get(PUSHED)
+    if pushed:
+        code, said, problems = pushed
+        (st.success if code == 0 else st.error)(
+            "推送完成" if code == 0 else "部分推送失败，未发送的部分下次推送时补发"
         )
-        st.session_state[LAST] = report
-    kept: Report | None = st.session_state.get(LAST)
-    if kept is not None and kept.pdf.exists():
-        report = kept
-        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张图片，保存在 {report.folder}")
-        one, two = st.columns(2)
-        one.download_button(
-            "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
-            key="report_pdf", on_click="ignore",
-        )  # fmt: skip
-        two.download_button(
-            "下载全部截图（zip）", data=lambda: _zip(report), file_name=f"{report.week}_周报截图.zip",
-            mime="application/zip", key="report_zip", on_click="ignore",
-        )  # fmt: skip
+        st.code(said + problems, language=None)

@@ -54,14 +54,6 @@ PART_JS = """
   return window.scrollY;
 }
 """
-# Undo what the phone parts did to the page: the pinned header copy and the room below the page.
-UNPIN_JS = """
-() => {
-  document.getElementById('report-pinned-header')?.remove();
-  document.body.style.paddingBottom = '';
-  window.scrollTo(0, 0);
-}
-"""
 
 
 async def capture(tab: Any, path: Path, top: float, height: float) -> None:

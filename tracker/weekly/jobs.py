@@ -19,11 +19,9 @@ PAGES = [
     ("funds", "资金"),
 ]
 TOWNSHIP_PAGES = ("", "relocation")
-SUMMARY_PAGE = ("summary", "摘要")
 DESKTOP_WIDTH = 1600
 PHONE_WIDTH = 390
 PHONE_SCALE = 2
-SUMMARY_WIDTH = 1080
 COUNTY_SCOPE = "县"
 
 

@@ -1,79 +1,72 @@
-"""The weekly report (周报): every page for the county and each township, as images and one A4 PDF.
+"""The weekly report (周报): for the county and each township, one summary image and one document.
 
-It opens the real pages in headless Chromium, in the report layout (`?report=1`:
-no sidebar, widgets or hints, every table whole, a header line with county,
-week and snapshot day), waits until each page has really finished drawing,
-checks its DOM (tracker.weekly.report_checks: no dialog, English text, cut table …)
-and only then saves it:
+Per scope (全县 and every township; `--township` narrows the townships):
 
-- a desktop image (1600 px) of each page;
-- the same page at phone width (390 px, 2×) cut into numbered parts of at most
-  2,400 px at section boundaries (`…_手机_1of3.png`), each part after the first
-  headed by the page's header line, so WeChat shows every part readably;
-- one 1080 px summary image of the week (the briefing paragraph and key cards);
-- an A4 PDF of the county pages printed by Chromium (text layer, header line,
-  page numbers running through the whole document).
+- `2017-W41_县_周报摘要.png` — the week on one image for the group chat: what is overdue,
+  本周简报, the key cards, the township ranking; 1080 px wide (540 CSS px at device scale 2), at most
+  2 MB (a JPEG when a PNG would be larger);
+- `2017-W41_县_周报.pdf` and `2017-W41_县_周报.docx` — the A4 document in 公文 weekly-report layout
+  (tracker.weekly.week_document), printed by Chromium from static HTML and written by python-docx;
 
-One Chromium draws several pages at once, each page is run once for its desktop
-and phone images (the window is resized between them), and a separate tab
-prints the PDF meanwhile. Files are written to a scratch folder first and moved
-into place only when every page succeeded, so a failed run leaves last week's
-(or this week's previous) files untouched, and a re-run for the same week
-replaces that week's files and nothing else.
+and with `pages=True` (`--pages`) also every dashboard page as images, desktop and phone parts
+(tracker.weekly.page_images), from a dashboard of its own.
+
+Every figure comes from the named queries and rules the pages use (tracker.weekly.scope_week), read
+from the store directly. Files are written to a scratch folder first and moved into place only when
+every scope succeeded, so a failed run leaves last week's (or this week's previous) files untouched,
+and a re-run for the same week replaces that week's files and nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tracker import access
 from tracker.contract import formatting
 from tracker.contract.county import load_county
+from tracker.store import queries
 from tracker.store.reader import Reader
-from tracker.weekly import a4, report_layout, week_files
-from tracker.weekly.browser import (
-    CHROMIUM_ARGS,
-    TIME_ZONE,
-    BrowserMissing,
-    PageNotReady,
-    chromium_path,
-    wait_until_drawn_async,
-)
-from tracker.weekly.capture import LAYOUT_JS, PART_JS, UNPIN_JS, capture
-from tracker.weekly.jobs import (
-    COUNTY_SCOPE,
-    DESKTOP_WIDTH,
-    PHONE_SCALE,
-    PHONE_WIDTH,
-    SUMMARY_PAGE,
-    SUMMARY_WIDTH,
-    Job,
-    Shot,
-    plan,
-)
-from tracker.weekly.report_checks import PageUnfit, check_async
+from tracker.weekly import week_files
+from tracker.weekly.browser import CHROMIUM_ARGS, BrowserMissing, PageNotReady, chromium_path
+from tracker.weekly.fonts import DocumentFonts, FontMissing, document_fonts
+from tracker.weekly.jobs import COUNTY_SCOPE, DESKTOP_WIDTH, Job, Shot, plan
+from tracker.weekly.page_images import PageShooter
+from tracker.weekly.render import DocumentUnfit, Renderer, ScopeJob
+from tracker.weekly.report_checks import PageUnfit
+from tracker.weekly.scope_week import ScopeWeek, gather
 from tracker.weekly.serve import dashboard
+from tracker.weekly.week_document import weekly_document
 
-# Pages drawn at once (plus the tab that prints the PDF): the server and the browser share two cores.
-PARALLEL_TABS = 3
-# How long a drawn page must stay unchanged before it is taken (seconds).
-SETTLE = 0.3
-# The window's height; the report layout lets the document grow past it, and screenshots take the
-# whole document (Playwright's full_page with a clip), so pages are never drawn twice for their height.
-WINDOW_HEIGHT = report_layout.PART_HEIGHT + 100
 ProgressFn = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class ReportProblem(Exception):
     """The report could not be made; the message names the page or the reason, in Chinese."""
+
+
+@dataclass
+class ScopeFiles:
+    """One scope's files and what its messages say."""
+
+    scope: str  # 全县 or the township
+    township: str | None
+    summary: str
+    pdf: str
+    docx: str
+    briefing: str
+    overdue: list[str] = field(default_factory=list)  # 逾期 targets, as the summary names them
+    summary_text: str = field(default="", repr=False)
+    summary_size: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -83,10 +76,33 @@ class Report:
     week: str
     as_of: str
     folder: Path
+    scopes: list[ScopeFiles]
     shots: list[Shot]
-    pdf: Path
     manifest: Path
-    summary: Path | None = None
+
+    def scope(self, name: str | None) -> ScopeFiles:
+        """The files of 全县 (None) or of a township."""
+        return next(s for s in self.scopes if s.township == name)
+
+    @property
+    def summary(self) -> Path:
+        """The county's summary image."""
+        return self.folder / self.scope(None).summary
+
+    @property
+    def pdf(self) -> Path:
+        """The county's PDF."""
+        return self.folder / self.scope(None).pdf
+
+    @property
+    def docx(self) -> Path:
+        """The county's Word document."""
+        return self.folder / self.scope(None).docx
+
+    def files(self) -> list[Path]:
+        """Every file of the week, the manifest last."""
+        names = [n for s in self.scopes for n in (s.summary, s.pdf, s.docx)] + [s.file for s in self.shots]
+        return [self.folder / n for n in names] + [self.manifest]
 
 
 def latest_day(data_dir: Path) -> dt.date:
@@ -95,6 +111,17 @@ def latest_day(data_dir: Path) -> dt.date:
     if not days:
         raise ReportProblem("数据存储为空：请先导入台账")
     return days[0]
+
+
+def gather_weeks(data_dir: Path, day: dt.date, townships: list[str]) -> list[ScopeWeek]:
+    """The county's week and each named township's, from the store."""
+    county = load_county(data_dir)
+    cursor = Reader(data_dir).cursor()
+
+    def query(name: str, **params: Any) -> Any:
+        return queries.run(cursor, name, **params)
+
+    return [gather(query, county.name, day, t) for t in [None, *townships]]
 
 
 def make_report(
@@ -108,53 +135,57 @@ def make_report(
     progress: ProgressFn | None = None,
     page_timeout: float = 90.0,
     county_only: bool = False,
+    pages: bool = False,
 ) -> Report:
-    """Make every image of the week, the summary image and the PDF, then move them into out_dir.
+    """Make the week's summary images and documents (and with pages, the page images); move them into out_dir.
 
-    townships narrows the township pages to those named (default: every township);
-    county_only leaves the township pages out altogether. Raises ReportProblem (a page that
-    errors, does not finish or is not fit to send), BrowserMissing (no Chromium) or ServerProblem.
+    townships narrows the townships to those named (default: every township); county_only leaves
+    them out altogether. Raises ReportProblem (an unfit summary, document or page, a page that
+    errors or does not finish), BrowserMissing (no Chromium or no CJK fonts) or ServerProblem.
     """
     county = load_county(data_dir)
     unknown = [t for t in townships or [] if county.township(t) is None]
     if unknown:
         raise ReportProblem(f"不是{county.name}的乡镇：{'、'.join(unknown)}")
-    chosen = [county.township(t) for t in townships or []]
+    chosen = [name for t in townships or [] if (name := county.township(t))]
     day = as_of or latest_day(data_dir)
-    every = [] if county_only else county.township_names
-    jobs = plan(day, [t for t in chosen if t], width, phone, every)
+    scopes = [] if county_only else chosen or county.township_names
+    chromium = chromium_path()  # before anything is drawn: no browser, no report
+    try:
+        fonts = document_fonts()
+    except FontMissing as problem:
+        raise BrowserMissing(str(problem)) from None
     code = formatting.week_code(day)
-    title = f"{county.name}脱贫攻坚周报 · {formatting.week(day)}"
-    header = f"{title}（数据截至{formatting.day(day)}）"
-    chromium = chromium_path()  # before the server starts: no browser, no report
+    weeks = gather_weeks(data_dir, day, scopes)
+    jobs = [ScopeJob(w, weekly_document(w), f"{code}_{w.township or COUNTY_SCOPE}") for w in weeks]
+    page_jobs = plan(day, scopes, width, phone) if pages else []
+    steps = len(jobs) + len(page_jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch,
+        tempfile.TemporaryDirectory(prefix="report-html-") as sources,
+    ):
         folder = Path(scratch)
-        pdf = folder / f"{code}_{COUNTY_SCOPE}_周报.pdf"
-        token = None if url else secrets.token_urlsafe(32)
-        run = _Run(
-            _server(data_dir, url, token),
-            chromium,
-            folder,
-            code,
-            day.isoformat(),
-            page_timeout,
-            progress,
-            len(jobs) + 2,
-            {access.REPORT_HEADER: token} if token else {},
-        )
-        shots = asyncio.run(run.all(jobs, pdf, header, title))
-        manifest = week_files.write_index(folder, shots, county.name, day, pdf.name)
+        run = _Run(chromium, folder, Path(sources), fonts, steps, progress)
+        shots = _run_to_end(run.all(jobs, page_jobs, data_dir, url, code, page_timeout))
+        files = [_scope_files(job) for job in jobs]
+        manifest = week_files.write_index(folder, files, shots, county.name, day)
         week_files.replace_week(folder, out_dir, code)
-    summary = next((s for s in shots if s.kind == "summary"), None)
-    return Report(
-        code,
-        day.isoformat(),
-        out_dir,
-        shots,
-        out_dir / pdf.name,
-        out_dir / manifest.name,
-        out_dir / summary.file if summary else None,
+    return Report(code, day.isoformat(), out_dir, files, shots, out_dir / manifest.name)
+
+
+def _scope_files(job: ScopeJob) -> ScopeFiles:
+    week = job.week
+    return ScopeFiles(
+        week.scope,
+        week.township,
+        job.summary,
+        job.pdf,
+        job.docx,
+        week.briefing,
+        [c.label for c in week.overdue],
+        job.summary_text,
+        job.summary_size,
     )
 
 
@@ -168,209 +199,89 @@ def _server(data_dir: Path, url: str | None, token: str | None) -> Iterator[str]
 
 
 class _Run:
-    """One report run: a browser, its tabs, and the files they write."""
+    """One report run: a browser drawing the scopes' files and, with pages, the dashboard's pages."""
 
     def __init__(
         self,
-        server: contextlib.AbstractContextManager[str],
         chromium: str,
         folder: Path,
-        code: str,
-        as_of: str,
-        timeout: float,
-        progress: ProgressFn | None,
+        sources: Path,
+        fonts: DocumentFonts,
         steps: int,
-        headers: dict[str, str],
+        progress: ProgressFn | None,
     ) -> None:
-        self.server, self.chromium, self.folder, self.code = server, chromium, folder, code
-        self.headers = headers  # sent with every request: the report's token for its own server
-        self.base = ""
-        self.as_of, self.timeout, self.progress, self.steps = as_of, timeout, progress, steps
-        self.done = 0
-        self.browser: Any = None
-        self.printed: dict[str, bytes] = {}  # county page → its A4 pages, without header or page numbers
-        self.sections: list[str] = []
-        self.pdf_args: tuple[Path, str, str] = (Path(), "", "")
-        self.pdf_task: asyncio.Task[None] | None = None
+        self.chromium, self.folder, self.sources, self.fonts = chromium, folder, sources, fonts
+        self.steps, self.progress, self.done = steps, progress, 0
 
     def _tick(self, name: str) -> None:
         self.done += 1
         if self.progress:
             self.progress(self.done, self.steps, name)
 
-    async def all(self, jobs: list[Job], pdf: Path, header: str, title: str) -> list[Shot]:
+    async def all(
+        self,
+        jobs: list[ScopeJob],
+        page_jobs: list[Job],
+        data_dir: Path,
+        url: str | None,
+        code: str,
+        timeout: float,
+    ) -> list[Shot]:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import async_playwright
 
         stack = contextlib.ExitStack()
-        # The dashboard starts (a few seconds) while Chromium does.
-        serving = asyncio.create_task(asyncio.to_thread(stack.enter_context, self.server))
+        token = None if url else secrets.token_urlsafe(32)
+        serving = None
+        if page_jobs:  # the dashboard starts (a few seconds) while the documents are drawn
+            server = _server(data_dir, url, token)
+            serving = asyncio.create_task(asyncio.to_thread(stack.enter_context, server))
         try:
             async with async_playwright() as playwright:
-                self.browser = await playwright.chromium.launch(
-                    executable_path=self.chromium, args=CHROMIUM_ARGS
+                env: dict[str, str | float | bool] = dict(self.fonts.environment())
+                browser = await playwright.chromium.launch(
+                    executable_path=self.chromium, args=CHROMIUM_ARGS, env=env
                 )
                 try:
-                    self.base = await serving
-                    return await self._everything(jobs, pdf, header, title)
+                    renderer = Renderer(browser, self.folder, self.sources, self._tick)
+                    shots = self._pages(browser, serving, page_jobs, code, timeout, token)
+                    _, taken = await asyncio.gather(renderer.run(jobs), shots)
                 finally:
-                    await self.browser.close()
-        except (PageNotReady, PageUnfit) as problem:
+                    await browser.close()
+        except (PageNotReady, PageUnfit, DocumentUnfit) as problem:
             if isinstance(problem, BrowserMissing):
                 raise
             raise ReportProblem(str(problem)) from None
         except PlaywrightError as error:
             raise ReportProblem(f"浏览器出错：{str(error).splitlines()[0][:300]}") from None
         finally:
-            await asyncio.gather(serving, return_exceptions=True)
+            if serving is not None:
+                await asyncio.gather(serving, return_exceptions=True)
             stack.close()
+        return taken
 
-    async def _everything(self, jobs: list[Job], pdf: Path, header: str, title: str) -> list[Shot]:
-        queue: asyncio.Queue[Job] = asyncio.Queue()
-        for job in jobs:
-            queue.put_nowait(job)
-        results: dict[int, list[Shot]] = {}
-        order = {id(job): n for n, job in enumerate(jobs)}
+    async def _pages(
+        self,
+        browser: Any,
+        serving: asyncio.Task[str] | None,
+        jobs: list[Job],
+        code: str,
+        timeout: float,
+        token: str | None,
+    ) -> list[Shot]:
+        if serving is None:
+            return []
+        base = await serving
+        headers = {access.REPORT_HEADER: token} if token else {}
+        return await PageShooter(browser, base, self.folder, code, timeout, headers, self._tick).run(jobs)
 
-        async def worker() -> None:
-            tab = await self._tab(PHONE_SCALE)
-            try:
-                while not queue.empty():
-                    job = queue.get_nowait()
-                    results[order[id(job)]] = await self._page(tab, job)
-                    self._tick(job.name)
-            finally:
-                await tab.context.close()
 
-        summary = Job(*SUMMARY_PAGE, None, self.as_of, phone=False, width=SUMMARY_WIDTH)
-        self.sections = [j.page for j in jobs if j.township is None]
-        self.pdf_args = (pdf, header, title)
-        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(worker()) for _ in range(PARALLEL_TABS)]
-        summary_task = asyncio.create_task(self._summary(summary))
-        tasks.append(summary_task)
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            tasks += [self.pdf_task] if self.pdf_task else []
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-        if self.pdf_task is not None:
-            await self.pdf_task
-        shots = [shot for n in sorted(results) for shot in results[n]]
-        return shots + summary_task.result()
-
-    async def _tab(self, scale: int) -> Any:
-        context = await self.browser.new_context(
-            viewport={"width": DESKTOP_WIDTH, "height": WINDOW_HEIGHT},
-            device_scale_factor=scale,
-            locale="zh-CN",
-            timezone_id=TIME_ZONE,
-            extra_http_headers=self.headers,
-        )
-        return await context.new_page()
-
-    async def _open(self, tab: Any, job: Job, width: int) -> None:
-        await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
-        await tab.goto(job.url(self.base), wait_until="domcontentloaded", timeout=self.timeout * 1000)
-        await wait_until_drawn_async(tab, job.name, self.timeout, SETTLE)
-
-    async def _fit(self, tab: Any, job: Job, width: int) -> dict[str, Any]:
-        """Resize the window to `width` (the report layout lets the document grow to its full height, so
-        the height never changes) and check the page as drawn there."""
-        if tab.viewport_size["width"] != width:
-            await tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
-            await wait_until_drawn_async(tab, job.name, self.timeout, SETTLE)
-        layout = await tab.evaluate(LAYOUT_JS)
-        where = "手机版" if width == PHONE_WIDTH else f"{width}px"
-        await check_async(tab, f"{job.name}（{where}）")
-        return layout
-
-    async def _page(self, tab: Any, job: Job) -> list[Shot]:
-        await self._open(tab, job, job.width)
-        shots = []
-        if job.desktop:
-            shots.append(await self._desktop(tab, job, job.width, "desktop", job.file(self.code)))
-        if job.phone:
-            shots += await self._phone(tab, job)
-        if job.township is None:
-            self.printed[job.page] = await self._print(tab, job)
-            if len(self.printed) == len(self.sections):
-                # Every county page is printed: bind the PDF while the township pages are drawn.
-                sections = [self.printed[page] for page in self.sections]
-                self.pdf_task = asyncio.create_task(self._pdf(sections, *self.pdf_args))
-        return shots
-
-    async def _desktop(self, tab: Any, job: Job, width: int, kind: str, name: str) -> Shot:
-        layout = await self._fit(tab, job, width)
-        height = max(layout["height"], 700)
-        clip = {"x": 0, "y": 0, "width": width, "height": height}
-        await tab.screenshot(path=str(self.folder / name), clip=clip, full_page=True, scale="css")
-        text = await tab.inner_text('[data-testid="stMain"]')
-        return Shot(
-            job.page, job.title, job.township, job.as_of, width, 1, name, kind, height=height, text=text
-        )
-
-    async def _phone(self, tab: Any, job: Job) -> list[Shot]:
-        layout = await self._fit(tab, job, PHONE_WIDTH)
-        text = await tab.inner_text('[data-testid="stMain"]')
-        header = layout["header"]
-        strip = header["bottom"] - header["top"] if header else 0
-        boundaries = [report_layout.Boundary(b["y"], b["level"]) for b in layout["boundaries"]]
-        limit = report_layout.PART_HEIGHT
-        cuts = report_layout.cuts(layout["height"], boundaries, part=limit - strip, first=limit)
-        edges = [0.0, *cuts, float(layout["height"])]
-        total = len(edges) - 1
-        shots = []
-        for n, (top, bottom) in enumerate(zip(edges, edges[1:]), start=1):
-            # Scroll the part into the window (under a copy of the page's header line after the first
-            # part) and take what is on screen: a capture beyond the window would make Chromium lay the
-            # whole page out again for every part, and pasting images together costs as much again.
-            headed = n > 1 and header is not None
-            scrolled = await tab.evaluate(
-                PART_JS, {"top": top, "strip": strip if headed else 0, "header": header}
-            )
-            height = bottom - top + (strip if headed else 0)
-            name = job.file(self.code, f"_手机_{n}of{total}")
-            await capture(tab, self.folder / name, scrolled, height)
-            shots.append(
-                Shot(job.page, job.title, job.township, job.as_of, PHONE_WIDTH, PHONE_SCALE, name, "phone",
-                     n, total, round(height * PHONE_SCALE), text)
-            )  # fmt: skip
-        return shots
-
-    async def _summary(self, job: Job) -> list[Shot]:
-        tab = await self._tab(1)
-        try:
-            await self._open(tab, job, SUMMARY_WIDTH)
-            name = f"{self.code}_{COUNTY_SCOPE}_周报摘要.png"
-            shot = await self._desktop(tab, job, SUMMARY_WIDTH, "summary", name)
-        finally:
-            await tab.context.close()
-        self._tick(job.name)
-        return [shot]
-
-    async def _print(self, tab: Any, job: Job) -> bytes:
-        """The page printed on A4 by Chromium at the print layout's width (text, not pictures)."""
-        await self._fit(tab, job, a4.PDF_WIDTH)
-        await tab.evaluate(UNPIN_JS)
-        return await tab.pdf(**a4.PAGE, scale=a4.PDF_SCALE, print_background=True)
-
-    async def _pdf(self, sections: list[bytes], path: Path, header: str, title: str) -> None:
-        """One PDF of the county pages in order, every page under the header line and numbered.
-
-        Each page was printed on its own, and Chromium numbers the pages of one print job only; so the
-        header line and the numbers are printed once, on as many blank pages as there are, and laid
-        over the pages."""
-        tab = await self._tab(1)
-        try:
-            await tab.set_content(a4.blank_pages(a4.page_count(sections)))
-            overlay = await tab.pdf(
-                **a4.PAGE, display_header_footer=True, header_template=a4.header_template(header),
-                footer_template=a4.FOOTER,
-            )  # fmt: skip
-        finally:
-            await tab.context.close()
-        a4.bind(sections, overlay, path, title)
-        self._tick("PDF")
+def _run_to_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run the report's coroutine to its end, also from a thread whose event loop is running
+    (a caller that drives Playwright's sync API, a notebook): there in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
