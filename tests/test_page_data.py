@@ -255,13 +255,13 @@ def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_co
     at.button(key="report_make").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     # the five county pages (the data page stays out) and the summary image
-    assert "2017-W41 周报已生成：6 张图片" in page_text(at)
+    assert "2017年第41周周报已生成：6 张图片" in page_text(at)
     folder = store_copy / "reports"
     assert (folder / "2017-W41_县_周报.pdf").exists()
     assert len(list(folder.glob("2017-W41_县_*.png"))) == 6
     assert (folder / "2017-W41_县_周报摘要.png").exists()
     labels = {b.label for b in at.get("download_button")}
-    assert {"下载PDF", "下载全部截图（zip）"} <= labels
+    assert {"下载打印版周报", "下载全部截图（压缩包）"} <= labels
 
 
 def test_the_report_button_without_chromium_says_so_in_chinese(

@@ -89,18 +89,24 @@ def sidebar() -> Filters:
         bind="query-params",
         placeholder="全县（可选一个或多个乡镇）",
         help="不选则显示全县；可多选",
+        select_all=False,  # its "Select all" is English, and all townships is what 全县 already shows
     )
     batch_names = [ALL_BATCHES] + [formatting.batch(b) for b in _batches()]
     st.sidebar.selectbox("搬迁批次", batch_names, key="batch", bind="query-params")
     st.sidebar.selectbox(
         "数据截至",
         [LATEST] + [d.isoformat() for d in days],
+        format_func=_day_label,  # the address keeps 2017-10-13; the box shows 2017年10月13日
         key="as_of",
         bind="query-params",
         help="默认最新一期；可查看以往任一周",
         disabled=not days,
     )
     return current()
+
+
+def _day_label(option: str) -> str:
+    return option if option == LATEST else formatting.day(dt.date.fromisoformat(option))
 
 
 def current() -> Filters:

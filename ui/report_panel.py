@@ -45,12 +45,12 @@ def report_section(as_of: dt.date | None) -> None:
         return
     st.caption(
         f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成各页面截图（电脑版、分段的手机版）、"
-        "一张周报摘要图和A4 PDF；"
+        "一张周报摘要图和可打印的周报文件（A4 纸）；"
         "同一周重新生成会替换该周的文件。"
     )
     left, right = st.columns(2)
     scope = left.radio("范围", ["全县各页", "全县各页 + 各乡镇"], horizontal=True, key="report_scope")
-    phone = right.checkbox("同时生成手机版（390像素）", value=True, key="report_phone")
+    phone = right.checkbox("同时生成手机版", value=True, key="report_phone")
     if st.button("生成周报", type="primary", key="report_make"):
         bar = st.progress(0.0, text="正在启动浏览器…")
 
@@ -74,13 +74,14 @@ def report_section(as_of: dt.date | None) -> None:
         st.session_state[LAST] = report
     report = st.session_state.get(LAST)
     if report is not None and report.pdf.exists():
-        st.success(f"{report.week} 周报已生成：{len(report.shots)} 张图片，保存在 {report.folder}")
+        # The folder is for whoever runs the server; the page names the week as leaders do.
+        st.success(f"{formatting.week(as_of)}周报已生成：{len(report.shots)} 张图片，可在下方下载。")
         one, two = st.columns(2)
         one.download_button(
-            "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
+            "下载打印版周报", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
             key="report_pdf", on_click="ignore",
         )  # fmt: skip
         two.download_button(
-            "下载全部截图（zip）", data=lambda: _zip(report), file_name=f"{report.week}_周报截图.zip",
+            "下载全部截图（压缩包）", data=lambda: _zip(report), file_name=f"{report.week}_周报截图.zip",
             mime="application/zip", key="report_zip", on_click="ignore",
         )  # fmt: skip
