@@ -61,11 +61,12 @@ def outcome_lines(outcome: Outcome) -> tuple[list[str], list[str]]:
     return out, err
 
 
-def taken_as(s: SheetResult) -> str:
-    """What a sheet was read as, and why: --table, or the headers that gave it away."""
+def taken_as(s: SheetResult, chosen: str = "") -> str:
+    """What a sheet was read as, and why: the ledger asked for (`--table`, or `chosen`: the data page's
+    words for its own box), or the headers that gave it away."""
     label = schema.TABLES[s.table].label
     if not s.guessed:
-        why = f"按指定的 --table {s.table}"
+        why = chosen or f"按指定的 --table {s.table}"
     else:
         shown = "、".join(s.evidence[:6]) + ("等" if len(s.evidence) > 6 else "")
         why = f"按表头识别：{shown}"
