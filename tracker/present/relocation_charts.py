@@ -83,7 +83,10 @@ def moved_over_time(
     # The due date is in the title (the dotted line marks it): a label at the line ran into the panels' titles.
     when = f"（时限 {due.month}月{due.day}日）" if due is not None else ""
     figure.update_layout(
-        title={"text": f"{formatting.batch(batch)}搬迁入住进度{when}"}, height=520, showlegend=False
+        title={"text": f"{formatting.batch(batch)}搬迁入住进度{when}"},
+        height=540,
+        showlegend=False,
+        margin={"t": 80},  # room between the chart's title and its first panel's
     )
     start = days.min() if len(days) else pd.Timestamp(due or dt.date.today())
     ends = [
