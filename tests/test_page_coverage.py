@@ -111,7 +111,7 @@ def test_replace_all_needs_its_confirmation_and_the_audit_log_names_the_clerk(
     at.checkbox(key="upload_replace_all").check().run()
     assert any("文件未包含的乡镇将被删除" in w.value for w in at.warning)
     at = _upload(at, "村级台账_2017-10-13.csv", _csv([header, *rows[:5]]))
-    assert _frame(at, "台账", "数据截至").iloc[0]["替换范围"] == "整期（全部替换）"
+    assert _frame(at, "台账", "数据截至").iloc[0]["替换范围"] == "该日全部数据"
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "导入完成" in page_text(at)
@@ -133,7 +133,7 @@ def test_the_ledger_selector_reads_a_file_as_the_chosen_ledger_or_says_why_not(
     problems = " ".join(e.value for e in at.error)
     assert "无法按党组织台账导入" in problems and "缺少：党组织名称" in problems
     at.selectbox(key="upload_table").set_value("村级台账").run()
-    assert _frame(at, "文件", "工作表").iloc[0]["识别依据"] == "村级台账（按指定的 --table villages）"
+    assert _frame(at, "文件", "工作表").iloc[0]["识别依据"] == "村级台账（按所选“台账类型”）"
 
 
 @pytest.fixture

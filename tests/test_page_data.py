@@ -96,7 +96,7 @@ def test_a_bad_upload_shows_its_row_errors_and_changes_nothing(open_page, store_
     assert set(errors["列"]) == {"金额（万元）", "乡镇"}
     assert "不存在乡" in set(errors["值"])
     preview = _table(at, "文件")
-    assert preview.iloc[0]["台账"] == "资金台账" and preview.iloc[0]["数据截至"] == "2017-10-20"
+    assert preview.iloc[0]["台账"] == "资金台账" and preview.iloc[0]["数据截至"] == "2017年10月20日"
     assert "2 条行错误" in page_text(at)
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert read_manifest(store_copy) == before
