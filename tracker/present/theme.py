@@ -275,8 +275,8 @@ REPORT_CSS = """
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 [data-testid="stBottom"], [data-testid="stSidebarNav"], [data-testid="stElementToolbar"],
 header { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; padding-bottom: 1rem !important;
-                                        max-width: 100% !important; }
+[data-testid="stApp"] [data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important;
+  padding-bottom: 1rem !important; max-width: 100% !important; }  /* over PAGE_CSS's, drawn later */
 [data-testid="stDownloadButton"] { display: none !important; }
 /* The document itself scrolls (not Streamlit's inner container), so a screenshot can take the whole
    page at any window height: no resize, no second drawing. */
