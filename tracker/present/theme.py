@@ -215,7 +215,8 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding: 3.2rem 12px 2rem !important; }}
   [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.6rem; padding: 0.25rem 0; }}
-  [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.3rem; }}
+  [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.35rem; }}
+  [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.2rem; padding: 0.5rem 0 0.25rem; }}
   .kpi-grid {{ grid-template-columns: 1fr 1fr; gap: 8px; margin-bottom: 12px; }}
   .kpi {{ padding: 7px 9px; border-left-width: 5px; border-radius: 6px; }}
   .kpi .label {{ font-size: 12.5px; line-height: 1.35; }}
