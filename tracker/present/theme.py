@@ -228,7 +228,6 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
   .report-header {{ font-size: 13.5px; }}
   .report-table {{ font-size: 12.5px; }}
   .report-table.narrow td.num {{ white-space: normal; }}
-  .report-table.narrow td:first-child {{ white-space: nowrap; }}  /* 赵家沟乡 on one line */
   .report-table.wide thead {{ display: none; }}
   .report-table.wide, .report-table.wide tbody {{ display: block; }}
   .report-table.wide tr {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 12px; margin: 0 0 8px;
