@@ -33,6 +33,8 @@ UPLOADER_CSS = """
   content: "台账导出的表格文件或逗号分隔文本，或县配置文件；可多选"; display: block; font-size: 12px; color: #607D8B; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
+/* A chosen file's size ("6.1KB") is Streamlit's English abbreviation and says nothing a clerk needs. */
+[data-testid="stFileChipName"] + div { display: none; }
 </style>
 """
 

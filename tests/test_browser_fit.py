@@ -5,8 +5,9 @@ demo mode and signed in, and every section (tab) of it is opened in turn. On eac
 of tests/screen_checks.py must find nothing: no English word (page text, chart text, table cells,
 toolbar titles, open menus), no dialog, no chart toolbar on a phone, no repeated or fractional
 tick on a count axis, no label under a legend or a target line, no table that hides rows without
-saying so or cuts off a column, no date but 2017年10月13日 style. One browser and one server for
-the lot; one context per device.
+saying so or cuts off a column, no date but 2017年10月13日 style. The menus a person opens (the
+filters, Streamlit's own if any) and a clerk's upload preview are checked too. One browser and one
+server for the lot; one context per device.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from tests.screen_checks import DEVICES, context, problems, sign_in
 from tracker import access
+from tracker.contract.paths import SAMPLE_DIR
 from tracker.weekly.browser import wait_until_drawn
 from tracker.weekly.serve import dashboard
 
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.browser
 # Every page of the dashboard by the address a person would type (the hidden 周报摘要 too).
 PAGES = ["overview", "relocation", "collective", "party", "funds", "data", "summary"]
 TOWNSHIP = "赵家沟乡"
+SAMPLE_FUNDS = SAMPLE_DIR / "weekly" / "2017-10-13" / "资金台账_2017-10-13.csv"
 PASSWORD = "correct horse battery"
 
 
@@ -44,6 +47,16 @@ def _look_at(page, base: str, path: str, device: str, every_tab: bool) -> list[s
         wait_until_drawn(page, f"{path} {tab}")
         found += [f"{path}［{tab}］：{p}" for p in problems(page, device == "手机")]
     return found
+
+
+def _preview_an_upload(page, base: str, device: str) -> list[str]:
+    """A clerk's first step: a ledger chosen on the data page, checked and previewed (nothing written)."""
+    page.goto(f"{base}/data")
+    wait_until_drawn(page, "data")
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]', [str(SAMPLE_FUNDS)])
+    page.get_by_text("检查通过").wait_for(timeout=60_000)
+    wait_until_drawn(page, "data, upload previewed")
+    return [f"上传预览：{p}" for p in problems(page, device == "手机")]
 
 
 def _open_menus(page, base: str, device: str) -> list[str]:
@@ -83,6 +96,7 @@ def test_every_page_and_tab_in_demo_mode_for_the_county_and_a_township(served, b
             found += _look_at(tab, served, path, device, every_tab=True)
             found += _look_at(tab, served, f"{path}?township={TOWNSHIP}", device, every_tab=True)
             assert TOWNSHIP in tab.inner_text(".report-header")
+        found += _preview_an_upload(tab, served, device)
         found += _open_menus(tab, served, device)  # last: on a phone the open sidebar covers the page
     finally:
         tab.context.close()

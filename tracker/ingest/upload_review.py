@@ -101,7 +101,7 @@ def sheets_frame(outcome: Outcome) -> pd.DataFrame:
             s.file,
             s.sheet or "",
             table_label(s.table),
-            taken_as(s, chosen=f"按所选{TABLE_BOX}"),
+            taken_as(s, chosen=f"按所选{TABLE_BOX}", headers=3),  # a column, not a paragraph
             formatting.day(s.as_of),
             s.accepted,
             s.rejected,
