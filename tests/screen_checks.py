@@ -75,7 +75,7 @@ PROBLEMS_JS = r"""
 
   for (const chart of document.querySelectorAll('.js-plotly-plot')) {
     const layout = chart._fullLayout;
-    const title = (layout && layout.title && layout.title.text) || '图表';
+    const title = ((layout && layout.title && layout.title.text) || '图表').replace(/<[^>]+>/g, '');
     if (phone && chart.querySelector('.modebar')) problems.push(`手机上图表“${title}”有工具栏`);
     if (!layout) continue;
     for (const name of Object.keys(layout).filter(k => /^[xy]axis\d*$/.test(k))) {
