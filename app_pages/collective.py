@@ -86,7 +86,7 @@ if zero.open:
         if zero_list.empty:
             st.success("所选范围内所有行政村均已破零。")
         else:
-            widgets.caption("集体经济收入为零或未填报的行政村；点击一行可筛选到该乡镇。")
+            widgets.caption("集体经济收入为零或未填报的行政村。")
             widgets.township_table(
                 zero_list,
                 f"未破零村名单_{f.scope}_{f.as_of.isoformat()}",
@@ -130,5 +130,4 @@ if detail.open:
                     "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
                     "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
                 },
-                max_height=520,
             )

@@ -2,7 +2,7 @@
 rejected rows, consistency checks across ledgers, and the targets, editable."""
 
 import datetime as dt
-from collections.abc import Callable, Sized
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -14,6 +14,7 @@ from tracker.ingest import shrink_guard, upload_review
 from tracker.ingest.import_report import audit_details
 from tracker.ingest.importer import import_uploads
 from tracker.ingest.outcome import Outcome
+from tracker.ingest.values import find_date
 from tracker.rules import consistency
 from ui import auth, data, filters, report_panel, sections, widgets
 
@@ -28,9 +29,11 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {
   content: "将台账文件拖到此处，或点“选择文件”"; font-size: 14px; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
-  content: "CSV、Excel（xlsx/xls）或县配置（toml），可多选"; display: block; font-size: 12px; color: #607D8B; }
+  content: "台账导出的表格文件或逗号分隔文本，或县配置文件；可多选"; display: block; font-size: 12px; color: #607D8B; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
+/* A chosen file's size ("6.1KB") is Streamlit's English abbreviation and says nothing a clerk needs. */
+[data-testid="stFileChipName"] + div { display: none; }
 </style>
 """
 
@@ -71,13 +74,16 @@ def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | No
         key="upload_table",
         help="默认按表头自动识别；指定后按该台账读取，表头不符时拒绝并说明缺少哪些列",
     )
-    as_of = middle.date_input(
+    # A text box, not a date picker: the picker's own words and its 2017/10/13 are not the page's.
+    typed = middle.text_input(
         "数据截至日期（可选）",
-        value=None,
-        format="YYYY-MM-DD",
         key="upload_as_of",
+        placeholder="如 2017年10月13日",
         help="留空则从标题行（如“截至2017年10月13日”）或文件名中的日期识别",
     )
+    as_of = find_date(typed) if typed.strip() else None
+    if typed.strip() and as_of is None:
+        middle.error("看不出这是哪一天，请写成 2017年10月13日 这样。")
     allow = right.checkbox(
         "只导入有效行",
         key="upload_allow_rejects",
@@ -134,9 +140,9 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
     """What the files hold, what would be refused and why."""
     show_message(*upload_review.dry_run_message(outcome, allow))
     for problem in outcome.file_problems:
-        st.error(problem)
+        st.error(upload_review.for_the_page(problem))
     for note in outcome.notes:
-        st.caption(note)
+        st.caption(upload_review.for_the_page(note))
     for refusal in upload_review.shrink_messages(outcome):
         st.error(refusal)
     if outcome.sheets:
@@ -144,7 +150,7 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
     if outcome.changes:
         st.markdown("**导入前后对比**（只替换文件涉及的乡镇，其余乡镇保留原数据）")
         widgets.table(
-            upload_review.changes_frame(outcome),
+            upload_review.changes_frame(outcome, allow),
             "导入前后对比",
             key=f"{key}_changes",
             column_config={"变化（%）": st.column_config.NumberColumn(format="%.1f")},
@@ -155,13 +161,7 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
             upload_review.errors_frame(outcome.errors),
             "行错误",
             key=f"{key}_errors",
-            height=_height(outcome.errors),
         )
-
-
-def _height(rows: Sized) -> int | str:
-    """Short tables fit their rows; long ones scroll."""
-    return "auto" if len(rows) <= 10 else 320
 
 
 def land(
@@ -220,18 +220,18 @@ def import_log_section() -> None:
             "as_of": "数据截至",
             "rows_accepted": "有效行",
             "rows_rejected": "错误行",
-            "rows_totals_dropped": "去除合计行",
-            "sha256": "文件指纹",
+            "rows_totals_dropped": "跳过的合计行",
         }
-    )
+    ).drop(columns="sha256")  # the file's checksum tells a clerk nothing (the command line shows it)
     widgets.table(
         shown,
         "导入记录",
         key="data_import_log",
-        height=320,
         column_config={
-            "导入时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", timezone="Asia/Shanghai"),
-            "数据截至": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "导入时间": st.column_config.DatetimeColumn(
+                format="YYYY年M月D日 HH:mm", timezone="Asia/Shanghai"
+            ),
+            "数据截至": st.column_config.DateColumn(format="YYYY年M月D日"),
         },
     )
 
@@ -260,8 +260,7 @@ def rejects_section() -> None:
         shown,
         "被拒绝的行",
         key="data_rejects",
-        height=_height(rejects),
-        column_config={"数据截至": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        column_config={"数据截至": st.column_config.DateColumn(format="YYYY年M月D日")},
     )
 
 
@@ -282,7 +281,7 @@ def checks_section(f: filters.Filters) -> None:
             found.rename(columns=check.columns),
             f"{check.title}_{f.as_of.isoformat()}",
             key=f"check_{check.query}",
-            column_config={"搬迁完成日期": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            column_config={"搬迁完成日期": st.column_config.DateColumn(format="YYYY年M月D日")},
         )
 
 
@@ -295,9 +294,14 @@ def targets_section() -> None:
         return
     frame = upload_review.targets_for_editing(data.query("targets_in_force", as_of=day))
     headers = upload_review.TARGET_HEADERS
+    if widgets.is_phone():  # six columns to edit do not fit a phone: the list, and where to change it
+        st.caption(f"截至{formatting.day(day)}的全部目标任务。修改目标任务请在电脑上打开本页。")
+        widgets.table(frame, f"目标任务_{day.isoformat()}", key="targets_list")
+        return
     st.caption(
         f"这里是全县及各乡镇的全部目标（不受左侧乡镇筛选影响）。修改后点“保存目标任务”，保存为{formatting.day(day)}"
-        "的目标任务，自该日起生效，以前各期仍按原目标；可增删行，乡镇留空表示全县目标。"
+        "的目标任务，自该日起生效，以前各期仍按原目标；乡镇留空表示全县目标。"
+        "在表末的空行中填写即新增一项；勾选行首的方框、再按键盘上的删除键，即删除该项。"
     )
     edited = st.data_editor(
         frame,
@@ -306,6 +310,7 @@ def targets_section() -> None:
         placeholder="",
         hide_index=True,
         width="stretch",
+        height="content",  # every target on screen: nothing hides below a scroll
         column_config={
             headers["indicator"]: st.column_config.SelectboxColumn(
                 options=list(schema.INDICATORS.values()), required=True, width="medium"
@@ -315,14 +320,14 @@ def targets_section() -> None:
                 options=data.county().township_names, help="留空表示全县"
             ),
             headers["target"]: st.column_config.NumberColumn(required=True, format="%g"),
-            headers["due"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+            headers["due"]: st.column_config.DateColumn(format="YYYY年M月D日"),
             headers["label"]: st.column_config.TextColumn(width="medium"),
         },
     )
     left, right, _ = st.columns([1, 1, 3])
     save = left.button("保存目标任务", type="primary", key="targets_save")
     right.download_button(
-        "下载 CSV",
+        "下载逗号分隔文本",
         data=upload_review.targets_csv(frame),
         file_name=f"目标任务_{day.isoformat()}.csv",
         mime="text/csv",

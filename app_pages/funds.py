@@ -115,9 +115,8 @@ if detail_tab.open:
             detail,
             f"资金_拨付明细_{f.as_of.isoformat()}",
             key="funds_detail",
-            height=400,
             column_config={
-                "拨付日期": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "拨付日期": st.column_config.DateColumn(format="YYYY年M月D日"),
                 "金额（万元）": money,
             },
         )

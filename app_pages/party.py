@@ -154,9 +154,7 @@ def floating_section(f: PageFilters, series: pd.DataFrame, floating: pd.DataFram
     )
     widgets.chart(trend, key="party_floating_trend")
     rows = party.floating_table(floating)
-    widgets.township_table(
-        rows, f"流动党员党支部_{f.scope}_{f.as_of.isoformat()}", "party_floating_list", max_height=520
-    )
+    widgets.township_table(rows, f"流动党员党支部_{f.scope}_{f.as_of.isoformat()}", "party_floating_list")
 
 
 def secretary_section(f: PageFilters, secretaries: pd.DataFrame) -> None:

@@ -18,18 +18,23 @@ from ui.filters import PageFilters
 VILLAGE_KEY = "relocation_village"
 NO_HOUSEHOLDS = "所选日期尚无搬迁户台账数据，户数、人数、安置方式、拆除复垦和资金情况暂无法显示。请在“数据”页导入搬迁户台账。"
 
+# The township detail in two tables of ten columns, each whole on a 1600 px screen (one of
+# nineteen columns was cut off): how far the move is, then what it left behind and what it cost.
 TOWNSHIP_COLUMNS = {
     "township": "乡镇",
     "relocation_villages": "搬迁村",
     "villages_completed": "已完成搬迁村",
-    "villages_hukou": "户籍已迁移村",
-    "villages_reclaimed": "已拆除复垦村",
     "planned_households": "计划搬迁户",
     "planned_people": "计划搬迁人",
     "households_moved": "已入住户",
     "people_moved": "已入住人",
     "moved_percent": "入住比例（%）",
+    "villages_hukou": "户籍已迁移村",
     "households_hukou": "户籍已迁移户",
+}
+TOWNSHIP_AFTER_COLUMNS = {
+    "township": "乡镇",
+    "villages_reclaimed": "已拆除复垦村",
     "rooms_demolished": "拆除房屋（间）",
     "homestead_m2": "腾退宅基地（平方米）",
     "reclaimed_m2": "已复垦（平方米）",
@@ -90,6 +95,20 @@ FLAGGED_COLUMNS = {
 }
 DATE = st.column_config.DateColumn(format="YYYY年M月D日")
 NUMBER = st.column_config.NumberColumn(format="localized")
+# The village table's fifteen columns fit a 1600 px screen under short headings (a grid's heading does
+# not wrap); its downloads keep the full names.
+SHORT_VILLAGE_HEADINGS = {
+    "搬迁完成日期": st.column_config.Column("完成日期"),
+    "计划搬迁户": st.column_config.NumberColumn("计划户"),
+    "计划搬迁人": st.column_config.NumberColumn("计划人"),
+    "已入住户": st.column_config.NumberColumn("入住户"),
+    "已入住人": st.column_config.NumberColumn("入住人"),
+    "户籍已迁移": st.column_config.Column("户籍迁移"),
+    "户籍已迁移户": st.column_config.NumberColumn("户籍迁移户"),
+    "拆除房屋（间）": st.column_config.NumberColumn("拆房（间）"),
+    "腾退宅基地（平方米）": st.column_config.NumberColumn("腾退宅基地（㎡）", format="localized"),
+    "已复垦（平方米）": st.column_config.NumberColumn("已复垦（㎡）", format="localized"),
+}
 PERCENT = st.column_config.NumberColumn(format="%.1f")
 WAN = st.column_config.NumberColumn(format="%.2f")
 
@@ -100,14 +119,6 @@ WAN = st.column_config.NumberColumn(format="%.2f")
 def village_label(township: str, village: str) -> str:
     """How the drill-down names a village: 巡镇镇 · 下榆皮洼村."""
     return f"{township} · {village}"
-
-
-def open_village(table_key: str, frame: pd.DataFrame) -> None:
-    """Callback: a row clicked in the village table opens that village's households."""
-    rows = (st.session_state.get(table_key) or {}).get("selection", {}).get("rows", [])
-    if rows and rows[0] < len(frame):
-        row = frame.iloc[rows[0]]
-        st.session_state[VILLAGE_KEY] = village_label(row["乡镇"], row["村名"])
 
 
 def stat_card(label: str, value: str, note: str = "", status: str = "no_target") -> str:
@@ -154,9 +165,7 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
     labels = [village_label(t, v) for t, v in zip(villages["township"], villages["village"])]
     if st.session_state.get(VILLAGE_KEY) not in labels:
         st.session_state.pop(VILLAGE_KEY, None)
-    chosen = st.selectbox(
-        "查看搬迁户", labels, index=None, key=VILLAGE_KEY, placeholder="选择一个村（或点击上表中的一行）"
-    )
+    chosen = st.selectbox("查看搬迁户", labels, index=None, key=VILLAGE_KEY, placeholder="选择一个村")
     if chosen is None:
         return
     township, village = chosen.split(" · ", 1)
@@ -175,7 +184,6 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
         shown[list(HOUSEHOLD_COLUMNS)].rename(columns=HOUSEHOLD_COLUMNS),
         f"{village}搬迁户_{day}",
         key="relocation_households",
-        height=min(36 * len(shown) + 40, 760),
         column_config={
             "入住日期": DATE,
             "腾退宅基地（平方米）": NUMBER,
@@ -278,28 +286,32 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
 
 
 def detail_section(f: PageFilters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
-    """The townships and the villages, each row a click away from its township or its households."""
+    """The townships (progress, then demolition and money) and the villages, with each village's households."""
     st.subheader("乡镇明细")
     if widgets.townships_need_a_county(f):
         # A region's villages are listed county by county: the same village name recurs across counties.
         return
-    widgets.caption("点击一行可筛选到该乡镇。")
-    township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
     widgets.township_table(
-        township_table,
-        f"整村搬迁乡镇明细_{day}",
+        townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS),
+        f"整村搬迁乡镇明细_搬迁入住_{day}",
         "relocation_townships",
+        column_config={"入住比例（%）": PERCENT},
+    )
+    st.markdown("**拆除复垦与资金**")
+    widgets.township_table(
+        townships[list(TOWNSHIP_AFTER_COLUMNS)].rename(columns=TOWNSHIP_AFTER_COLUMNS),
+        f"整村搬迁乡镇明细_拆除复垦与资金_{day}",
+        "relocation_townships_after",
         column_config={
-            "入住比例（%）": PERCENT,
             "腾退宅基地（平方米）": NUMBER,
             "已复垦（平方米）": NUMBER,
             "奖补资金（万元）": WAN,
             "自筹资金（万元）": WAN,
         },
-        max_height=None,
     )
     st.subheader("搬迁村明细")
-    widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
+    if not widgets.report_mode():  # the report has no households (personal data) and nothing to choose
+        st.caption("各村搬迁户见表下“查看搬迁户”：选择一个村即可。")
     villages = data.query("relocation_villages", **params)
     village_table = (
         relocation.yes_no(villages, ["hukou_transferred"])
@@ -310,12 +322,7 @@ def detail_section(f: PageFilters, townships: pd.DataFrame, params: dict[str, ob
         village_table,
         f"整村搬迁村明细_{day}",
         key="relocation_villages",
-        column_config={
-            "搬迁完成日期": DATE,
-            "腾退宅基地（平方米）": NUMBER,
-            "已复垦（平方米）": NUMBER,
-        },
-        on_select=lambda: open_village("relocation_villages", village_table),
+        column_config=SHORT_VILLAGE_HEADINGS,
     )
     households_drilldown(villages, params, day)
 

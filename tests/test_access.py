@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ALL_PAGES, open_tab, page_text, run_module, tab_labels
-from tracker import access
+from tracker import access, session_tokens
 
 PASSWORD = "correct horse battery"
 
@@ -103,7 +102,8 @@ def test_a_clerk_may_import(open_page, secured: Path) -> None:
 
 def test_an_expired_session_asks_to_sign_in_again(open_page, secured: Path) -> None:
     at = _sign_in(open_page(store=secured), "leader")
-    at.session_state["session"].expires = time.time() - 1
+    # This browser's session as it stands once its lifetime is over.
+    at.session_state["session_token"] = session_tokens.issue(secured, "leader", hours=-1 / 3600)
     at.run()
     assert "登录已过期" in page_text(at)
     assert not _cards(at)

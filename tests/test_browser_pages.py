@@ -63,7 +63,7 @@ def test_the_data_page_by_url_checks_the_filtered_township_and_day(served, page)
     assert "Traceback" not in text and "Error" not in text
 
 
-def test_overview_at_phone_width_stacks_cards_without_cutting_them(served, browser) -> None:
+def test_overview_at_phone_width_sets_cards_two_a_row_without_cutting_them(served, browser) -> None:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="zh-CN"
     )
@@ -75,7 +75,7 @@ def test_overview_at_phone_width_stacks_cards_without_cutting_them(served, brows
             ".kpi", "cards => cards.map(c => c.getBoundingClientRect().toJSON())"
         )
         assert len(boxes) >= 3
-        assert len({round(b["x"]) for b in boxes}) == 1  # one column
+        assert len({round(b["x"]) for b in boxes}) == 2  # two columns: a page's targets in its first screens
         assert all(b["right"] <= 390 + 0.5 for b in boxes)  # nothing cut off
         overflow = tab.evaluate("document.documentElement.scrollWidth")
         assert overflow <= 390
@@ -120,7 +120,8 @@ def test_a_link_with_a_tab_opens_it_and_a_click_on_another_puts_that_in_the_link
     wait_until_drawn(page, "relocation")
     assert page.inner_text('[role="tab"][aria-selected="true"]').strip() == "明细"
     assert "赵家沟乡" in page.inner_text(".report-header")
-    assert page.locator('[data-testid="stDataFrame"]').count() == 2  # townships and villages
+    # the townships (搬迁入住, 拆除复垦与资金) and the villages
+    assert page.locator('[data-testid="stDataFrame"]').count() == 3
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # no other section's figures
     page.get_by_role("tab", name="资金").click()
     page.wait_for_function("() => new URLSearchParams(location.search).get('tab') === '资金'", timeout=30_000)

@@ -61,14 +61,14 @@ def test_every_upload_shows_the_rows_before_and_after_what_it_replaces(open_page
     assert changes.to_dict("records") == [
         {
             "台账": "村级台账",
-            "数据截至": "2017-10-20",
+            "数据截至": "2017年10月20日",
             "替换范围": "赵家沟乡",
-            "上期截至": "2017-10-13",
+            "上期截至": "2017年10月13日",
             "上期": f"{len(township)} 个村",
             "本次": f"{len(township)} 个村",
             "变化": "+0 个村",
             "变化（%）": 0.0,
-            "导入后全期": f"{len(rows)} 个村",
+            "导入后该日共有": f"{len(rows)} 个村",
             "检查结果": "可导入",
         }
     ]
@@ -91,7 +91,7 @@ def test_a_shrinking_upload_is_refused_with_the_numbers(open_page, sample_copy: 
         f"村级台账（赵家沟乡）：上期 {len(township)} 个村，本次仅 5 个村（减少 {drop:.1f}%），超过 20% 的缩减上限；"
         "如确需整体替换，请勾选“整体替换本期数据”后重新检查"
     ) in [e.value for e in at.error]
-    assert _frame(at, "台账", "数据截至").iloc[0]["检查结果"] == "超过缩减上限，不能导入"
+    assert _frame(at, "台账", "数据截至").iloc[0]["检查结果"] == "减少过多，不能导入"
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert read_manifest(sample_copy) == before
 
@@ -111,7 +111,7 @@ def test_replace_all_needs_its_confirmation_and_the_audit_log_names_the_clerk(
     at.checkbox(key="upload_replace_all").check().run()
     assert any("文件未包含的乡镇将被删除" in w.value for w in at.warning)
     at = _upload(at, "村级台账_2017-10-13.csv", _csv([header, *rows[:5]]))
-    assert _frame(at, "台账", "数据截至").iloc[0]["替换范围"] == "整期（全部替换）"
+    assert _frame(at, "台账", "数据截至").iloc[0]["替换范围"] == "该日全部数据"
     at.button(key="upload_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "导入完成" in page_text(at)
@@ -133,7 +133,7 @@ def test_the_ledger_selector_reads_a_file_as_the_chosen_ledger_or_says_why_not(
     problems = " ".join(e.value for e in at.error)
     assert "无法按党组织台账导入" in problems and "缺少：党组织名称" in problems
     at.selectbox(key="upload_table").set_value("村级台账").run()
-    assert _frame(at, "文件", "工作表").iloc[0]["识别依据"] == "村级台账（按指定的 --table villages）"
+    assert _frame(at, "文件", "工作表").iloc[0]["识别依据"] == "村级台账（按所选“台账类型”）"
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_a_bad_upload_shows_its_row_errors_and_changes_nothing(open_page, store_
     assert set(errors["列"]) == {"金额（万元）", "乡镇"}
     assert "不存在乡" in set(errors["值"])
     preview = _table(at, "文件")
-    assert preview.iloc[0]["台账"] == "资金台账" and preview.iloc[0]["数据截至"] == "2017-10-20"
+    assert preview.iloc[0]["台账"] == "资金台账" and preview.iloc[0]["数据截至"] == "2017年10月20日"
     assert "2 条行错误" in page_text(at)
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert read_manifest(store_copy) == before
@@ -253,12 +253,12 @@ def test_the_report_button_makes_the_weeks_files_to_download(open_page, store_co
     at.radio(key="report_scope").set_value("全县").run()
     at.button(key="report_make").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
-    assert "2017-W41 周报已生成：1 份（摘要图、PDF、Word）" in page_text(at)
+    assert "2017年第41周周报已生成：1 份（摘要图、打印版、可编辑版）" in page_text(at)
     folder = store_copy / "reports"
     names = {p.name for p in folder.glob("2017-W41_县_*")}
     assert names == {"2017-W41_县_周报摘要.png", "2017-W41_县_周报.pdf", "2017-W41_县_周报.docx"}
     labels = {b.label for b in at.get("download_button")}
-    assert {"下载摘要图", "下载PDF", "下载Word", "下载全部（zip）"} <= labels
+    assert {"下载摘要图", "下载打印版周报", "下载可编辑周报", "下载全部（压缩包）"} <= labels
     assert "report_push" not in {b.key for b in at.button}, (
         "only a clerk may push (demo mode is a county user)"
     )

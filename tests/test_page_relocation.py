@@ -52,6 +52,7 @@ def _card(at, label: str) -> str:
 
 TABLES = {
     "townships": ("乡镇", "搬迁村", "已完成搬迁村"),
+    "demolition by township": ("乡镇", "已拆除复垦村", "拆除房屋（间）"),
     "villages": ("乡镇", "村名", "批次", "搬迁进度"),
     "modes": ("安置方式", "户数", "人数"),
     "households": ("户编号", "户主", "人口数"),
@@ -132,10 +133,9 @@ def test_zhaojiagou_first_batch_as_reported(open_page) -> None:
     assert ">189 户<" not in _cards(at)
 
     open_tab(at, "明细")
-    townships = _table(at, "townships")
-    assert list(townships["乡镇"]) == ["赵家沟乡"]
-    row = townships.iloc[0]
-    assert (row["拆除房屋（间）"], row["腾退宅基地（平方米）"]) == (401, 31788)
+    assert list(_table(at, "townships")["乡镇"]) == ["赵家沟乡"]
+    row = _table(at, "demolition by township").iloc[0]
+    assert (row["乡镇"], row["拆除房屋（间）"], row["腾退宅基地（平方米）"]) == ("赵家沟乡", 401, 31788)
     villages = _villages(at)
     assert set(villages["乡镇"]) == {"赵家沟乡"}
     # docs/sample-facts.md 12: three second-batch villages in preparation, 葫芦山村 among them.

@@ -82,7 +82,7 @@ def test_a_leaders_own_list_comes_from_the_address(open_page, truth: Supervision
 def test_the_list_can_be_downloaded(open_page) -> None:
     at = open_page(tab="督办清单")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["下载 CSV", "下载 Excel"]
+    assert labels == ["下载电子表格", "下载逗号分隔文本"]
 
 
 @pytest.fixture

@@ -46,10 +46,10 @@ def test_every_report_page_passes_the_check(served, tab, path: str, width: int) 
 
 def test_an_address_that_does_not_exist_fails_on_streamlits_dialog(served, tab) -> None:
     page = tab()
-    page.goto(f"{served}/overview?report=1")  # the default page lives at "/", not "/overview"
-    wait_until_drawn(page, "overview")
+    page.goto(f"{served}/no-such-page?report=1")
+    wait_until_drawn(page, "no-such-page")
     with pytest.raises(PageUnfit) as failed:
-        check(page, "overview")
+        check(page, "no-such-page")
     assert "对话框" in str(failed.value) and "Page not found" in str(failed.value)
 
 

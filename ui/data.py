@@ -73,7 +73,7 @@ def reader() -> Reader:
 def _damaged(message: str) -> None:
     st.error(f"数据存储有问题，无法显示：{message}")
     st.info(
-        "恢复方法：运行 python -m tracker check 找出损坏的文件，再重新导入相应那期台账（详见 docs/security.md）。"
+        "请联系系统管理员检查并修复数据存储（方法见使用说明“数据存储损坏时”一节），再重新导入相应那期台账。"
     )
     st.stop()
 

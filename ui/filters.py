@@ -96,18 +96,42 @@ def sidebar() -> Filters:
         bind="query-params",
         placeholder="全县（可选一个或多个乡镇）",
         help="不选则显示全县；可多选",
+        select_all=False,  # its "Select all" is English, and all townships is what 全县 already shows
     )
     batch_names = [ALL_BATCHES] + [formatting.batch(b) for b in _batches()]
     st.sidebar.selectbox("搬迁批次", batch_names, key="batch", bind="query-params")
-    st.sidebar.selectbox(
+    _day_box(days)
+    return current()
+
+
+def _day_box(days: list[dt.date]) -> None:
+    """数据截至: the box shows 2017年10月13日, the address keeps `as_of=2017-10-13`.
+
+    Not bound to the address by Streamlit: a bound box writes to the address what it shows, and the
+    links, the weekly report and the benchmarks write the ISO day. The address is read once, when the
+    session starts (a day that is not a snapshot is dropped, as a bound box drops it), and written
+    whenever it differs from the box, so a link copied at any moment opens the day on screen."""
+    options = [LATEST] + [d.isoformat() for d in days]
+    if "as_of" not in st.session_state:
+        wanted = st.query_params.get("as_of")
+        st.session_state["as_of"] = wanted if wanted in options else LATEST
+    chosen = st.sidebar.selectbox(
         "数据截至",
-        [LATEST] + [d.isoformat() for d in days],
+        options,
+        format_func=_day_label,
         key="as_of",
-        bind="query-params",
         help="默认最新一期；可查看以往任一周",
         disabled=not days,
     )
-    return current()
+    if chosen == LATEST:
+        if "as_of" in st.query_params:
+            del st.query_params["as_of"]
+    elif st.query_params.get("as_of") != chosen:
+        st.query_params["as_of"] = chosen
+
+
+def _day_label(option: str) -> str:
+    return option if option == LATEST else formatting.day(dt.date.fromisoformat(option))
 
 
 def current() -> Filters:

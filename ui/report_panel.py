@@ -49,7 +49,7 @@ def report_section(as_of: dt.date | None) -> None:
         return
     st.caption(
         f"为 {formatting.week(as_of)}（数据截至 {formatting.day(as_of)}）生成全县和各乡镇的周报摘要图、"
-        "PDF和Word文档；同一周重新生成会替换该周的文件。"
+        "可打印的周报（A4 纸）和可编辑的周报文档；同一周重新生成会替换该周的文件。"
     )
     left, right = st.columns(2)
     scope = left.radio("范围", ["全县", "全县 + 各乡镇"], horizontal=True, key="report_scope")
@@ -86,8 +86,10 @@ def _make(as_of: dt.date, county_only: bool, pages: bool) -> None:
 
 def _downloads(report: Report) -> None:
     st.success(
-        f"{report.week} 周报已生成：{len(report.scopes)} 份（摘要图、PDF、Word），保存在 {report.folder}"
-        + (f"；另有页面截图 {len(report.shots)} 张" if report.shots else "")
+        # The folder is for whoever runs the server; the page names the week as leaders do.
+        f"{formatting.week(dt.date.fromisoformat(report.as_of))}周报已生成：{len(report.scopes)} 份（摘要图、打印版、可编辑版）"
+        + (f"，另有页面截图 {len(report.shots)} 张" if report.shots else "")
+        + "，可在下方下载。"
     )
     one, two, three, four = st.columns(4)
     one.download_button(
@@ -95,16 +97,16 @@ def _downloads(report: Report) -> None:
         key="report_summary", on_click="ignore",
     )  # fmt: skip
     two.download_button(
-        "下载PDF", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
+        "下载打印版周报", data=report.pdf.read_bytes(), file_name=report.pdf.name, mime="application/pdf",
         key="report_pdf", on_click="ignore",
     )  # fmt: skip
     three.download_button(
-        "下载Word", data=report.docx.read_bytes(), file_name=report.docx.name,
+        "下载可编辑周报", data=report.docx.read_bytes(), file_name=report.docx.name,
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="report_docx", on_click="ignore",
     )  # fmt: skip
     four.download_button(
-        "下载全部（zip）", data=lambda: _zip(report), file_name=f"{report.week}_周报.zip",
+        "下载全部（压缩包）", data=lambda: _zip(report), file_name=f"{report.week}_周报.zip",
         mime="application/zip", key="report_zip", on_click="ignore",
     )  # fmt: skip
 

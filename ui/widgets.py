@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,9 +23,30 @@ from ui import data
 from ui.filters import Filters, PageFilters, current, select_township
 from ui.session import current_user
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "zh-CN"}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    # plotly.js as Streamlit bundles it has only English; its words come with each chart instead.
+    "locale": theme.PLOTLY_LOCALE["name"],
+    "locales": {theme.PLOTLY_LOCALE["name"]: theme.PLOTLY_LOCALE},
+    # On a desktop the toolbar has one button, 下载图片: zooming and panning a bar chart of
+    # thirteen townships only loses the reader, and Streamlit's own "Fullscreen" button speaks
+    # English (an explicit button list leaves it out).
+    "modeBarButtons": [["toImage"]],
+}
+# On a phone the toolbar would sit on the chart's title, and a tap meant for a bar would hit it.
+PHONE_PLOTLY_CONFIG = PLOTLY_CONFIG | {"displayModeBar": False}
 # The report's charts are pictures: no toolbar, no hover, nothing to click.
-REPORT_PLOTLY_CONFIG = PLOTLY_CONFIG | {"staticPlot": True}
+REPORT_PLOTLY_CONFIG = PLOTLY_CONFIG | {"staticPlot": True, "displayModeBar": False}
+# A table longer than this scrolls in its box on a desktop, and is paged on a phone; the page says so.
+TABLE_ROWS = 20
+SCROLLED_ROWS = 15
+
+
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (its user agent names "Mobi", as every phone browser's
+    does): charts without a toolbar, tables as cards."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
 
 def report_mode() -> bool:
@@ -94,7 +115,7 @@ def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 
-def no_data(message: str = "暂无数据。请先在“数据”页导入台账，或运行 make run 载入示例数据。") -> None:
+def no_data(message: str = "暂无数据。请先在“数据”页导入台账，或请管理员载入示例数据。") -> None:
     """A friendly message in place of a chart or table that has nothing to show (in the report layout
     without what to click)."""
     st.info(without_hints(message) if report_mode() else message)
@@ -131,7 +152,7 @@ def kpi_card(
 
 
 def kpi_grid(cards: Sequence[str]) -> None:
-    """Cards in a grid that wraps, one per row on a phone."""
+    """Cards in a grid that wraps, two a row on a phone."""
     st.html('<div class="kpi-grid">' + "".join(cards) + "</div>")
 
 
@@ -197,21 +218,20 @@ def chart(figure: go.Figure, key: str, on_click: Callable[[], None] | None = Non
     """A plotly chart at full width; with on_click, clicking a bar or point calls it.
 
     In the report layout the chart is a static picture and its title loses the click hint."""
+    title = figure.layout.title.text or ""
     if report_mode():
-        title = figure.layout.title.text
         if title:
             figure = go.Figure(figure).update_layout(title_text=without_hints(title))
         st.plotly_chart(figure, width="stretch", config=REPORT_PLOTLY_CONFIG, key=key)
-    elif on_click is None:
-        st.plotly_chart(figure, width="stretch", config=PLOTLY_CONFIG, key=key)
+        return
+    config = PHONE_PLOTLY_CONFIG if is_phone() else PLOTLY_CONFIG
+    # A downloaded picture is named after its chart, not plotly's "newplot".
+    config = config | {"toImageButtonOptions": {"filename": without_hints(title) or "图表", "scale": 2}}
+    if on_click is None:
+        st.plotly_chart(figure, width="stretch", config=config, key=key)
     else:
         st.plotly_chart(
-            figure,
-            width="stretch",
-            config=PLOTLY_CONFIG,
-            key=key,
-            on_select=on_click,
-            selection_mode="points",
+            figure, width="stretch", config=config, key=key, on_select=on_click, selection_mode="points"
         )
 
 
@@ -228,16 +248,6 @@ def filter_from_chart(key: str, select: Callable[[str], None] = select_township)
             select(name)
 
 
-def filter_from_table(
-    key: str, frame: pd.DataFrame, column: str, select: Callable[[str], None] = select_township
-) -> None:
-    """Callback: narrow the view to the township (or county) of the row selected in table `key`."""
-    state = st.session_state.get(key) or {}
-    rows = state.get("selection", {}).get("rows", [])
-    if rows and rows[0] < len(frame):
-        select(str(frame.iloc[rows[0]][column]))
-
-
 def townships_need_a_county(filters: Filters) -> bool:
     """In a region view, say that township breakdowns wait for a county; True when they do."""
     if filters.region_view:
@@ -251,17 +261,10 @@ def township_chart(figure: go.Figure, key: str) -> None:
 
 
 def township_table(
-    frame: pd.DataFrame,
-    name: str,
-    key: str,
-    column_config: dict[str, Any] | None = None,
-    max_height: int | None = 420,
+    frame: pd.DataFrame, name: str, key: str, column_config: dict[str, Any] | None = None
 ) -> None:
-    """A table with a 乡镇 column: clicking a row narrows the view to that township.
-
-    It grows with its rows up to max_height (None: Streamlit's own height), then scrolls."""
-    height: int | str = "auto" if max_height is None else min(max_height, 38 + 35 * len(frame))
-    table(frame, name, key, column_config, height, on_select=lambda: filter_from_table(key, frame, "乡镇"))
+    """A table with a 乡镇 column (the sidebar's 乡镇 box, or a click on a chart's bar, narrows it)."""
+    table(frame, name, key, column_config)
 
 
 def table(
@@ -269,46 +272,100 @@ def table(
     name: str,
     key: str,
     column_config: dict[str, Any] | None = None,
-    height: int | str = "auto",
-    on_select: Callable[[], None] | None = None,
+    download_only: Sequence[str] = (),
 ) -> None:
-    """A table that scrolls, with CSV (UTF-8 BOM, opens in Excel) and XLSX downloads; in the report
-    layout every row as a static table. Numbers are rounded to their column's precision in both."""
+    """A table with XLSX and CSV (UTF-8 BOM, opens in Excel) downloads. Numbers are rounded to their
+    column's precision everywhere. Columns named in download_only are in the downloads, not on screen
+    (a table wider than a 1600 px screen keeps its details for Excel).
+
+    Every row is drawn, or the table says how many it has and how to see the rest: on a desktop a
+    table of up to TABLE_ROWS rows is drawn whole and a longer one scrolls in its box; on a phone
+    (and in the report) it is an HTML table that a phone shows as one card per row, TABLE_ROWS
+    rows a page. Rows are not selectable: a checkbox column would say nothing of what it does."""
     if frame.empty:
         no_data("没有符合条件的记录。")
         return
     formats = column_formats(column_config)
     frame = table_display.tidy(frame, formats)
+    on_screen = frame.drop(columns=list(download_only))
     if report_mode():
-        st.html(table_display.to_html(frame, name, formats))
+        st.html(table_display.to_html(on_screen, name, formats))
         return
-    options: dict[str, Any] = {
-        "hide_index": True,
-        "placeholder": table_display.MISSING,
-        "column_config": column_config,
-        "height": height,
-        "key": key,
+    shown = table_display.dates_as_text(on_screen)  # the downloads keep real dates for Excel
+    if is_phone():
+        _paged_html_table(shown, name, key, formats)
+    else:
+        _grid(shown, key, column_config)
+    with st.container(horizontal=True):
+        st.download_button(
+            "下载电子表格",
+            data=lambda: table_display.xlsx_bytes(frame, name),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            on_click="ignore",
+        )
+        st.download_button(
+            "下载逗号分隔文本",
+            data=lambda: table_display.csv_bytes(frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+        )
+
+
+def _grid(frame: pd.DataFrame, key: str, column_config: dict[str, Any] | None) -> None:
+    """A desktop table: whole up to TABLE_ROWS rows, else SCROLLED_ROWS rows in a box that scrolls.
+    (Its dates come as text, table_display.dates_as_text: a date column's own format is dropped.)"""
+    rows = len(frame)
+    column_config = {
+        column: config
+        for column, config in (column_config or {}).items()
+        if not (
+            isinstance(config, dict) and config.get("type_config", {}).get("type") in ("date", "datetime")
+        )
     }
-    if on_select is not None:
-        options |= {"on_select": on_select, "selection_mode": "single-row"}
-    st.dataframe(frame, width="stretch", **options)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        "下载 CSV",
-        data=lambda: table_display.csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
+    height: int | Literal["content"] = "content"
+    if rows > TABLE_ROWS:
+        height = 38 + 35 * SCROLLED_ROWS
+        st.html(
+            f'<div class="table-note">共 {rows:,} 行，表内上下滚动可查看其余 {rows - SCROLLED_ROWS:,} 行。</div>'
+        )
+    st.dataframe(
+        frame,
+        width="stretch",
+        height=height,
+        hide_index=True,
+        placeholder=table_display.MISSING,
+        column_config=column_config,
+        key=key,
     )
-    right.download_button(
-        "下载 Excel",
-        data=lambda: table_display.xlsx_bytes(frame, name),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
+
+
+def _paged_html_table(frame: pd.DataFrame, name: str, key: str, formats: dict[str, ColumnFormat]) -> None:
+    """A phone's table: every row of one page as HTML (a card per row when it is wide), and the page."""
+    rows = len(frame)
+    pages = -(-rows // TABLE_ROWS)
+    page = 0
+    if pages > 1:
+        page = st.selectbox(
+            "翻页",
+            range(pages),
+            format_func=lambda i: (
+                f"第 {i + 1} 页（第 {i * TABLE_ROWS + 1}–{min((i + 1) * TABLE_ROWS, rows)} 行）"
+            ),
+            key=f"{key}_page",
+        )
+    shown = frame.iloc[page * TABLE_ROWS : (page + 1) * TABLE_ROWS]
+    note = ""
+    if pages > 1:
+        first = page * TABLE_ROWS + 1
+        note = (
+            f'<div class="table-note">共 {rows:,} 行，本页第 {first:,}–{first + len(shown) - 1:,} 行；'
+            f"其余 {rows - len(shown):,} 行请翻页查看。</div>"
+        )
+    st.html(note + table_display.to_html(shown, name, formats, total=rows))
 
 
 def column_formats(column_config: dict[str, Any] | None) -> dict[str, ColumnFormat]:

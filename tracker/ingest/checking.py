@@ -22,6 +22,9 @@ from tracker.ingest.values import find_date
 
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
 CONFIG_SUFFIX = ".toml"
+# How a clerk names the day a file holds when it says none; the data page points to its own box instead
+# (tracker.ingest.upload_review.for_the_page).
+AS_OF_HINT = "请用 --as-of 指定"
 
 
 @dataclass
@@ -125,7 +128,7 @@ def _check_sheet(
     day = as_of or as_of_from_title(layout.title) or find_date(Path(name).stem)
     if day is None:
         raise FileProblem(
-            "无法确定数据截至日期：标题行和文件名中都没有日期；请用 --as-of 指定，"
+            f"无法确定数据截至日期：标题行和文件名中都没有日期；{AS_OF_HINT}，"
             "或在标题中写明“截至2017年10月13日”"
         )
     area = sheet.data_area(layout.first_data_row)

@@ -61,13 +61,14 @@ def outcome_lines(outcome: Outcome) -> tuple[list[str], list[str]]:
     return out, err
 
 
-def taken_as(s: SheetResult) -> str:
-    """What a sheet was read as, and why: --table, or the headers that gave it away."""
+def taken_as(s: SheetResult, chosen: str = "", headers: int = 6) -> str:
+    """What a sheet was read as, and why: the ledger asked for (`--table`, or `chosen`: the data page's
+    words for its own box), or the first `headers` of the headers that gave it away."""
     label = schema.TABLES[s.table].label
     if not s.guessed:
-        why = f"按指定的 --table {s.table}"
+        why = chosen or f"按指定的 --table {s.table}"
     else:
-        shown = "、".join(s.evidence[:6]) + ("等" if len(s.evidence) > 6 else "")
+        shown = "、".join(s.evidence[:headers]) + ("等" if len(s.evidence) > headers else "")
         why = f"按表头识别：{shown}"
     where = f"；乡镇取自{s.township_from}" if s.township_from else ""
     return f"{label}（{why}{where}）"

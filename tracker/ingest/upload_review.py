@@ -23,7 +23,8 @@ import pandas as pd
 
 from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
-from tracker.ingest import shrink_guard
+from tracker.ingest import checking, shrink_guard
+from tracker.ingest.coverage import Change
 from tracker.ingest.import_report import taken_as
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.parsed import RowError
@@ -37,6 +38,19 @@ TARGET_HEADERS: dict[str, str] = {
     c.name: c.headers[0] for c in schema.TARGETS.columns if c.name != schema.COUNTY
 }
 ERROR_COLUMNS = ("文件", "工作表", "行", "列", "值", "原因")
+# The page's own boxes, where the importer's messages name the command line's options.
+AS_OF_BOX = "“数据截至日期（可选）”"
+TABLE_BOX = "“台账类型”"
+PAGE_WORDS = {
+    checking.AS_OF_HINT: f"请在本页{AS_OF_BOX}中选择日期",
+}
+
+
+def for_the_page(text: str) -> str:
+    """A message of the importer in the data page's words: its boxes, not command-line options."""
+    for cli, page in PAGE_WORDS.items():
+        text = text.replace(cli, page)
+    return text
 
 
 def table_label(table: str) -> str:
@@ -65,36 +79,37 @@ def can_land(outcome: Outcome, allow_rejects: bool) -> bool:
     return not outcome.errors or allow_rejects
 
 
+SHEET_COLUMNS = (
+    "文件",
+    "工作表",
+    "台账",
+    "识别依据",
+    "数据截至",
+    "有效行",
+    "错误行",
+    "跳过的合计行",
+    "未识别的列（已忽略）",
+)
+
+
 def sheets_frame(outcome: Outcome) -> pd.DataFrame:
-    """One row per file (and sheet): which ledger, which day, rows accepted and refused, columns ignored."""
+    """One row per file (and sheet): which ledger, which day, rows accepted and refused, the totals rows
+    left out (a 合计 row is a sum, not a village), columns ignored."""
     rows = [
-        {
-            "文件": s.file,
-            "工作表": s.sheet or "",
-            "台账": table_label(s.table),
-            "识别依据": taken_as(s),
-            "数据截至": s.as_of.isoformat(),
-            "有效行": s.accepted,
-            "错误行": s.rejected,
-            "去除合计行": s.totals_dropped,
-            "未识别的列（已忽略）": "、".join(s.unknown_columns),
-        }
+        (
+            s.file,
+            s.sheet or "",
+            table_label(s.table),
+            taken_as(s, chosen=f"按所选{TABLE_BOX}", headers=3),  # a column, not a paragraph
+            formatting.day(s.as_of),
+            s.accepted,
+            s.rejected,
+            s.totals_dropped,
+            "、".join(s.unknown_columns),
+        )
         for s in outcome.sheets
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "文件",
-            "工作表",
-            "台账",
-            "识别依据",
-            "数据截至",
-            "有效行",
-            "错误行",
-            "去除合计行",
-            "未识别的列（已忽略）",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(SHEET_COLUMNS))
 
 
 CHANGE_COLUMNS = (
@@ -106,32 +121,47 @@ CHANGE_COLUMNS = (
     "本次",
     "变化",
     "变化（%）",
-    "导入后全期",
+    "导入后该日共有",
     "检查结果",
 )
 
 
-def changes_frame(outcome: Outcome) -> pd.DataFrame:
+def verdict(outcome: Outcome, change: Change, allow_rejects: bool) -> str:
+    """What becomes of one ledger and day, in the same words as the banner above the table: an import
+    lands whole or not at all, so anything that stops the batch stops every row."""
+    if change.refused:
+        return "减少过多，不能导入"
+    if outcome.status == 2 and outcome.file_problems:
+        return "文件有问题，整批不导入"
+    if outcome.errors and not allow_rejects:
+        return "有行错误，整批不导入"
+    if outcome.refused_shrinks:
+        return "其他台账减少过多，整批不导入"
+    if outcome.errors:
+        return "可导入（只导入有效行）"
+    return "可导入（替换该日全部数据）" if change.replace_all else "可导入"
+
+
+def changes_frame(outcome: Outcome, allow_rejects: bool = False) -> pd.DataFrame:
     """Before and after, per ledger and day, within what the upload replaces: the rows of the
-    snapshot in force, the rows that would land, the change, and the whole snapshot after."""
+    snapshot in force, the rows that would land, the change, the whole day after, and the verdict."""
     rows = []
     for c in outcome.changes:
         unit = shrink_guard.COUNTED[c.table]
         share = 100 * (c.after - c.before) / c.before if c.before else None
-        verdict = "超过缩减上限，不能导入" if c.refused else ("整期替换" if c.replace_all else "可导入")
         rows.append(
-            {
-                "台账": table_label(c.table),
-                "数据截至": c.as_of.isoformat(),
-                "替换范围": "整期（全部替换）" if c.replace_all else shrink_guard.scope_text(c),
-                "上期截至": c.previous_day.isoformat() if c.previous_day else "无",
-                "上期": f"{c.before:,} {unit}",
-                "本次": f"{c.after:,} {unit}",
-                "变化": f"{c.after - c.before:+,} {unit}",
-                "变化（%）": None if share is None else round(share, 1),
-                "导入后全期": f"{c.total_after:,} {unit}",
-                "检查结果": verdict,
-            }
+            (
+                table_label(c.table),
+                formatting.day(c.as_of),
+                "该日全部数据" if c.replace_all else shrink_guard.scope_text(c),
+                formatting.day(c.previous_day) if c.previous_day else "无",
+                f"{c.before:,} {unit}",
+                f"{c.after:,} {unit}",
+                f"{c.after - c.before:+,} {unit}",
+                None if share is None else round(share, 1),
+                f"{c.total_after:,} {unit}",
+                verdict(outcome, c, allow_rejects),
+            )
         )
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
@@ -185,14 +215,15 @@ def landed_message(outcome: Outcome, showing: dt.date | None = None) -> tuple[st
         newest = max(s.as_of for s in outcome.sheets) if outcome.sheets else None
         where = "各页已显示新数据。"
         if showing is not None and newest is not None and newest > showing:
-            where = f"在左侧“数据截至”中选择 {newest.isoformat()} 即可查看。"
+            where = f"在侧栏“数据截至”中选择 {formatting.day(newest)} 即可查看。"
         text = f"导入完成：{files} 个文件，{accepted:,} 行（数据截至 {days}）{kept}{county}。{where}"
         if not outcome.sheets:
             text = "导入完成：县配置已更新。"
         return "success", text
     if outcome.status == 1:
         return "error", f"导入被拒绝：共 {len(outcome.errors):,} 条行错误，未做任何更改。"
-    return "error", "导入失败，未做任何更改：" + "；".join(outcome.file_problems + shrink_messages(outcome))
+    problems = [for_the_page(p) for p in outcome.file_problems] + shrink_messages(outcome)
+    return "error", "导入失败，未做任何更改：" + "；".join(problems)
 
 
 # --------------------------------------------------------------------------- targets

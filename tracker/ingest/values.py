@@ -338,7 +338,7 @@ def parse_indicator(raw: Any) -> str | None:
     for label, indicator in schema.INDICATOR_ALIASES.items():
         if compact(clean_text(label) or "") == key:
             return indicator
-    raise ValueProblem("未知指标（指标清单见 docs/import-rules.md）")
+    raise ValueProblem("未知指标（可填的指标见“数据”页“目标任务”表中“指标”一列的选项）")
 
 
 Parser = Callable[[Any], Any]

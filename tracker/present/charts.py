@@ -20,6 +20,22 @@ def _base(title: str, height: int = 380) -> go.Figure:
     return figure
 
 
+# Tick steps for a count axis: 1, 2, 5, 10, 20, 50 …, whole numbers only.
+_WHOLE_STEPS = [m * 10**e for e in range(9) for m in (1, 2, 5)]
+
+
+def whole_number_ticks(figure: go.Figure, largest: float, axis: str = "x", ticks: int = 7) -> go.Figure:
+    """A count axis (villages, households, people, organisations): ticks at whole numbers from 0, at
+    most about `ticks` of them, so that no axis reads "0.5 个党组织" or "0, 0, 0, 1, 1, 1". `largest`
+    is the biggest value the axis must reach, targets included; an axis of zeros runs 0 to 1. `axis`
+    names it as traces do: "x", "y", "y2"."""
+    step = next(s for s in _WHOLE_STEPS if max(largest, 0) / s <= ticks)
+    update: dict[str, object] = {"tick0": 0, "dtick": step, "tickformat": ",d"}
+    if largest <= 0:
+        update["range"] = [0, 1]
+    return figure.update_layout({f"{axis[0]}axis{axis[1:]}": update})  # "y2" is layout.yaxis2
+
+
 def target_line(
     figure: go.Figure, value: float, text: str, across: bool = True, position: str = "top left"
 ) -> None:
@@ -55,6 +71,8 @@ def township_bars(
         marker_color=colour,
         text=[f"{v:,.1f}{unit}" if unit == "%" else f"{v:,.0f}{unit}" for v in rows[value]],
         textposition="auto",
+        # Inside a bar its label starts at the left, well clear of a target line near the bar's end.
+        insidetextanchor="start",
         name="实际",
         customdata=rows[place],
         hovertemplate="%{y}：%{text}<extra></extra>",
@@ -63,6 +81,8 @@ def township_bars(
         target_line(figure, target, f"{target_label} {target:g}{unit}", across=False, position="top")
     figure.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
     figure.update_xaxes(ticksuffix=unit if unit == "%" else "", rangemode="tozero")
+    if unit != "%":
+        whole_number_ticks(figure, max([float(rows[value].max()) if len(rows) else 0.0, target or 0.0]))
     return figure
 
 
@@ -94,7 +114,7 @@ def stacked_by_township(
         )
     figure.update_layout(barmode="stack", clickmode="event+select", dragmode=False)
     figure.update_xaxes(rangemode="tozero")
-    return figure
+    return whole_number_ticks(figure, float(totals.max()) if len(totals) else 0.0)
 
 
 def progress_over_time(
@@ -136,4 +156,7 @@ def progress_over_time(
         )
     figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     figure.update_yaxes(rangemode="tozero", title_text=unit)
+    if unit != "%":
+        reach = [float(frame[c].max()) for c in series if c in frame and frame[c].notna().any()]
+        whole_number_ticks(figure, max([*reach, target or 0.0]), axis="y")
     return figure

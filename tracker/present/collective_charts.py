@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.present import theme
+from tracker.present import charts, theme
 
 
 def income_distribution(bands: pd.DataFrame, title: str) -> go.Figure:
@@ -33,4 +33,4 @@ def income_distribution(bands: pd.DataFrame, title: str) -> go.Figure:
     figure.update_layout(showlegend=False, dragmode=False, bargap=0.3)
     figure.update_yaxes(type="category", autorange="reversed", title_text="")
     figure.update_xaxes(title_text="村数（个）", rangemode="tozero", range=[0, max(most * 1.4, 1)])
-    return figure
+    return charts.whole_number_ticks(figure, most * 1.4)

@@ -73,7 +73,14 @@ def cumulative_by_month(
     top = max([float(frame["cumulative_10k"].max() or 0), target or 0]) * 1.12
     figure.update_xaxes(tickformat="%-m月", dtick="M1", title_text="", tickangle=0)
     figure.update_yaxes(range=[0, top or 1], title_text="万元", tickformat=",.0f")
-    figure.update_layout(bargap=0.35, hovermode="x unified", dragmode=False)
+    # The legend at the foot of the figure, under the months: above the plot it sat on the title.
+    figure.update_layout(
+        bargap=0.35,
+        hovermode="x unified",
+        dragmode=False,
+        margin={"b": 64},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+    )
     return figure
 
 

@@ -79,7 +79,8 @@ def stages_over_time(
     figure.update_layout(barmode="stack", bargap=0.15, dragmode=False)
     figure.update_xaxes(tickformat="%-m月%-d日", title_text="")
     tallest = float(frame.groupby("as_of")["orgs"].sum().max()) if len(frame) else 0.0
-    figure.update_yaxes(title_text="党组织（个）", rangemode="tozero", dtick=1 if tallest <= 8 else None)
+    figure.update_yaxes(title_text="党组织（个）", rangemode="tozero")
+    charts.whole_number_ticks(figure, max(tallest, target or 0.0), axis="y")
     return _legend_band(figure, "reversed")
 
 
@@ -117,7 +118,6 @@ def joint_branch_bars(frame: pd.DataFrame, title: str) -> go.Figure:
         hovertemplate="%{y} 已建联合党支部：%{x} 个<extra></extra>",
     )
     figure.update_layout(barmode="group", clickmode="event+select", dragmode=False)
-    figure.update_xaxes(
-        title_text="村数（个）", range=[0, max(most * 1.3, 1)], dtick=1 if most <= 10 else None
-    )
+    figure.update_xaxes(title_text="村数（个）", range=[0, max(most * 1.3, 1)])
+    charts.whole_number_ticks(figure, most * 1.3)
     return _legend_band(figure)

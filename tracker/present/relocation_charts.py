@@ -13,6 +13,7 @@ import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from tracker.contract import formatting, schema
 from tracker.present import charts, theme
@@ -21,12 +22,6 @@ from tracker.rules import relocation
 HOUSEHOLDS_COLOUR = theme.NEUTRAL
 PEOPLE_COLOUR = "#26A69A"
 DAY_FORMAT = "%-m月%-d日"
-
-
-def _integer_axis(figure: go.Figure, largest: float, axis: str = "x") -> None:
-    """Whole-number ticks for small counts (no 0.5 villages)."""
-    if largest <= 12:
-        figure.update_layout({f"{axis}axis": {"dtick": 1, "tick0": 0}})
 
 
 def _legend_below(figure: go.Figure) -> None:
@@ -55,7 +50,6 @@ def stages_by_township(frame: pd.DataFrame) -> go.Figure:
         "各乡镇搬迁村所处阶段（村数）", unit="个村",
     )  # fmt: skip
     figure.update_layout(height=max(200, 36 * frame["township"].nunique() + 150))
-    _integer_axis(figure, frame.groupby("township")["villages"].sum().max() if len(frame) else 0)
     _legend_below(figure)
     return figure
 
@@ -67,54 +61,70 @@ def moved_over_time(
     people_target: float | None,
     due: dt.date | None,
 ) -> go.Figure:
-    """Households and people of one batch moved in, week by week, against their target lines and due date."""
+    """Households and people of one batch moved in, week by week, each in its own panel against its own
+    target line, and the due date across both.
+
+    Households (户) and people (人) never share an axis: on one axis 524 people ran above a target of
+    455 households and read as met."""
     rows = series[
         (series["relocation_batch"] == batch) & series["indicator"].isin(["households_moved", "people_moved"])
     ]
     wide = rows.pivot_table(index="as_of", columns="indicator", values="actual", aggfunc="sum").sort_index()
     days = pd.to_datetime(wide.index)
-    figure = go.Figure()
-    figure.update_layout(title={"text": f"{formatting.batch(batch)}搬迁入住进度"}, height=400)
-    lines = (
+    panels = (
         ("households_moved", "入住户数", "户", HOUSEHOLDS_COLOUR, households_target),
         ("people_moved", "入住人数", "人", PEOPLE_COLOUR, people_target),
+    )
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.16,
+        subplot_titles=[f"{label}（{unit}）" for _, label, unit, _, _ in panels],
+    )  # fmt: skip
+    figure.update_annotations(font={"size": 14, "color": "#455A64"}, xanchor="left", x=0)
+    # The due date is in the title (the dotted line marks it): a label at the line ran into the panels' titles.
+    when = f"（时限 {due.month}月{due.day}日）" if due is not None else ""
+    figure.update_layout(
+        title={"text": f"{formatting.batch(batch)}搬迁入住进度{when}"},
+        height=540,
+        showlegend=False,
+        margin={"t": 80},  # room between the chart's title and its first panel's
     )
     start = days.min() if len(days) else pd.Timestamp(due or dt.date.today())
     ends = [
         d for d in (days.max() if len(days) else None, pd.Timestamp(due) if due else None) if d is not None
     ]
     end = max(ends) if ends else start
-    for column, label, unit, colour, target in lines:
-        if column in wide:
+    for row, (column, label, unit, colour, target) in enumerate(panels, start=1):
+        values = wide[column] if column in wide else pd.Series(dtype=float)
+        if len(values):
             figure.add_scatter(
-                x=days, y=wide[column], mode="lines+markers", name=label, line={"color": colour, "width": 3},
+                x=days, y=values, mode="lines+markers", name=label, line={"color": colour, "width": 3},
                 hovertemplate=f"%{{x|%Y年%-m月%-d日}} {label}：%{{y:,.0f}} {unit}<extra></extra>",
+                row=row, col=1,
             )  # fmt: skip
         if target is not None:
-            text = f"目标 {formatting.count(target, unit)}"
             figure.add_scatter(
                 x=[start, end], y=[target, target], mode="lines", name=f"{label}目标",
-                line=theme.TARGET_LINE,
+                line=theme.TARGET_LINE, row=row, col=1,
                 hovertemplate=f"{label}目标：{formatting.count(target, unit)}<extra></extra>",
             )  # fmt: skip
             # The label sits on a white patch so that an actual line crossing it cannot hide it.
             figure.add_annotation(
-                x=start, y=target, text=text, showarrow=False, xanchor="left", yanchor="bottom",
-                font={"color": theme.TARGET, "size": 13}, bgcolor="rgba(255,255,255,0.85)",
+                x=start, y=target, text=f"目标 {formatting.count(target, unit)}", showarrow=False,
+                xanchor="left", yanchor="bottom", font={"color": theme.TARGET, "size": 13},
+                bgcolor="rgba(255,255,255,0.85)", row=row, col=1,
             )  # fmt: skip
+        largest = max([float(values.max()) if values.notna().any() else 0.0, target or 0.0])
+        # Head room above the target, so its label is inside the panel.
+        figure.update_yaxes(range=[0, max(largest * 1.15, 1)], row=row, col=1)
+        charts.whole_number_ticks(figure, largest * 1.15, axis="y" if row == 1 else f"y{row}")
     if due is not None:
         figure.add_shape(
             type="line", x0=pd.Timestamp(due), x1=pd.Timestamp(due), y0=0, y1=1, yref="paper",
             line={"color": theme.TARGET, "dash": "dot", "width": 1.5},
         )  # fmt: skip
-        figure.add_annotation(
-            x=pd.Timestamp(due), y=1, yref="paper", text=f"时限 {due.month}月{due.day}日", showarrow=False,
-            font={"color": theme.TARGET}, xanchor="right", yanchor="bottom",
-        )  # fmt: skip
     pad = pd.Timedelta(days=4)
     figure.update_xaxes(tickformat=DAY_FORMAT, range=[start - pad, end + pad], title_text="")
-    figure.update_yaxes(rangemode="tozero", title_text="户 / 人", tickformat=",d")
-    _legend_below(figure)
+    figure.update_yaxes(title_text="")
     return figure
 
 
@@ -138,7 +148,7 @@ def modes_bars(modes: pd.DataFrame) -> go.Figure:
     )
     figure.update_layout(showlegend=False, dragmode=False)
     figure.update_xaxes(title_text="户数", rangemode="tozero")
-    return figure
+    return charts.whole_number_ticks(figure, float(rows["households"].max()) if len(rows) else 0.0)
 
 
 def modes_by_township(frame: pd.DataFrame) -> go.Figure:

@@ -1,9 +1,9 @@
 """How a table's cells are shown: numbers rounded to their unit's precision, missing values as "—",
 and, for the weekly report, the whole table as static HTML.
 
-The interactive pages scroll a table (st.dataframe) and offer it for download;
-the report cannot scroll, so it draws every row as an HTML table that wraps on
-a phone. Both start from `tidy`, so the page, the downloads and the report show
+A desktop page draws a table as a data grid (st.dataframe) and offers it for download;
+the report cannot scroll, and a phone has no room for a grid's columns, so they draw its
+rows as an HTML table that a phone shows as one card per row. Both start from `tidy`, so the page, the downloads and the report show
 the same figures: no float with more digits than its unit has, no `None`,
 `nan` or `NaT`.
 """
@@ -87,6 +87,38 @@ def cell(value: object, fmt: ColumnFormat = AUTO) -> str:
     return str(value)
 
 
+def _day_text(value: object, with_time: bool) -> object:
+    if is_missing(value):
+        return None
+    if not isinstance(value, dt.date):
+        return value
+    text = formatting.day(value)
+    if with_time and isinstance(value, dt.datetime):
+        text += f" {value:%H:%M}"
+    return text
+
+
+def dates_as_text(frame: pd.DataFrame, time_zone: str = "Asia/Shanghai") -> pd.DataFrame:
+    """Date and time columns as leaders write them (2017年10月12日, 2017年10月12日 14:05), for showing:
+    one date style on every page, whatever the grid's own formats would do with the column's type."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_convert(time_zone).dt.tz_localize(None)
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            values = list(series.dt.to_pydatetime())
+        elif series.dtype == object and series.map(lambda v: isinstance(v, dt.date)).any():
+            values = list(series)
+        else:
+            continue
+        with_time = any(
+            isinstance(v, dt.datetime) and v.time() != dt.time() for v in values if not is_missing(v)
+        )
+        out[column] = pd.Series([_day_text(v, with_time) for v in values], index=out.index, dtype=object)
+    return out
+
+
 def _numeric(series: pd.Series, fmt: ColumnFormat) -> bool:
     return fmt.kind in ("number", "percent") or (
         fmt.kind == "auto"
@@ -95,9 +127,15 @@ def _numeric(series: pd.Series, fmt: ColumnFormat) -> bool:
     )
 
 
-def to_html(frame: pd.DataFrame, name: str, formats: Mapping[str, ColumnFormat] | None = None) -> str:
+def to_html(
+    frame: pd.DataFrame,
+    name: str,
+    formats: Mapping[str, ColumnFormat] | None = None,
+    total: int | None = None,
+) -> str:
     """Every row of the frame as a static HTML table; `data-rows` says how many rows it must show
-    (tracker.weekly.report_checks compares it with the rows drawn)."""
+    (tracker.weekly.report_checks compares it with the rows drawn), `data-total` how many the whole
+    table has when this is one page of it."""
     formats = formats or {}
     shown = tidy(frame, formats)
     columns = list(shown.columns)
@@ -114,7 +152,7 @@ def to_html(frame: pd.DataFrame, name: str, formats: Mapping[str, ColumnFormat] 
     layout = "wide" if len(columns) > PHONE_TABLE_COLUMNS else "narrow"
     return (
         f'<div class="report-table-box"><table class="report-table {layout}" data-rows="{len(shown)}" '
-        f'data-name="{html.escape(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f'data-total="{len(shown) if total is None else total}" data-name="{html.escape(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 # (url path, title) in the order leaders read them. The overview is the dashboard's default page,
-# which Streamlit serves at "/" only ("/overview" opens a "Page not found" dialog). The data page
+# served at "/" (and at "/overview", an alias dashboard.py adds). The data page
 # (uploads, import log) is for clerks and stays out of the report.
 PAGES = [
     ("", "总览"),

@@ -129,11 +129,12 @@ class PageShooter:
         layout = await self._fit(tab, job, PHONE_WIDTH)
         text = await tab.inner_text('[data-testid="stMain"]')
         header = layout["header"]
-        strip = header["bottom"] - header["top"] if header else 0
+        # Whole CSS pixels: a part of 877.25 px is captured as 1,755 image pixels, not round()'s 1,754.
+        strip = round(header["bottom"] - header["top"]) if header else 0
         boundaries = [report_layout.Boundary(b["y"], b["level"]) for b in layout["boundaries"]]
         limit = report_layout.PART_HEIGHT
         cuts = report_layout.cuts(layout["height"], boundaries, part=limit - strip, first=limit)
-        edges = [0.0, *cuts, float(layout["height"])]
+        edges = [0.0, *(float(round(cut)) for cut in cuts), float(layout["height"])]
         total = len(edges) - 1
         shots = []
         for n, (top, bottom) in enumerate(zip(edges, edges[1:]), start=1):

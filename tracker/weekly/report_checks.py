@@ -69,6 +69,8 @@ CHECK_JS = r"""
       if (el.closest('.modebar, [data-testid="stElementToolbar"]')) continue;  // plotly's and Streamlit's hover bars
       if (shown(el)) say(`周报版式中有可操作的控件（${el.getAttribute('data-testid') || el.tagName.toLowerCase()}）`, el);
     }
+    for (const bar of document.querySelectorAll('.modebar, .modebar-container'))
+      if (shown(bar)) { say('周报版式中有图表工具栏'); break; }
     const hint = text.match(/点击|可筛选|可下载|请选择|选择一个|侧栏|左侧/);
     if (hint) problems.push(`周报版式中有操作提示“${hint[0]}”：…${around(text, hint.index)}…`);
   }

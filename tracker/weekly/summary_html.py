@@ -158,7 +158,7 @@ def summary_fragment(week: ScopeWeek) -> str:
         f"数据截至{formatting.day(week.as_of)}</div>"
         f'{_alerts(week)}<h2>本周简报</h2><p class="briefing">{html.escape(week.briefing)}</p>'
         f"{cards_html}{_ranking(week)}"
-        '<div class="foot">详见周报全文（PDF、Word）；数据来自各乡镇报送的台账。</div></div>'
+        '<div class="foot">详见周报全文（打印版、可编辑版）；数据来自各乡镇报送的台账。</div></div>'
     )
 
 
