@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracker.access import DEMO_USER
-from tracker.present import formatting, table_display, theme
+from tracker.present import deadlines, formatting, table_display, theme
 from tracker.present.table_display import ColumnFormat
 from tracker.rules import freshness, indicators
+from tracker.rules import targets as target_rules
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
@@ -70,12 +71,43 @@ def page_start(title: str, filters: Filters) -> None:
             st.caption(note)
 
 
+def applicable_targets(filters: Filters, batch: int | None = None) -> pd.DataFrame:
+    """The targets that apply to the filtered scope (batch: the filter's unless given), a township
+    without an assigned one getting the one its ledgers hold (按台账计划)."""
+    in_force = data.query("targets_in_force", as_of=filters.as_of)
+    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
+    chosen = filters.batch if batch is None else batch
+    return data.derived(indicators.targets_for, in_force, filters.townships, chosen, plan)
+
+
 def target_cards(filters: Filters) -> list[Progress]:
     """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
     series = data.query("indicator_series", **filters.params())
+    return data.derived(indicators.progress, series, applicable_targets(filters), filters.as_of)
+
+
+def township_cards(filters: Filters, batch: int | None) -> dict[str, list[Progress]]:
+    """Each township's cards (of one batch, or every batch) against its own target, assigned or
+    worked out from its ledgers: the status its bar or table row is coloured by."""
+    series = data.query("township_series", as_of=filters.as_of, township=filters.townships, batch=batch)
     in_force = data.query("targets_in_force", as_of=filters.as_of)
-    targets = indicators.targets_for(in_force, filters.townships, filters.batch)
-    return data.derived(indicators.progress, series, targets, filters.as_of)
+    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
+    if batch is not None:
+        in_force = in_force[in_force["relocation_batch"].isna() | (in_force["relocation_batch"] == batch)]
+    targets = data.derived(target_rules.township_targets, in_force, plan)
+    return data.derived(indicators.by_township, series, targets, filters.as_of)
+
+
+def deadline_banner(cards: Sequence[Progress]) -> None:
+    """What is overdue, then what is late and due within two weeks: above everything else."""
+    banner = deadlines.banner_html(deadlines.alerts(cards))
+    if banner:
+        st.html(banner)
+
+
+def status_legend(grey: str = "", target: bool = True) -> None:
+    """What the status colours mean (and the target mark), under a status-coloured chart or table."""
+    st.html(theme.status_legend_html(target=target, grey=grey))
 
 
 def weekly_briefing(filters: Filters, cards: Sequence[Progress]) -> None:
@@ -102,25 +134,26 @@ def kpi_card(
     percent: float | None = None,
     meta: Sequence[str] = (),
     status: str = "no_target",
+    basis: str | None = None,
 ) -> str:
-    """The HTML of one card (cards are joined into a grid by kpi_grid)."""
-    accent = theme.STATUS_COLOURS.get(status, theme.MUTED)
+    """The HTML of one card (cards are joined into a grid by kpi_grid); basis says where a target
+    not assigned in the targets file comes from (按台账计划)."""
+    accent = theme.status_colour(status)
     if report_mode():
         target = without_hints(target)
     bar = ""
     if percent is not None:
         width = max(0.0, min(percent, 100.0))
         bar = f'<div class="bar"><span style="width:{width:.1f}%"></span></div>'
-    status_text = theme.STATUS_LABELS.get(status, "")
+    status_text = theme.status_label(status)
     metas = "".join(f"<span>{html.escape(m)}</span>" for m in meta if m)
-    status_html = (
-        f'<span class="status">{status_text}</span>' if status_text and status != "no_target" else ""
-    )
+    status_html = f'<span class="status-badge">{status_text}</span>' if status_text else ""
+    basis_html = f'<span class="basis">{html.escape(basis)}</span>' if basis else ""
     return (
-        f'<div class="kpi" style="--accent:{accent}">'
+        f'<div class="kpi" data-status="{html.escape(status)}" style="--accent:{accent}">'
         f'<div class="label">{html.escape(label)}</div>'
         f'<div class="value">{html.escape(value)}</div>'
-        f'<div class="target">{html.escape(target)}</div>{bar}'
+        f'<div class="target">{html.escape(target)}{basis_html}</div>{bar}'
         f'<div class="meta">{status_html}{metas}</div></div>'
     )
 
@@ -132,13 +165,7 @@ def kpi_grid(cards: Sequence[str]) -> None:
 
 def format_value(value: float | None, unit: str) -> str:
     """An indicator value in its unit, as leaders read it."""
-    if unit == "%":
-        return formatting.percent(value)
-    if unit == "万元":
-        return formatting.wan_yuan(value)
-    if unit == "平方米":
-        return formatting.count(value, "平方米")
-    return formatting.count(value, unit)
+    return deadlines.card_value(value, unit)
 
 
 def progress_card(card: Progress, label: str | None = None) -> str:
@@ -154,8 +181,8 @@ def progress_card(card: Progress, label: str | None = None) -> str:
     if card.due is not None:
         left = card.days_left
         due = f"时限 {formatting.day(card.due)}"
-        if card.status != "done":
-            due += f"（剩 {left} 天）" if left is not None and left >= 0 else "（已逾期）"
+        if card.status != indicators.DONE:
+            due += f"（剩 {left} 天）" if left is not None and left >= 0 else f"（已逾期 {-(left or 0)} 天）"
     return kpi_card(
         label or card.label,
         format_value(card.actual, card.unit),
@@ -163,6 +190,7 @@ def progress_card(card: Progress, label: str | None = None) -> str:
         card.percent,
         [change, due],
         card.status,
+        card.basis if card.target is not None else None,
     )
 
 
