@@ -9,9 +9,9 @@ rules of tracker.rules.relocation; every figure from tracker.present.relocation_
 import pandas as pd
 import streamlit as st
 
-from tracker.present import formatting
+from tracker.present import formatting, theme
 from tracker.present import relocation_charts as figures
-from tracker.rules import indicators, relocation
+from tracker.rules import indicators, relocation, totals
 from ui import data, sections, widgets
 from ui.filters import Filters
 
@@ -122,9 +122,12 @@ def batch_cards(cards: dict[int, list[indicators.Progress]], targets: pd.DataFra
         deadline = f"（完成时限 {formatting.day(due)}）" if due else "（未下达目标任务）"
         st.markdown(f"**{formatting.batch(batch)}**{deadline}")
         widgets.kpi_grid([widgets.progress_card(card) for card in row])
-    late = [c.label for row in cards.values() for c in row if c.status in ("behind", "at_risk")]
+    overdue = [c.label for row in cards.values() for c in row if c.status == indicators.OVERDUE]
+    if overdue:
+        st.error("已过完成时限仍未完成：" + "、".join(overdue))
+    late = [c.label for row in cards.values() for c in row if c.status == indicators.BEHIND]
     if late:
-        st.warning("按近四周进度推算，以下指标可能无法按期完成：" + "、".join(late))
+        st.warning("按近四周进度推算，以下指标难以按期完成：" + "、".join(late))
 
 
 def moved_charts(series: pd.DataFrame, targets: pd.DataFrame, batches: list[int]) -> None:
@@ -255,7 +258,7 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
                 "超出自筹上限的贫困户",
                 formatting.households(over),
                 f"上限：{relocation.cap_rule_text()}",
-                status="at_risk" if over else "no_target",
+                status="warning" if over else "no_target",
             ),
         ]
     )
@@ -277,6 +280,26 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
     )
 
 
+def township_rows(f: Filters, townships: pd.DataFrame) -> pd.DataFrame:
+    """The township table: each township's status on the batch the overview ranks (the filter's, or
+    the one still open), then its figures, and the scope's total row."""
+    cards = widgets.target_cards(f)
+    batch = indicators.measured_batch(cards, f.batch)
+    by_township = widgets.township_cards(f, batch)
+    total = indicators.card_of(cards, "households_moved", batch)
+    statuses = []
+    for name in townships["township"]:
+        card = indicators.card_of(by_township.get(name, []), "households_moved", batch)
+        statuses.append(theme.status_label(card.status) if card is not None else "")
+    statuses.append(theme.status_label(total.status) if total is not None else "")
+    ratios = {"moved_percent": ("households_moved", "households", 100.0)}
+    frame = totals.with_total(townships, "township", f.whole if not f.townships else "合计", ratios)
+    column = f"状态（{formatting.batch(batch)}入住）" if batch is not None else "状态"
+    shown = frame[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
+    shown.insert(1, column, statuses)
+    return shown
+
+
 def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
     """The townships and the villages, each row a click away from its township or its households."""
     st.subheader("乡镇明细")
@@ -284,9 +307,8 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
         # A region's villages are listed county by county: the same village name recurs across counties.
         return
     widgets.caption("点击一行可筛选到该乡镇。")
-    township_table = townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
     widgets.township_table(
-        township_table,
+        township_rows(f, townships),
         f"整村搬迁乡镇明细_{day}",
         "relocation_townships",
         column_config={
@@ -297,6 +319,7 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
             "自筹资金（万元）": WAN,
         },
         max_height=None,
+        total_rows=1,
     )
     st.subheader("搬迁村明细")
     widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")
@@ -335,7 +358,7 @@ has_households = townships["households"].sum() > 0
 
 # --- Targets: cards per batch ---------------------------------------------------------------------
 series = data.query("relocation_progress", **params)
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
+targets = widgets.applicable_targets(f)
 cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 

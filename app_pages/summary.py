@@ -18,6 +18,7 @@ cards = widgets.target_cards(f)
 if not cards:
     widgets.no_data("尚未导入目标任务，无法对照目标。")
     st.stop()
+widgets.deadline_banner(cards)  # overdue first (tracker.present.deadlines), as on 总览 and in 本周简报
 widgets.weekly_briefing(f, cards)
 open_ = [c for c in cards if c.indicator in KEY_INDICATORS and c.status != "done"]
 others = [c for c in cards if c.indicator in OTHER_INDICATORS]

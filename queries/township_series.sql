@@ -1,6 +1,6 @@
 -- Each township's weekly series of the indicators its bars and table rows are coloured by: the status of each township against its own target (assigned or worked out from its ledgers) needs its own pace.
 -- params: $as_of (DATE), $township (VARCHAR[]; empty = all townships), $batch (INTEGER; NULL = all batches)
--- returns: as_of DATE, township VARCHAR, indicator VARCHAR (villages_completed, households_moved, people_moved per batch;
+-- returns: as_of DATE, township VARCHAR, indicator VARCHAR (villages_completed, joint_branches, households_moved, people_moved per batch;
 --          zero_break_rate and weak_orgs_rectified with relocation_batch NULL), relocation_batch INTEGER, actual DOUBLE
 WITH
 village_rows AS (
@@ -12,7 +12,8 @@ relocation_villages AS (
         as_of,
         township,
         relocation_batch,
-        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status)), 0)::BIGINT AS villages_completed
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status)), 0)::BIGINT AS villages_completed,
+        coalesce(sum(villages) FILTER (WHERE is_completed(relocation_status) AND joint_branch), 0)::BIGINT AS joint_branches
     FROM village_rows
     WHERE in_relocation_batch(relocation_batch, $batch)
     GROUP BY as_of, township, relocation_batch
@@ -43,7 +44,7 @@ weak_orgs AS (
     GROUP BY as_of, township
 ),
 final AS (
-    UNPIVOT relocation_villages ON villages_completed INTO NAME indicator VALUE actual
+    UNPIVOT relocation_villages ON villages_completed, joint_branches INTO NAME indicator VALUE actual
     UNION ALL BY NAME
     UNPIVOT relocation_households ON households_moved, people_moved INTO NAME indicator VALUE actual
     UNION ALL BY NAME

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.present import bar_table, deadlines, formatting, theme
-from tracker.rules import indicators
+from tracker.rules import indicators, totals
 from tracker.rules.indicators import Progress
 from ui import data, filters, sections, widgets
 from ui.filters import Filters
@@ -129,20 +129,32 @@ def _rows(
 
 
 def _table(
-    ranking: pd.DataFrame, place: str, place_label: str, measure: str, statuses: list[str], f: Filters
+    ranking: pd.DataFrame,
+    place: str,
+    place_label: str,
+    measure: str,
+    statuses: list[str],
+    whole: str,
+    name: str,
 ) -> None:
-    shown = ranking.assign(
-        moved_percent=ranking["moved_percent"],
-        status=statuses,
-    ).rename(columns={place: place_label, "moved_percent": f"{measure}（%）", "status": "状态", **COLUMNS})
+    """The whole ranking as a table: every column, a status column, the scope's total row last."""
+    ratios = {
+        "moved_percent": ("households_moved", "households", 100.0),
+        "zero_break_rate": ("villages_past_zero", "villages", 100.0),
+    }
+    frame = totals.with_total(ranking, place, whole, ratios).assign(status=statuses)
+    shown = frame.rename(
+        columns={place: place_label, "moved_percent": f"{measure}（%）", "status": "状态", **COLUMNS}
+    )
     widgets.table(
         shown[[place_label, "状态", *[c for c in shown.columns if c not in (place_label, "状态")]]],
-        f"{place_label}排名_{f.as_of.isoformat()}",
+        name,
         key="overview_ranking",
         column_config={
             f"{measure}（%）": st.column_config.NumberColumn(format="%.1f"),
             "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
         },
+        total_rows=1,
     )
 
 
@@ -197,15 +209,15 @@ def township_ranking(f: Filters, cards: list[Progress]) -> None:
                     )
     if table_tab.open:
         with table_tab:
-            statuses = [
-                theme.status_label(
-                    getattr(
-                        indicators.card_of(by_place.get(str(p), []), "households_moved", batch), "status", ""
-                    )
-                )
-                for p in ranking[place]
-            ]
-            _table(ranking, place, place_label, measure, statuses, f)
+            statuses = [_status(by_place.get(str(p), []), batch) for p in ranking[place]]
+            statuses.append(theme.status_label(total.status) if total is not None else "")
+            name = f"{place_label}排名_{f.as_of.isoformat()}"
+            _table(ranking, place, place_label, measure, statuses, whole, name)
+
+
+def _status(cards: list[Progress], batch: int | None) -> str:
+    card = indicators.card_of(cards, "households_moved", batch)
+    return theme.status_label(card.status) if card is not None else ""
 
 
 def _chosen(select: Callable[[str], None]) -> None:

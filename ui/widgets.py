@@ -274,12 +274,22 @@ def township_table(
     key: str,
     column_config: dict[str, Any] | None = None,
     max_height: int | None = 420,
+    total_rows: int = 0,
 ) -> None:
     """A table with a 乡镇 column: clicking a row narrows the view to that township.
 
-    It grows with its rows up to max_height (None: Streamlit's own height), then scrolls."""
+    It grows with its rows up to max_height (None: Streamlit's own height), then scrolls; the
+    last `total_rows` rows are totals (the county's), and a 状态 column is coloured by status."""
     height: int | str = "auto" if max_height is None else min(max_height, 38 + 35 * len(frame))
-    table(frame, name, key, column_config, height, on_select=lambda: filter_from_table(key, frame, "乡镇"))
+    table(
+        frame,
+        name,
+        key,
+        column_config,
+        height,
+        on_select=lambda: filter_from_table(key, frame, "乡镇"),
+        total_rows=total_rows,
+    )
 
 
 def table(
@@ -289,16 +299,23 @@ def table(
     column_config: dict[str, Any] | None = None,
     height: int | str = "auto",
     on_select: Callable[[], None] | None = None,
+    total_rows: int = 0,
 ) -> None:
     """A table that scrolls, with CSV (UTF-8 BOM, opens in Excel) and XLSX downloads; in the report
-    layout every row as a static table. Numbers are rounded to their column's precision in both."""
+    layout every row as a static table. Numbers are rounded to their column's precision in both.
+
+    A table with a status column (状态…) shows its cells in their status's colour, with the legend;
+    the last `total_rows` rows are totals, in bold."""
     if frame.empty:
         no_data("没有符合条件的记录。")
         return
     formats = column_formats(column_config)
     frame = table_display.tidy(frame, formats)
+    coloured = any(theme.is_status_column(c) for c in frame.columns)
+    if coloured:
+        status_legend(target=False)
     if report_mode():
-        st.html(table_display.to_html(frame, name, formats))
+        st.html(table_display.to_html(frame, name, formats, total_rows))
         return
     options: dict[str, Any] = {
         "hide_index": True,
@@ -309,7 +326,8 @@ def table(
     }
     if on_select is not None:
         options |= {"on_select": on_select, "selection_mode": "single-row"}
-    st.dataframe(frame, width="stretch", **options)
+    shown = table_display.styled(frame, formats, total_rows) if coloured or total_rows else frame
+    st.dataframe(shown, width="stretch", **options)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "下载 CSV",

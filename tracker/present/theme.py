@@ -58,6 +58,21 @@ STATUS_MEANINGS = {
     "overdue": "已过完成时限，仍未完成",
 }
 NO_STATUS = "#90A4AE"
+# A table's status column holds the words; their colours, for the table's cells.
+LABEL_COLOURS = {label: STATUS_COLOURS[key] for key, label in STATUS_LABELS.items()}
+# A township table's status column is named so (or starts so: 状态（第二批）).
+STATUS_COLUMN = "状态"
+
+
+def is_status_column(name: object) -> bool:
+    """Whether a table column holds status words (and is coloured by them)."""
+    return str(name).startswith(STATUS_COLUMN)
+
+
+def status_cell_css(word: object) -> str:
+    """The CSS of a status cell: white on the status's colour ("" for a blank or unknown word)."""
+    colour = LABEL_COLOURS.get(str(word))
+    return f"background-color: {colour}; color: #FFFFFF; font-weight: 600" if colour else ""
 
 
 def status_colour(status: str) -> str:
@@ -276,6 +291,7 @@ html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [d
 .report-table td.num { white-space: nowrap; }
 .report-table td:not(.num) { min-width: 4em; }
 .report-table tbody tr:nth-child(even) { background: #FAFBFC; }
+.report-table tr.total td { font-weight: 700; border-top: 2px solid #90A4AE; }
 @media (max-width: 1000px) {
   .report-table { font-size: 12px; }
   .report-table th, .report-table td { padding: 3px 3px; }

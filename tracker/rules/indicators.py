@@ -352,6 +352,15 @@ def by_township(series: pd.DataFrame, targets: pd.DataFrame, as_of: dt.date) -> 
     }
 
 
+# From the most to the least pressing: the status a row stands for when it sums several targets.
+SEVERITY = (OVERDUE, BEHIND, NO_PACE, ON_TRACK, DONE, NO_TARGET)
+
+
+def worst(statuses: list[str]) -> str:
+    """The most pressing of several statuses (a township's row over its batches); NO_TARGET if none."""
+    return min(statuses, key=SEVERITY.index, default=NO_TARGET)
+
+
 def card_of(cards: list[Progress], indicator: str, batch: int | None = None) -> Progress | None:
     """The card of an indicator (and batch) among cards, or None."""
     return next((c for c in cards if c.indicator == indicator and c.batch == batch), None)

@@ -103,3 +103,31 @@ def township_targets(in_force: pd.DataFrame, plan: pd.DataFrame, keep_zero: bool
                 )
     out = pd.concat([own, pd.DataFrame(derived, columns=COLUMNS)], ignore_index=True) if derived else own
     return out.reset_index(drop=True).astype({"relocation_batch": "Int64"})
+
+
+def split_suggestion(
+    in_force: pd.DataFrame, plan: pd.DataFrame, indicator: str, batch: int | None
+) -> pd.DataFrame:
+    """For splitting one county target by township (the data page's 分解): each township with a plan
+    for it, its share by the ledgers (`plan`, 0 where it has none) and the target assigned to it now
+    (missing where there is none). Columns: township, planned, assigned."""
+    rows = in_force.assign(basis=None) if "basis" not in in_force else in_force
+    of_it = rows[(rows["indicator"] == indicator) & _same_batch(rows["relocation_batch"], batch)]
+    assigned = {
+        t: float(v) for t, v in zip(of_it["township"], of_it["target"], strict=True) if not is_missing(t)
+    }
+    measure = PLAN_MEASURES.get(indicator)
+    figures = _plan_lookup(plan)
+    places = sorted({t for _, t in _places(plan)} | set(assigned))
+    planned = [
+        figures.get((t, batch if measure != "weak_orgs" else None, measure), 0.0) if measure else 0.0
+        for t in places
+    ]
+    return pd.DataFrame(
+        {"township": places, "planned": planned, "assigned": [assigned.get(t) for t in places]},
+        columns=["township", "planned", "assigned"],
+    )
+
+
+def _same_batch(column: pd.Series, batch: int | None) -> pd.Series:
+    return column.isna() if batch is None else column.eq(batch).fillna(False)
