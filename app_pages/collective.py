@@ -149,9 +149,11 @@ if detail.open:
             shown.insert(
                 1,
                 "状态",
-                [theme.status_label(s) for s in rated["status"]] + [theme.status_label(headline.status)],
+                ([theme.status_label(s) for s in rated["status"]] + [theme.status_label(headline.status)])[
+                    : len(whole)
+                ],
             )
-            shown.insert(2, "破零率目标（%）", [*rated["target"], headline.target])
+            shown.insert(2, "破零率目标（%）", [*rated["target"], headline.target][: len(whole)])
             widgets.township_table(
                 shown,
                 f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
@@ -164,5 +166,5 @@ if detail.open:
                     "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
                 },
                 max_height=560,
-                total_rows=1,
+                total_rows=len(whole) - len(by_township),
             )

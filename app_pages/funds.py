@@ -90,13 +90,13 @@ if places_tab.open:
                 "funds_township_chart",
             )
             matrix = funds_charts.township_source_table(places, list(by_source["source"]))
-            matrix = with_total(matrix, "乡镇", f.whole if not f.townships else "合计")
+            whole = with_total(matrix, "乡镇", f.whole if not f.townships else "合计")
             widgets.table(
-                matrix,
+                whole,
                 f"资金_分乡镇分来源_{f.as_of.isoformat()}",
                 key="funds_matrix",
                 column_config={c: money for c in matrix.columns if c != "乡镇"},
-                total_rows=1,
+                total_rows=len(whole) - len(matrix),
             )
 
 # --- Every allocation -------------------------------------------------------------------------

@@ -51,17 +51,16 @@ def rectification_table(f: Filters, weak: pd.DataFrame, card: indicators.Progres
     rows["basis"] = [(c.basis or "下达") if c is not None and c.target is not None else "" for c in found]
     statuses = [theme.status_label(c.status) if c is not None else "" for c in found]
     whole = with_total(rows, "township", f.whole if not f.townships else "合计")
-    whole.loc[whole.index[-1], ["target", "basis"]] = [
-        card.target,
-        (card.basis or "下达") if card.target else "",
-    ]
+    if len(whole) > len(rows):
+        basis = (card.basis or "下达") if card.target else ""
+        whole.loc[whole.index[-1], ["target", "basis"]] = [card.target, basis]
     shown = whole.rename(columns=RECTIFY_COLUMNS)
-    shown.insert(1, "状态", [*statuses, theme.status_label(card.status)])
+    shown.insert(1, "状态", [*statuses, theme.status_label(card.status)][: len(whole)])
     widgets.township_table(
         shown,
         f"软弱涣散党组织整顿分乡镇_{f.scope}_{f.as_of.isoformat()}",
         "party_rectify_townships",
-        total_rows=1,
+        total_rows=len(whole) - len(rows),
     )
 
 

@@ -296,7 +296,7 @@ def township_rows(f: Filters, townships: pd.DataFrame) -> pd.DataFrame:
     frame = totals.with_total(townships, "township", f.whole if not f.townships else "合计", ratios)
     column = f"状态（{formatting.batch(batch)}入住）" if batch is not None else "状态"
     shown = frame[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
-    shown.insert(1, column, statuses)
+    shown.insert(1, column, statuses[: len(frame)])
     return shown
 
 
@@ -307,8 +307,9 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
         # A region's villages are listed county by county: the same village name recurs across counties.
         return
     widgets.caption("点击一行可筛选到该乡镇。")
+    rows = township_rows(f, townships)
     widgets.township_table(
-        township_rows(f, townships),
+        rows,
         f"整村搬迁乡镇明细_{day}",
         "relocation_townships",
         column_config={
@@ -319,7 +320,7 @@ def detail_section(f: Filters, townships: pd.DataFrame, params: dict[str, object
             "自筹资金（万元）": WAN,
         },
         max_height=None,
-        total_rows=1,
+        total_rows=len(rows) - len(townships),
     )
     st.subheader("搬迁村明细")
     widgets.caption("点击一行（或在下方选择）查看该村搬迁户。")

@@ -123,8 +123,9 @@ def _rows(
         _row(str(r[place]), r, indicators.card_of(by_place.get(str(r[place]), []), "households_moved", batch))
         for _, r in moving.iterrows()
     ]
-    sums = moving[["households", "households_moved"]].sum()
-    rows.append(_row(whole, sums, total, total=True))
+    if len(rows) > 1:  # one township's total would only repeat its row
+        sums = moving[["households", "households_moved"]].sum()
+        rows.append(_row(whole, sums, total, total=True))
     return rows
 
 
@@ -142,7 +143,8 @@ def _table(
         "moved_percent": ("households_moved", "households", 100.0),
         "zero_break_rate": ("villages_past_zero", "villages", 100.0),
     }
-    frame = totals.with_total(ranking, place, whole, ratios).assign(status=statuses)
+    frame = totals.with_total(ranking, place, whole, ratios)
+    frame = frame.assign(status=statuses[: len(frame)])
     shown = frame.rename(
         columns={place: place_label, "moved_percent": f"{measure}（%）", "status": "状态", **COLUMNS}
     )
@@ -154,7 +156,7 @@ def _table(
             f"{measure}（%）": st.column_config.NumberColumn(format="%.1f"),
             "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
         },
-        total_rows=1,
+        total_rows=len(frame) - len(ranking),
     )
 
 

@@ -83,6 +83,7 @@ def split_section() -> None:
         hide_index=True,
         width="stretch",
         disabled=["乡镇", PLANNED],
+        placeholder="",
         column_config={
             PLANNED: st.column_config.NumberColumn(format="%g"),
             SHARE: st.column_config.NumberColumn(min_value=0, format="%g"),

@@ -66,11 +66,12 @@ def bar_table_html(
 ) -> str:
     """The table: a header, one row per place in the order given, the total row(s) last.
 
-    `data-rows` says how many places it shows (the report's check compares it with the rows drawn)."""
+    `data-rows` says how many rows it shows, the total's included (the report's check compares it
+    with the rows drawn)."""
     places = [r for r in rows if not r.total]
     body = "".join(_row(r, clickable) for r in places) + "".join(_row(r, False) for r in rows if r.total)
     return (
-        f'<table class="rank-table" data-name="{html.escape(name)}" data-rows="{len(places)}">'
+        f'<table class="rank-table" data-name="{html.escape(name)}" data-rows="{len(rows)}">'
         '<colgroup><col class="place"><col><col class="pct"><col class="sub"><col class="state"></colgroup>'
         f'<thead><tr><th>{html.escape(place_header)}</th><th colspan="3">{html.escape(value_header)}</th>'
         f"<th>状态</th></tr></thead><tbody>{body}</tbody></table>"

@@ -25,8 +25,9 @@ def with_total(
     - ratios: column -> (numerator column, denominator column, scale), e.g. 100 for a percentage;
     - means: column -> the column weighting it (a mean per village past zero, weighted by those villages).
 
-    Other columns are left empty on the total row."""
-    if frame.empty:
+    Other columns are left empty on the total row. A table of one township gets none: it would
+    only repeat that township's row."""
+    if len(frame) < 2:
         return frame
     ratios, means = ratios or {}, means or {}
     total: dict[str, object] = {}
