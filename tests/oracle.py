@@ -11,7 +11,7 @@ It also works out, on its own, the targets a township gets when the targets file
 none for it (按台账计划: its share by the ledgers — relocation villages of the batch,
 their planned households and people, its weak organizations; the county's 破零 rate as it
 is) and each card's status (已完成 / 按期 / 滞后 / 逾期 from the target, the due date
-and the pace of the last four weeks), as docs/design.md states those rules.
+and the pace of the last four weeks), as docs/status-and-targets.md states those rules.
 
 It shares nothing with the dashboard's rules: no `tracker.contract.schema` constants, no
 `tracker.rules.relocation / party / collective / indicators / targets`, no query and no SQL.
@@ -165,7 +165,7 @@ def _count(flags: list[bool]) -> int:
 
 
 def _status(seen: list[tuple[dt.date, float]], target: float, due: dt.date | None, as_of: dt.date) -> str:
-    """The status rule, as docs/design.md states it: met (done); past its due date and not met
+    """The status rule, as docs/status-and-targets.md states it: met (done); past its due date and not met
     (overdue); else, carrying on at the pace of the last four weeks (from the first snapshot of
     those four weeks to the latest; the last two snapshots when the four weeks hold fewer),
     does it reach the target by the due date (on_track) or not (behind)? Without a value there is
