@@ -60,6 +60,7 @@ def rectification_table(f: Filters, weak: pd.DataFrame, card: indicators.Progres
         shown,
         f"软弱涣散党组织整顿分乡镇_{f.scope}_{f.as_of.isoformat()}",
         "party_rectify_townships",
+        max_height=600,  # every township and the total, without scrolling
         total_rows=len(whole) - len(rows),
     )
 
