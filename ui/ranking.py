@@ -83,9 +83,10 @@ def other_batches(cards: Sequence[Progress], measured: int | None) -> list[str]:
         if all(c.status == indicators.DONE for c in row.values()):
             lines.append(f"{formatting.batch(batch)}已全部完成：{figures}。")
             continue
-        households = row.get("households_moved")
-        status = theme.status_label(households.status) if households else ""
-        lines.append(f"{formatting.batch(batch)}：已完成{figures}" + (f"，{status}。" if status else "。"))
+        status = theme.status_label(indicators.worst([c.status for c in row.values()]))
+        lines.append(
+            f"{formatting.batch(batch)}：已完成搬迁入住{figures}" + (f"（{status}）。" if status else "。")
+        )
     return lines
 
 

@@ -291,7 +291,8 @@ html, body, #root, [data-testid="stApp"], [data-testid="stAppViewContainer"], [d
 .report-table td.num { white-space: nowrap; }
 .report-table td:not(.num) { min-width: 4em; }
 .report-table tbody tr:nth-child(even) { background: #FAFBFC; }
-.report-table tr.total td { font-weight: 700; border-top: 2px solid #90A4AE; }
+.report-table tr.total td { border-top: 2px solid #90A4AE; background: #F1F4F6; }
+.report-table tr.total td:first-child { font-weight: 700; }  /* bold numbers would widen a phone's table */
 @media (max-width: 1000px) {
   .report-table { font-size: 12px; }
   .report-table th, .report-table td { padding: 3px 3px; }
