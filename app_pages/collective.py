@@ -1,11 +1,28 @@
 """集体经济: 破零 rate by township against the target and over time, the villages still at zero, incomes, PV."""
 
+import pandas as pd
 import streamlit as st
 
 from tracker.contract import formatting
 from tracker.present import charts, collective_charts, theme
 from tracker.rules import collective, indicators
+from tracker.rules.totals import with_total
 from ui import data, sections, widgets
+from ui.filters import PageFilters
+
+
+def with_status(f: PageFilters, by_township: pd.DataFrame) -> pd.DataFrame:
+    """Each township's 破零 target (its own, else the county's) and its status against it."""
+    cards = {
+        name: indicators.card_of(own, collective.INDICATOR)
+        for name, own in widgets.township_cards(f, None).items()
+    }
+    found = [cards.get(name) for name in by_township["township"]]
+    return by_township.assign(
+        target=[c.target if c is not None else None for c in found],
+        status=[c.status if c is not None else indicators.NO_TARGET for c in found],
+    )
+
 
 f = widgets.dashboard_page("集体经济")
 
@@ -21,12 +38,13 @@ if f.batch is not None:
 
 # --- Headline ---------------------------------------------------------------------------------
 series = collective.rounded_series(data.query("collective_series", **scope))
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
+targets = widgets.applicable_targets(f)
 target, due = collective.zero_break_target(targets)
 totals = collective.totals(by_township)
+headline = collective.zero_break_progress(series, targets, f.as_of)
 widgets.kpi_grid(
     [
-        widgets.progress_card(collective.zero_break_progress(series, targets, f.as_of)),
+        widgets.progress_card(headline),
         widgets.kpi_card(
             "已破零村",
             formatting.count(totals.past_zero, "个村"),
@@ -57,14 +75,15 @@ if rates.open:
         if not widgets.townships_need_a_county(f):
             rate_chart = widgets.figure(
                 charts.township_bars,
-                by_township,
+                with_status(f, by_township),
                 "zero_break_rate",
                 "村集体经济破零率（点击乡镇可筛选）",
                 unit="%",
-                target=target,
                 target_label="目标",
-                colour=theme.DONE,
+                status="status",
+                target_column="target",
             )
+            widgets.status_legend()
             widgets.township_chart(rate_chart, "collective_rate_chart")
         trend = widgets.figure(
             charts.progress_over_time,
@@ -119,15 +138,33 @@ if detail.open:
     with detail:
         st.subheader("分乡镇明细")
         if not widgets.townships_need_a_county(f):
-            shown = collective.township_table(by_township)
+            rated = with_status(f, by_township)
+            whole = with_total(
+                by_township,
+                "township",
+                f.whole if not f.townships else "合计",
+                ratios={"zero_break_rate": ("villages_past_zero", "villages", 100.0)},
+                means={"income_per_village_10k": "villages_past_zero"},
+            )
+            shown = collective.township_table(whole)
+            shown.insert(
+                1,
+                "状态",
+                ([theme.status_label(s) for s in rated["status"]] + [theme.status_label(headline.status)])[
+                    : len(whole)
+                ],
+            )
+            shown.insert(2, "破零率目标（%）", [*rated["target"], headline.target][: len(whole)])
             widgets.township_table(
                 shown,
                 f"集体经济分乡镇_{f.scope}_{f.as_of.isoformat()}",
                 "collective_townships",
                 column_config={
                     "破零率（%）": st.column_config.NumberColumn(format="%.1f%%"),
+                    "破零率目标（%）": st.column_config.NumberColumn(format="%.1f%%"),
                     "集体经济收入合计（万元）": st.column_config.NumberColumn(format="%.2f"),
                     "已破零村村均收入（万元）": st.column_config.NumberColumn(format="%.2f"),
                     "光伏装机（千瓦）": st.column_config.NumberColumn(format="%.0f"),
                 },
+                total_rows=len(whole) - len(by_township),
             )

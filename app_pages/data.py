@@ -16,7 +16,7 @@ from tracker.ingest.importer import import_uploads
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.values import find_date
 from tracker.rules import consistency
-from ui import auth, data, filters, report_panel, sections, widgets
+from ui import auth, data, filters, report_panel, sections, target_split, widgets
 
 FLASH = "data_flash"  # a message that outlives the rerun after an import lands
 PREVIEW = "data_preview"  # (fingerprint, dry-run Outcome) of the files chosen now
@@ -393,5 +393,6 @@ for section in sections.tabs([label for label, allowed in wanted if allowed]):
             checks_section(f)
         elif section.label == "目标任务":
             targets_section()
+            target_split.split_section()
         else:
             report_panel.report_section(f.as_of)

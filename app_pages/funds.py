@@ -5,6 +5,7 @@ import streamlit as st
 from tracker.contract import formatting
 from tracker.present import funds_charts
 from tracker.rules import indicators
+from tracker.rules.totals import with_total
 from ui import data, sections, widgets
 
 f = widgets.dashboard_page("资金")
@@ -21,7 +22,7 @@ if not totals.allocations:
 # --- Headline: the total against its target ------------------------------------------------
 series = data.query("indicator_series", **f.params())
 series = series[series["indicator"] == "funds_10k"]
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, None)
+targets = widgets.applicable_targets(f)
 targets = targets[targets["indicator"] == "funds_10k"]
 card = next(iter(data.derived(indicators.progress, series, targets, f.as_of)), None)
 target = card.target if card else None
@@ -90,11 +91,13 @@ if places_tab.open:
                 "funds_township_chart",
             )
             matrix = funds_charts.township_source_table(places, list(by_source["source"]))
+            whole = with_total(matrix, "乡镇", f.whole if not f.townships else "合计")
             widgets.table(
-                matrix,
+                whole,
                 f"资金_分乡镇分来源_{f.as_of.isoformat()}",
                 key="funds_matrix",
                 column_config={c: money for c in matrix.columns if c != "乡镇"},
+                total_rows=len(whole) - len(matrix),
             )
 
 # --- Every allocation -------------------------------------------------------------------------

@@ -11,8 +11,59 @@ import streamlit as st
 from tracker.contract import formatting
 from tracker.present import charts, party_charts, theme
 from tracker.rules import indicators, party
+from tracker.rules.totals import with_total
 from ui import data, sections, supervision, widgets
 from ui.filters import PageFilters
+
+RECTIFY_COLUMNS = {
+    "township": "乡镇",
+    "weak": "软弱涣散党组织",
+    "rectified": "已整顿",
+    "target": "整顿目标",
+    "basis": "目标依据",
+}
+
+
+def township_statuses(f: PageFilters, indicator: str) -> dict[str, indicators.Progress | None]:
+    """Each township's card of `indicator` against its own target (its worst batch for a per-batch one)."""
+    out = {}
+    for name, cards in widgets.township_cards(f, f.batch).items():
+        own = [c for c in cards if c.indicator == indicator]
+        out[name] = min(own, key=lambda c: indicators.SEVERITY.index(c.status)) if own else None
+    return out
+
+
+def rectification_table(f: PageFilters, weak: pd.DataFrame, card: indicators.Progress) -> None:
+    """Per township: weak organizations, rectified, its target (assigned or 按台账计划) and status; the total last."""
+    counts = party.stages_by_township(weak).pivot_table(
+        index="township", columns="stage", values="orgs", aggfunc="sum", fill_value=0
+    )
+    done = [s for s in party.RECTIFIED_STAGES if s in counts.columns]
+    cards = township_statuses(f, "weak_orgs_rectified")
+    rows = pd.DataFrame(
+        {
+            "township": counts.index.to_numpy(),
+            "weak": counts.sum(axis=1).to_numpy(),
+            "rectified": counts[done].sum(axis=1).to_numpy(),
+        }
+    ).sort_values(["rectified", "township"], ascending=[False, True], ignore_index=True)
+    found = [cards.get(name) for name in rows["township"]]
+    rows["target"] = [c.target if c is not None else None for c in found]
+    rows["basis"] = [(c.basis or "下达") if c is not None and c.target is not None else "" for c in found]
+    statuses = [theme.status_label(c.status) if c is not None else "" for c in found]
+    whole = with_total(rows, "township", f.whole if not f.townships else "合计")
+    if len(whole) > len(rows):
+        basis = (card.basis or "下达") if card.target else ""
+        whole.loc[whole.index[-1], ["target", "basis"]] = [card.target, basis]
+    shown = whole.rename(columns=RECTIFY_COLUMNS)
+    shown.insert(1, "状态", [*statuses, theme.status_label(card.status)][: len(whole)])
+    widgets.township_table(
+        shown,
+        f"软弱涣散党组织整顿分乡镇_{f.scope}_{f.as_of.isoformat()}",
+        "party_rectify_townships",
+        total_rows=len(whole) - len(rows),
+    )
+
 
 # --- Sections ---------------------------------------------------------------------------------
 
@@ -50,7 +101,6 @@ def headline(
             )
         )
         cover = party.coverage(secretaries)
-        done = cover.rate is not None and cover.rate >= party.COVERAGE_TARGET
         cards.append(
             widgets.kpi_card(
                 "第一书记覆盖率",
@@ -58,7 +108,8 @@ def headline(
                 f"目标 {formatting.percent(party.COVERAGE_TARGET)}（全覆盖）",
                 cover.rate,
                 meta=[f"{cover.covered} / {cover.branches} 个贫困村党支部"],
-                status="done" if done else "at_risk",
+                # No deadline and no weekly series: met, or no status word (the rule's, as for any target).
+                status=indicators.status(cover.rate, party.COVERAGE_TARGET, None, None, f.as_of),
             )
         )
     if cards:
@@ -88,6 +139,7 @@ def weak_section(f: PageFilters, series: pd.DataFrame, weak: pd.DataFrame, targe
     target, _ = party.target_of(targets, "weak_orgs_rectified")
     if target is None:
         st.caption("所选乡镇未分解整顿目标，全县目标见“总览”。")
+    rectification_table(f, weak, party.rectified_progress(series, targets, f.as_of))
     if not widgets.townships_need_a_county(f):
         by_stage = widgets.figure(
             party_charts.stages_by_township,
@@ -122,11 +174,16 @@ def joint_section(f: PageFilters, joint: pd.DataFrame) -> None:
             + (f"，{missing} 个尚未建立。" if missing else "，已全部建立。")
         )
     if not widgets.townships_need_a_county(f):
+        by_township = party.joint_by_township(joint)
+        cards = township_statuses(f, "joint_branches")
+        by_township["status"] = [
+            cards[t].status if cards.get(t) is not None else indicators.NO_TARGET  # type: ignore[union-attr]
+            for t in by_township["township"]
+        ]
         figure = widgets.figure(
-            party_charts.joint_branch_bars,
-            party.joint_by_township(joint),
-            "各乡镇联合党支部（点击乡镇可筛选）",
+            party_charts.joint_branch_bars, by_township, "各乡镇联合党支部（点击乡镇可筛选）"
         )
+        widgets.status_legend(target=False)
         widgets.township_chart(figure, "party_joint_chart")
     rows = party.joint_table(joint)
     widgets.township_table(rows, f"搬迁村联合党支部_{f.scope}_{f.as_of.isoformat()}", "party_joint_list")
@@ -171,16 +228,23 @@ def secretary_section(f: PageFilters, secretaries: pd.DataFrame) -> None:
             f"另有 {cover.without_branch} 个贫困村整村搬迁后不再单设村党支部，不计入覆盖率，列在名单末尾。"
         )
     if not widgets.townships_need_a_county(f):
+        rated = by_township.assign(
+            status=[
+                indicators.status(rate, party.COVERAGE_TARGET, None, None, f.as_of)
+                for rate in by_township["coverage_rate"]
+            ]
+        )
         figure = widgets.figure(
             charts.township_bars,
-            by_township,
+            rated,
             "coverage_rate",
             "第一书记覆盖率（点击乡镇可筛选）",
             unit="%",
             target=party.COVERAGE_TARGET,
             target_label="全覆盖",
-            colour=theme.DONE,
+            status="status",
         )
+        widgets.status_legend(grey="未全覆盖（无完成时限）")
         widgets.township_chart(figure, "party_coverage_chart")
     rows = party.coverage_table(secretaries)
     widgets.township_table(rows, f"第一书记覆盖_{f.scope}_{f.as_of.isoformat()}", "party_coverage_list")
@@ -191,7 +255,7 @@ def secretary_section(f: PageFilters, secretaries: pd.DataFrame) -> None:
 f = widgets.dashboard_page("党建")
 
 scope = {"as_of": f.as_of, "township": f.townships}
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
+targets = widgets.applicable_targets(f)
 series = data.query("party_series", **scope)
 has_orgs = not series.empty  # the party ledger has a snapshot on or before the day, for these townships
 weak = data.query("party_weak_orgs", **scope) if has_orgs else pd.DataFrame()

@@ -11,7 +11,8 @@ import streamlit as st
 
 from tracker.contract import formatting
 from tracker.present import relocation_charts as figures
-from tracker.rules import indicators, relocation
+from tracker.present import theme
+from tracker.rules import indicators, relocation, totals
 from ui import data, sections, supervision, widgets
 from ui.filters import PageFilters
 
@@ -133,9 +134,12 @@ def batch_cards(cards: dict[int, list[indicators.Progress]], targets: pd.DataFra
         deadline = f"（完成时限 {formatting.day(due)}）" if due else "（未下达目标任务）"
         st.markdown(f"**{formatting.batch(batch)}**{deadline}")
         widgets.kpi_grid([widgets.progress_card(card) for card in row])
-    late = [c.label for row in cards.values() for c in row if c.status in ("behind", "at_risk")]
+    overdue = [c.label for row in cards.values() for c in row if c.status == indicators.OVERDUE]
+    if overdue:
+        st.error("已过完成时限仍未完成：" + "、".join(overdue))
+    late = [c.label for row in cards.values() for c in row if c.status == indicators.BEHIND]
     if late:
-        st.warning("按近四周进度推算，以下指标可能无法按期完成：" + "、".join(late))
+        st.warning("按近四周进度推算，以下指标难以按期完成：" + "、".join(late))
 
 
 def moved_charts(series: pd.DataFrame, targets: pd.DataFrame, batches: list[int]) -> None:
@@ -263,7 +267,7 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
                 "超出自筹上限的贫困户",
                 formatting.households(over),
                 f"上限：{relocation.cap_rule_text()}",
-                status="at_risk" if over else "no_target",
+                status="warning" if over else "no_target",
             ),
         ]
     )
@@ -285,21 +289,44 @@ def funding_section(total: pd.Series, params: dict[str, object], day: str) -> No
     )
 
 
+def township_rows(f: PageFilters, townships: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The townships with the scope's total row last, and the name of the column that holds each
+    one's status on the batch the overview ranks (the filter's, or the one still open)."""
+    cards = widgets.target_cards(f)
+    batch = indicators.measured_batch(cards, f.batch)
+    by_township = widgets.township_cards(f, batch)
+    total = indicators.card_of(cards, "households_moved", batch)
+    statuses = []
+    for name in townships["township"]:
+        card = indicators.card_of(by_township.get(name, []), "households_moved", batch)
+        statuses.append(theme.status_label(card.status) if card is not None else "")
+    statuses.append(theme.status_label(total.status) if total is not None else "")
+    ratios = {"moved_percent": ("households_moved", "households", 100.0)}
+    frame = totals.with_total(townships, "township", f.whole if not f.townships else "合计", ratios)
+    column = f"状态（{formatting.batch(batch)}入住）" if batch is not None else "状态"
+    return frame.assign(**{column: statuses[: len(frame)]}), column
+
+
 def detail_section(f: PageFilters, townships: pd.DataFrame, params: dict[str, object], day: str) -> None:
     """The townships (progress, then demolition and money) and the villages, with each village's households."""
     st.subheader("乡镇明细")
     if widgets.townships_need_a_county(f):
         # A region's villages are listed county by county: the same village name recurs across counties.
         return
+    rows, status = township_rows(f, townships)
+    total_rows = len(rows) - len(townships)
+    progress = rows[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS)
+    progress.insert(1, status, rows[status].to_numpy())
     widgets.township_table(
-        townships[list(TOWNSHIP_COLUMNS)].rename(columns=TOWNSHIP_COLUMNS),
+        progress,
         f"整村搬迁乡镇明细_搬迁入住_{day}",
         "relocation_townships",
         column_config={"入住比例（%）": PERCENT},
+        total_rows=total_rows,
     )
     st.markdown("**拆除复垦与资金**")
     widgets.township_table(
-        townships[list(TOWNSHIP_AFTER_COLUMNS)].rename(columns=TOWNSHIP_AFTER_COLUMNS),
+        rows[list(TOWNSHIP_AFTER_COLUMNS)].rename(columns=TOWNSHIP_AFTER_COLUMNS),
         f"整村搬迁乡镇明细_拆除复垦与资金_{day}",
         "relocation_townships_after",
         column_config={
@@ -308,6 +335,7 @@ def detail_section(f: PageFilters, townships: pd.DataFrame, params: dict[str, ob
             "奖补资金（万元）": WAN,
             "自筹资金（万元）": WAN,
         },
+        total_rows=total_rows,
     )
     st.subheader("搬迁村明细")
     if not widgets.report_mode():  # the report has no households (personal data) and nothing to choose
@@ -342,7 +370,7 @@ has_households = townships["households"].sum() > 0
 
 # --- Targets: cards per batch ---------------------------------------------------------------------
 series = data.query("relocation_progress", **params)
-targets = indicators.targets_for(data.query("targets_in_force", as_of=f.as_of), f.townships, f.batch)
+targets = widgets.applicable_targets(f)
 cards = data.derived(relocation.cards, series, targets, f.as_of)
 batch_cards(cards, targets)
 

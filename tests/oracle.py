@@ -7,9 +7,15 @@ with plain Python and pandas, every figure of the overview (each card's actual,
 target and change since last week; each row of the township ranking) and the
 per-township 破零 rate, weak organizations by stage, joint branches and funds.
 
+It also works out, on its own, the targets a township gets when the targets file names
+none for it (按台账计划: its share by the ledgers — relocation villages of the batch,
+their planned households and people, its weak organizations; the county's 破零 rate as it
+is) and each card's status (已完成 / 按期 / 滞后 / 逾期 from the target, the due date
+and the pace of the last four weeks), as docs/status-and-targets.md states those rules.
+
 It shares nothing with the dashboard's rules: no `tracker.contract.schema` constants, no
-`tracker.rules.relocation / party / collective / indicators`, no query and no SQL. The
-rules are written here again, as docs/import-rules.md and docs/data-contract.md state them, with
+`tracker.rules.relocation / party / collective / indicators / targets`, no query and no SQL.
+The rules are written here again, as docs/import-rules.md and docs/data-contract.md state them, with
 their own literal stage lists. tests/test_oracle.py checks that this module imports
 nothing else from `tracker` than the sample generator.
 """
@@ -42,6 +48,14 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "funds_10k": ("整合资金（万元）", "万元"),
 }
 RATES = frozenset({"zero_break_rate"})
+# What a township's share of a county target is, when the targets file names none for it.
+VILLAGE_SHARE = ("villages_completed", "joint_branches", "hukou_transferred", "demolished_reclaimed")
+HOUSEHOLD_SHARE = "households_moved"
+PEOPLE_SHARE = "people_moved"
+WEAK_SHARE = "weak_orgs_rectified"
+LEDGER_PLAN = "按台账计划"
+COUNTY_RATE = "沿用全县目标"
+PACE_DAYS = 28  # the pace is that of the last four weeks
 PER_BATCH = (
     "villages_completed",
     "households_moved",
@@ -67,6 +81,8 @@ class Card:
     previous: float | None
     target: float
     due: dt.date | None
+    basis: str | None = None  # None: assigned in the targets file
+    status: str = ""
 
     @property
     def change(self) -> float | None:
@@ -86,6 +102,7 @@ class Card:
         digits = 1 if unit in ("%", "万元") else 0
         return {
             "label": self.label,
+            "basis": self.basis or "",
             "value": _value(self.actual, unit),
             "target": f"目标 {_value(self.target, unit)}"
             + (
@@ -145,6 +162,30 @@ class _Org:
 
 def _count(flags: list[bool]) -> int:
     return sum(1 for flag in flags if flag)
+
+
+def _status(seen: list[tuple[dt.date, float]], target: float, due: dt.date | None, as_of: dt.date) -> str:
+    """The status rule, as docs/status-and-targets.md states it: met (done); past its due date and not met
+    (overdue); else, carrying on at the pace of the last four weeks (from the first snapshot of
+    those four weeks to the latest; the last two snapshots when the four weeks hold fewer),
+    does it reach the target by the due date (on_track) or not (behind)? Without a value there is
+    no status; without a due date or two snapshots, no pace."""
+    if not seen:
+        return "no_target"
+    day, actual = seen[-1]
+    if actual >= target:
+        return "done"
+    if due is not None and as_of > due:
+        return "overdue"
+    if due is None or len(seen) < 2:
+        return "unknown"
+    recent = [(d, v) for d, v in seen if (as_of - d).days <= PACE_DAYS]
+    if len(recent) < 2:
+        recent = seen[-2:]
+    (first_day, first), (last_day, last) = recent[0], recent[-1]
+    per_day = (last - first) / (last_day - first_day).days
+    reached = last + per_day * max((due - as_of).days, 0)
+    return "on_track" if reached >= target else "behind"
 
 
 class Oracle:
@@ -265,68 +306,110 @@ class Oracle:
 
     # ------------------------------------------------------------------ the cards
 
-    def targets(self, townships: list[str], batch: int | None) -> list[dict]:
-        """The targets that apply: the county's; for townships, the sum when every one has its own;
-        a rate is never summed (one township's own rate target, else the county's)."""
-        key = (tuple(townships), batch)
+    def share(self, as_of: dt.date, township: str, indicator: str, batch: int | None) -> float | None:
+        """A township's share of a county target by its own ledgers on as_of (None: the indicator
+        has no such share; 0: the township has no such plan)."""
+        villages = [v for v in self.world.villages if v.township == township and v.batch == batch]
+        if indicator in VILLAGE_SHARE:
+            return float(len(villages))
+        if indicator == HOUSEHOLD_SHARE:
+            return float(sum(v.planned[0] for v in villages))
+        if indicator == PEOPLE_SHARE:
+            return float(sum(v.planned[1] for v in villages))
+        if indicator == WEAK_SHARE:
+            return float(sum(1 for o in self._orgs[as_of] if o.township == township and o.weak))
+        return None
+
+    def targets(self, townships: list[str], batch: int | None, as_of: dt.date | None = None) -> list[dict]:
+        """The targets that apply: the county's; for townships, the sum of each one's own target,
+        or where it has none, its share by its ledgers (a township without such a plan adding
+        nothing); a rate is never summed (one township's own rate target, else the county's)."""
+        as_of = as_of or self.weeks[-1]
+        key = (tuple(townships), batch, as_of)
         if key not in self._chosen_targets:
-            self._chosen_targets[key] = self._choose_targets(townships, batch)
+            self._chosen_targets[key] = self._choose_targets(townships, batch, as_of)
         return self._chosen_targets[key]
 
-    def _choose_targets(self, townships: list[str], batch: int | None) -> list[dict]:
+    def _choose_targets(self, townships: list[str], batch: int | None, as_of: dt.date) -> list[dict]:
         rows = [r for r in self._targets if batch is None or r["batch"] in ("", str(batch))]
         county = [r for r in rows if r["township"] == ""]
         if not townships:
-            chosen: list[dict] = county
-        else:
-            chosen = []
-            local = [r for r in rows if r["township"] in townships]
-            groups: dict[tuple[str, str], list[dict]] = {}
-            for r in local:
-                groups.setdefault((r["indicator"], r["batch"]), []).append(r)
-            for (indicator, b), group in groups.items():
-                if indicator not in RATES and {r["township"] for r in group} == set(townships):
-                    target = sum(float(r["target"]) for r in group)
-                    chosen.append(
-                        {
-                            "indicator": indicator,
-                            "batch": b,
-                            "target": target,
-                            "due": max(r["due"] for r in group),
-                        }
-                    )
-            for indicator in RATES:
-                own = [r for r in local if r["indicator"] == indicator] if len(townships) == 1 else []
-                chosen += own or [r for r in county if r["indicator"] == indicator]
-        return [
-            {
-                "indicator": r["indicator"],
-                "batch": int(r["batch"]) if r["batch"] else None,
-                "target": float(r["target"]),
-                "due": dt.date.fromisoformat(r["due"]) if r["due"] else None,
-            }
-            for r in chosen
-        ]
+            return [self._target(r) for r in county]
+        chosen = []
+        for c in county:
+            indicator, b = c["indicator"], c["batch"]
+            if indicator in RATES:
+                own = [r for r in rows if r["indicator"] == indicator and r["township"] in townships]
+                picked = own[0] if len(townships) == 1 and own else c
+                chosen.append(self._target(picked) | {"basis": None if picked is not c else COUNTY_RATE})
+                continue
+            total, derived, complete = 0.0, False, True
+            for town in townships:
+                own = [r for r in rows if (r["indicator"], r["batch"], r["township"]) == (indicator, b, town)]
+                if own:
+                    total += float(own[0]["target"])
+                    continue
+                share = self.share(as_of, town, indicator, int(b) if b else None)
+                if share is None:
+                    complete = False
+                    break
+                total += share
+                derived = derived or share > 0
+            any_own = any(
+                r["indicator"] == indicator and r["batch"] == b and r["township"] in townships for r in rows
+            )
+            if complete and (total > 0 or any_own):
+                chosen.append(self._target(c) | {"target": total, "basis": LEDGER_PLAN if derived else None})
+        return chosen
+
+    @staticmethod
+    def _target(r: dict) -> dict:
+        return {
+            "indicator": r["indicator"],
+            "batch": int(r["batch"]) if r["batch"] else None,
+            "target": float(r["target"]),
+            "due": dt.date.fromisoformat(r["due"]) if r["due"] else None,
+            "basis": None,
+        }
 
     def cards(self, as_of: dt.date, townships: list[str], batch: int | None) -> list[Card]:
         """The overview's cards on as_of: latest value, the one of the snapshot before, the target."""
-        history = [self.values(week, townships, batch) for week in self.weeks if week <= as_of]
+        weeks = [week for week in self.weeks if week <= as_of]
+        history = [self.values(week, townships, batch) for week in weeks]
         out = []
-        for t in self.targets(townships, batch):
+        for t in self.targets(townships, batch, as_of):
             key = (t["indicator"], t["batch"])
-            seen = [values[key] for values in history if key in values]
+            seen = [(week, values[key]) for week, values in zip(weeks, history) if key in values]
+            actual = seen[-1][1] if seen else None
             out.append(
                 Card(
                     t["indicator"],
                     t["batch"],
-                    actual=seen[-1] if seen else None,
-                    previous=seen[-2] if len(seen) > 1 else None,
+                    actual=actual,
+                    previous=seen[-2][1] if len(seen) > 1 else None,
                     target=t["target"],
                     due=t["due"],
+                    basis=t["basis"],
+                    status=_status(seen, t["target"], t["due"], as_of),
                 )
             )
         order = list(INDICATORS)
         return sorted(out, key=lambda c: (order.index(c.indicator), c.batch or 0))
+
+    def measured_batch(self, as_of: dt.date, townships: list[str], batch: int | None) -> int | None:
+        """The batch the ranking counts: the one chosen; else the batch still open whose deadline
+        comes first; else, every batch done, the last one."""
+        if batch is not None:
+            return batch
+        relocation = [
+            c
+            for c in self.cards(as_of, townships, None)
+            if c.indicator in ("villages_completed", "households_moved", "people_moved") and c.batch
+        ]
+        still_open = [c for c in relocation if c.status != "done"]
+        if still_open:
+            return min(still_open, key=lambda c: (c.due or dt.date.max, c.batch)).batch
+        return max((c.batch for c in relocation if c.batch), default=None)
 
     # ------------------------------------------------------------------ per township
 

@@ -84,18 +84,18 @@ def test_overview_at_phone_width_sets_cards_two_a_row_without_cutting_them(serve
 
 
 def test_clicking_a_township_bar_filters_to_it_and_puts_it_in_the_url(served, browser) -> None:
+    """A plotly chart of townships (集体经济's 破零率; 总览's ranking is an HTML table, tested in
+    test_browser_first_screen.py): a click on a bar narrows the view to that township."""
     from urllib.parse import parse_qs, urlparse
 
-    # A window tall enough that the ranking chart is on screen without scrolling.
+    # A window tall enough that the chart is on screen without scrolling.
     context = browser.new_context(viewport={"width": 1600, "height": 2400}, locale="zh-CN")
     page = context.new_page()
     try:
-        # The overview is the default page, so its own address is "/": Streamlit rewrites
-        # "/overview" to "/" after loading and then drops the state a click sets.
-        page.goto(f"{served}/")
-        wait_until_drawn(page, "overview")
+        page.goto(f"{served}/collective")
+        wait_until_drawn(page, "collective")
         chart = page.query_selector('[data-testid="stPlotlyChart"]')
-        bar = chart.query_selector_all(".point path")[-1]
+        bar = chart.query_selector_all(".barlayer .point path")[-1]
         box = bar.bounding_box()
         # Plotly picks the point under the pointer on hover, so hover first, as a hand would.
         page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
@@ -104,7 +104,7 @@ def test_clicking_a_township_bar_filters_to_it_and_puts_it_in_the_url(served, br
         page.wait_for_timeout(50)
         page.mouse.up()
         page.wait_for_function("() => location.search.includes('township=')", timeout=30_000)
-        wait_until_drawn(page, "overview")
+        wait_until_drawn(page, "collective")
         chosen = parse_qs(urlparse(page.url).query)["township"]
         assert len(chosen) == 1
         header = page.inner_text(".report-header")

@@ -22,6 +22,7 @@ from synth.sample import make_world
 from tests import oracle as oracle_module
 from tests.oracle import Card, Oracle
 from tracker.rules import indicators, party
+from tracker.rules import targets as target_rules
 from tracker.store import queries
 from tracker.store.reader import Reader
 
@@ -55,6 +56,8 @@ def _card(card: indicators.Progress | Card) -> dict:
         "change": card.change,
         "target": card.target,
         "due": card.due,
+        "basis": card.basis,
+        "status": card.status,
     }
 
 
@@ -83,7 +86,8 @@ def test_the_sample_covers_what_the_oracle_is_asked(oracle: Oracle, cursor) -> N
 
 
 def test_every_overview_card_of_every_week_township_and_batch(oracle: Oracle, cursor) -> None:
-    """Each card's actual, target and change since last week, as indicators.progress gives the overview.
+    """Each card's actual, target (a township's own, else its share by its ledgers, 按台账计划),
+    change since last week and status, as indicators.progress gives the overview.
 
     The whole county's series is queried for each week as the page queries it. A township's
     series is queried once, on the last week, and each earlier week's cards are worked out from
@@ -92,13 +96,14 @@ def test_every_overview_card_of_every_week_township_and_batch(oracle: Oracle, cu
     wrong: list[str] = []
     compared = 0
     in_force = {as_of: queries.run(cursor, "targets_in_force", as_of=as_of) for as_of in oracle.weeks}
+    plans = {as_of: queries.run(cursor, "township_plan", as_of=as_of, township=[]) for as_of in oracle.weeks}
     applicable: dict[tuple, pd.DataFrame] = {}  # targets_for is a pure function: once per distinct input
 
     def targets_for(as_of: dt.date, townships: list[str], batch: int | None) -> pd.DataFrame:
-        frame = in_force[as_of]
-        key = (frame.to_json(date_format="iso"), tuple(townships), batch)
+        frame, plan = in_force[as_of], plans[as_of]
+        key = (frame.to_json(date_format="iso"), plan.to_json(), tuple(townships), batch)
         if key not in applicable:
-            applicable[key] = indicators.targets_for(frame, townships, batch)
+            applicable[key] = indicators.targets_for(frame, townships, batch, plan)
         return applicable[key]
 
     for townships in _views(oracle):
@@ -124,6 +129,61 @@ def test_every_overview_card_of_every_week_township_and_batch(oracle: Oracle, cu
                         )
     assert not wrong, f"{len(wrong)} wrong, e.g.:\n" + "\n".join(wrong[:12])
     assert compared > 24 * 14 * 3  # every combination had at least one card
+
+
+def test_every_townships_own_cards_from_the_township_series(oracle: Oracle, cursor) -> None:
+    """The status a township's bar or table row is coloured by: its cards worked out from its own
+    series (township_series) against its own targets (assigned or 按台账计划), as the oracle has
+    each township's cards, on four weeks and every batch."""
+    wrong: list[str] = []
+    compared = 0
+    for as_of in (oracle.weeks[3], oracle.weeks[8], oracle.weeks[15], oracle.weeks[-1]):
+        in_force = queries.run(cursor, "targets_in_force", as_of=as_of)
+        plan = queries.run(cursor, "township_plan", as_of=as_of, township=[])
+        for batch in BATCHES:
+            if batch is not None:
+                in_force_b = in_force[
+                    in_force["relocation_batch"].isna() | (in_force["relocation_batch"] == batch)
+                ]
+            else:
+                in_force_b = in_force
+            series = queries.run(cursor, "township_series", as_of=as_of, township=[], batch=batch)
+            shown = indicators.by_township(series, target_rules.township_targets(in_force_b, plan), as_of)
+            for township in oracle.townships:
+                measured = set(series.loc[series["township"] == township, "indicator"])
+                got = {(c.indicator, c.batch): _card(c) for c in shown.get(township, [])}
+                want = {
+                    (c.indicator, c.batch): _card(c)
+                    for c in oracle.cards(as_of, [township], batch)
+                    if c.indicator in measured
+                }
+                got = {k: v for k, v in got.items() if k[0] in measured}
+                if got.keys() != want.keys():
+                    wrong.append(f"{as_of} {township} {batch}: cards {sorted(got)} != {sorted(want)}")
+                    continue
+                for key, figures in want.items():
+                    compared += 1
+                    bad = {k: (got[key][k], v) for k, v in figures.items() if not _same(got[key][k], v)}
+                    if bad:
+                        wrong.append(f"{as_of} {township} batch={batch} {key}: (shown, oracle) {bad}")
+    assert not wrong, f"{len(wrong)} wrong, e.g.:\n" + "\n".join(wrong[:12])
+    assert compared > 4 * 13 * 3
+
+
+def test_the_sample_townships_get_their_targets_from_their_ledgers(oracle: Oracle) -> None:
+    """The oracle's own reading of the sample: 沙泉乡 (no target in the file) gets its second batch
+    from its two villages, and 赵家沟乡 keeps its assigned villages target beside derived ones."""
+    as_of = oracle.weeks[-1]
+    shaquan = {(t["indicator"], t["batch"]): t for t in oracle.targets(["沙泉乡"], None, as_of)}
+    villages = [v for v in oracle.world.villages if v.township == "沙泉乡" and v.batch == 2]
+    assert len(villages) == 2
+    assert shaquan[("villages_completed", 2)]["target"] == 2
+    assert shaquan[("households_moved", 2)]["target"] == sum(v.planned[0] for v in villages)
+    assert shaquan[("households_moved", 2)]["basis"] == "按台账计划"
+    assert not any(b == 1 for _, b in shaquan)  # no first-batch village there: no first-batch target
+    zhao = {(t["indicator"], t["batch"]): t for t in oracle.targets(["赵家沟乡"], None, as_of)}
+    assert (zhao[("villages_completed", 2)]["target"], zhao[("villages_completed", 2)]["basis"]) == (3, None)
+    assert zhao[("households_moved", 2)]["basis"] == "按台账计划"
 
 
 def test_a_townships_series_on_a_past_week_is_its_rows_up_to_that_week(oracle: Oracle, cursor) -> None:
@@ -237,10 +297,13 @@ def _shown_cards(at) -> list[dict[str, str]]:
     html = "\n".join(h.proto.body for h in at.get("html") if "kpi-grid" in h.proto.body)
     cards = []
     for block in html.split('<div class="kpi"')[1:]:
+        basis = re.search(r'<span class="basis">(.*?)</span>', block)
+        block = re.sub(r'<span class="basis">.*?</span>', "", block)
         field = {k: re.search(rf'<div class="{k}">(.*?)</div>', block) for k in ("label", "value", "target")}
         metas = re.findall(r"<span>(.*?)</span>", block)
         cards.append(
             {k: m.group(1) if m else "" for k, m in field.items()}
+            | {"basis": basis.group(1) if basis else ""}
             | {"change": next((m for m in metas if m.startswith("较上周")), "")}
         )
     return cards
@@ -254,8 +317,20 @@ def test_the_overview_page_shows_the_oracles_cards(
     shown = _shown_cards(at)
     expected = [card.text() for card in oracle.cards(as_of, townships, batch)]
     assert shown == expected
-    ranking = at.dataframe[0].value
-    rows = oracle.ranking(as_of, townships, batch)
+    # The ranking counts one batch (the chosen one, else the one still open): its rows, then the total.
+    measured = oracle.measured_batch(as_of, townships, batch)
+    table = at.dataframe[0].value
+    table = getattr(table, "data", table)  # a status-coloured table is a pandas Styler
+    rows = oracle.ranking(as_of, townships, measured)
+    # A total row closes a table of several townships (one township's would only repeat its row).
+    ranking, total = (table.iloc[:-1], table.iloc[-1]) if len(rows) > 1 else (table, table.iloc[-1])
+    moved = next(
+        c
+        for c in oracle.cards(as_of, townships, measured)
+        if (c.indicator, c.batch) == ("households_moved", measured)
+    )
+    assert total["乡镇"] == ("全县" if len(rows) > 1 else townships[0])
+    assert total["已入住户"] == moved.actual
     assert ranking["乡镇"].tolist() == [r["place"] for r in rows]
     assert ranking["已入住户"].tolist() == [r["households_moved"] for r in rows]
     assert ranking["已整顿"].tolist() == [r["weak_orgs_rectified"] for r in rows]

@@ -61,10 +61,12 @@ def test_county_rate_is_70_percent_of_340_villages_against_the_target(open_page)
     assert "目标 75.0%" in cards and "时限 2017年12月31日" in cards
     text = page_text(at)
     assert "数据截至 2017年10月13日" in text
-    # The target is drawn beside the actual on the township bars and on the trend.
+    # The target is drawn beside the actual on the township bars (each township's own mark: the
+    # targets file sets none for a township, so the county's 75 % applies to each) and on the trend.
     bars = figure(at, "破零率（点击乡镇可筛选）")
-    assert any("目标 75%" in text for text in chart_annotations(bars))
     assert len(bars["data"][0]["y"]) == 13
+    marks = next(trace for trace in bars["data"] if trace.get("name") == "目标")
+    assert sorted(marks["y"]) == sorted(bars["data"][0]["y"]) and set(marks["x"]) == {75}
     trend = figure(at, "破零率逐周变化")
     assert any("目标 75%" in text for text in chart_annotations(trend))
     assert len(trend["data"][0]["x"]) == 24  # every weekly snapshot up to the day shown
@@ -80,10 +82,12 @@ def test_the_zero_income_list_has_the_102_villages(open_page, sample_store: Path
     everyone = set(_sql(sample_store, "SELECT township, village FROM villages WHERE as_of = '2017-10-13' "
                         "AND coalesce(collective_income_10k, 0) = 0"))  # fmt: skip
     assert set(zip(listed["乡镇"], listed["村名"], strict=True)) == everyone
-    townships = _table(at, "破零率（%）")
-    assert len(townships) == 13
+    table = _table(at, "破零率（%）")
+    townships, county = table.iloc[:-1], table.iloc[-1]
+    assert len(townships) == 13 and county["乡镇"] == "全县"
     assert townships["已破零村"].sum() == 238 and townships["行政村"].sum() == 340
     assert townships["未破零村"].sum() == 102
+    assert (county["已破零村"], county["行政村"], county["破零率（%）"]) == (238, 340, 70.0)
 
 
 def test_a_township_filter_lists_only_its_villages(open_page, sample_store: Path) -> None:
@@ -116,7 +120,8 @@ def test_two_townships_show_both_and_nothing_else(open_page, sample_store: Path)
     assert set(zip(listed["乡镇"], listed["村名"], strict=True)) == _zero_villages(
         sample_store, "2017-10-13", chosen
     )
-    assert sorted(_table(at, "破零率（%）")["乡镇"]) == sorted(chosen)
+    table = _table(at, "破零率（%）")  # the two townships, then their total
+    assert sorted(table["乡镇"].iloc[:-1]) == sorted(chosen) and table["乡镇"].iloc[-1] == "合计"
     open_tab(at, "未破零村")
     assert f"未破零村名单（{len(listed)} 个村）" in page_text(at)
 

@@ -61,10 +61,12 @@ def test_the_five_sources_add_up_to_the_total(open_page, sample_store: Path) -> 
     by_source = {r["source"]: r["amount"] for r in rows}
     assert set(by_source) == set(KNOWN_SOURCES)
     assert sum(by_source.values()) > 8000
-    matrix = _table(at, "乡镇")
+    table = _table(at, "乡镇")
+    matrix, county = table.iloc[:-1], table.iloc[-1]  # the townships, then the county's row
+    assert county["乡镇"] == "全县"
     for source in KNOWN_SOURCES:
-        assert round(matrix[source].sum(), 2) == by_source[source]
-    assert round(matrix["合计"].sum(), 2) == _total(sample_store)
+        assert round(matrix[source].sum(), 2) == by_source[source] == round(county[source], 2)
+    assert round(matrix["合计"].sum(), 2) == _total(sample_store) == round(county["合计"], 2)
     assert "县级统筹" in set(matrix["乡镇"])  # allocations that name no township
 
 

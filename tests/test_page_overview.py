@@ -40,12 +40,16 @@ def test_an_earlier_week_shows_earlier_figures_and_the_weekly_change(open_page) 
     assert "较上周 +" in cards
 
 
-def test_the_ranking_table_lists_every_township(open_page) -> None:
+def test_the_ranking_table_lists_every_township_and_the_county(open_page) -> None:
     at = open_page(tab="排名表")
-    ranking = at.dataframe[0].value
-    assert len(ranking) == 13
+    table = at.dataframe[0].value
+    ranking = getattr(table, "data", table)  # status-coloured: a pandas Styler
+    assert len(ranking) == 13 + 1 and ranking["乡镇"].iloc[-1] == "全县"
+    # The table counts the batch still open, the second: 赵家沟乡's 3 villages are in preparation
+    # (SAMPLE_FACTS 12), the county's 20 are due 2017-10-31 (SAMPLE_FACTS 20).
     zhaojiagou = ranking[ranking["乡镇"] == "赵家沟乡"].iloc[0]
-    assert zhaojiagou["已完成搬迁村"] == 7 + 0  # batch 2 villages are still in preparation there
+    assert (zhaojiagou["搬迁村"], zhaojiagou["已完成搬迁村"]) == (3, 0)
+    assert ranking["搬迁村"].iloc[-1] == 20
 
 
 def test_an_empty_store_gets_a_friendly_message(open_page, tmp_path: Path) -> None:

@@ -121,9 +121,15 @@ def test_a_township_filter_shows_only_that_township(open_page, sample_store: Pat
     assert (joint["搬迁批次"] == "第一批").sum() == 7
     coverage = _table(at, "第一书记")
     assert set(coverage["乡镇"]) == {"赵家沟乡"}
-    # A township has no rectification target of its own: the page says so instead of inventing one.
+    # The targets file names no rectification target for a township: its own weak organizations
+    # are its target, marked as worked out from the ledger (按台账计划), never as an assigned one.
     open_tab(at, "整顿")
-    assert "所选乡镇未分解整顿目标" in page_text(at)
+    weak = _sql(
+        sample_store,
+        "SELECT count(*) FROM party_orgs WHERE as_of = '2017-10-13' AND weak_lax AND township = '赵家沟乡'",
+    )[0][0]
+    assert f"目标 {weak} 个" in cards and "按台账计划" in cards
+    assert "未分解" not in page_text(at)
 
 
 def test_two_townships_show_both_and_nothing_else(open_page) -> None:

@@ -184,6 +184,7 @@ COMPLETED_FIGURES: dict[str, Figure] = {
     "relocation_progress": lambda c: _on_last(_run(c, "relocation_progress"), "villages_completed"),
     "relocation_townships": lambda c: _run(c, "relocation_townships")["villages_completed"].sum(),
     "ranking": lambda c: _run(c, "ranking")["villages_completed"].sum(),
+    "township_series": lambda c: _on_last(_run(c, "township_series"), "villages_completed"),
     "party_joint_branches": lambda c: len(_run(c, "party_joint_branches")),
     "party_joint_series": lambda c: _run(c, "party_joint_series").query("as_of == @LAST")["completed"].sum(),
     # the 包保责任台账 lists every relocation village: the 督办清单 counts the same villages as moved
@@ -202,6 +203,7 @@ RECTIFIED_FIGURES: dict[str, Figure] = {
     "responsibility_items": lambda c: (
         _run(c, "responsibility_items").query("kind == 'org'")["completed"].sum()
     ),
+    "township_series": lambda c: _on_last(_run(c, "township_series"), "weak_orgs_rectified"),
 }
 OVER_CAP_FIGURES: dict[str, Figure] = {
     "relocation_over_cap": lambda c: len(_run(c, "relocation_over_cap")),

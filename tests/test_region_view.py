@@ -42,14 +42,20 @@ def test_the_generated_counties_share_a_township_name(region_store: Path) -> Non
 def test_overview_ranks_counties_with_their_own_households(open_page, region_store: Path) -> None:
     at = open_page(store=region_store, tab="排名表")
     assert "县排名" in [s.value for s in at.subheader]
-    ranking = at.dataframe[0].value
+    table = at.dataframe[0].value
+    # The ranking counts one batch (the one still open) and its columns say which.
+    measure = next(c for c in table.columns if c.endswith("入住比例（%）"))
+    batch = "一二三四五".index(measure[1]) + 1
     expected = dict(
         _sql(
             region_store,
-            "SELECT county, count(*) FROM households WHERE relocation_batch IS NOT NULL GROUP BY 1",
+            "SELECT county, count(*) FROM households WHERE relocation_batch = $batch GROUP BY 1",
+            batch=batch,
         )
     )
+    ranking, total = table.iloc[:-1], table.iloc[-1]
     assert dict(zip(ranking["县"], ranking["搬迁户"])) == expected
+    assert (total["县"], total["搬迁户"]) == ("全部县", sum(expected.values()))
 
 
 def test_township_breakdowns_wait_for_a_county(open_page, region_store: Path) -> None:
@@ -78,16 +84,20 @@ def test_choosing_a_county_ranks_its_own_townships(open_page, region_store: Path
     county = _sql(region_store, "SELECT min(county) FROM villages")[0][0]
     at = open_page(store=region_store, county=county, tab="排名表")
     assert "乡镇排名" in [s.value for s in at.subheader]
-    ranking = at.dataframe[0].value
+    table = at.dataframe[0].value
+    measure = next(c for c in table.columns if c.endswith("入住比例（%）"))  # the batch it counts
     expected = dict(
         _sql(
             region_store,
             "SELECT township, count(*) FROM households "
-            "WHERE relocation_batch IS NOT NULL AND county = $county GROUP BY 1",
+            "WHERE relocation_batch = $batch AND county = $county GROUP BY 1",
             county=county,
+            batch="一二三四五".index(measure[1]) + 1,
         )
     )
+    ranking, total = table.iloc[:-1], table.iloc[-1]
     shown = {
         t: n for t, n in zip(ranking["乡镇"], ranking["搬迁户"]) if n
     }  # townships without any listed as 0
     assert shown == expected
+    assert (total["乡镇"], total["搬迁户"]) == ("全县", sum(expected.values()))

@@ -73,7 +73,7 @@ def test_a_table_that_hides_rows_fails(served, tab) -> None:
     page.add_style_tag(content=".report-table tbody tr:nth-child(n+11) { display: none; }")
     with pytest.raises(PageUnfit) as failed:
         check(page, "overview")
-    assert "只显示 10 行（共 13 行）" in str(failed.value)
+    assert "只显示 10 行（共 14 行）" in str(failed.value)  # 13 townships and the county
 
 
 def test_a_table_too_wide_for_a_phone_fails(served, tab) -> None:

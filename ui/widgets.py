@@ -13,9 +13,10 @@ import streamlit as st
 
 from tracker.access import DEMO_USER
 from tracker.contract import formatting
-from tracker.present import supervision, table_display, theme
+from tracker.present import deadlines, supervision, table_display, theme
 from tracker.present.table_display import ColumnFormat
 from tracker.rules import freshness, indicators
+from tracker.rules import targets as target_rules
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
@@ -92,12 +93,43 @@ def page_start(title: str, filters: Filters) -> None:
             st.caption(note)
 
 
+def applicable_targets(filters: Filters, batch: int | None = None) -> pd.DataFrame:
+    """The targets that apply to the filtered scope (batch: the filter's unless given), a township
+    without an assigned one getting the one its ledgers hold (按台账计划)."""
+    in_force = data.query("targets_in_force", as_of=filters.as_of)
+    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
+    chosen = filters.batch if batch is None else batch
+    return data.derived(indicators.targets_for, in_force, filters.townships, chosen, plan)
+
+
 def target_cards(filters: PageFilters) -> list[Progress]:
     """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
     series = data.query("indicator_series", **filters.params())
+    return data.derived(indicators.progress, series, applicable_targets(filters), filters.as_of)
+
+
+def township_cards(filters: Filters, batch: int | None) -> dict[str, list[Progress]]:
+    """Each township's cards (of one batch, or every batch) against its own target, assigned or
+    worked out from its ledgers: the status its bar or table row is coloured by."""
+    series = data.query("township_series", as_of=filters.as_of, township=filters.townships, batch=batch)
     in_force = data.query("targets_in_force", as_of=filters.as_of)
-    targets = indicators.targets_for(in_force, filters.townships, filters.batch)
-    return data.derived(indicators.progress, series, targets, filters.as_of)
+    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
+    if batch is not None:
+        in_force = in_force[in_force["relocation_batch"].isna() | (in_force["relocation_batch"] == batch)]
+    targets = data.derived(target_rules.township_targets, in_force, plan)
+    return data.derived(indicators.by_township, series, targets, filters.as_of)
+
+
+def deadline_banner(cards: Sequence[Progress]) -> None:
+    """What is overdue, then what is late and due within two weeks: above everything else."""
+    banner = deadlines.banner_html(deadlines.alerts(cards))
+    if banner:
+        st.html(banner)
+
+
+def status_legend(grey: str = "", target: bool = True) -> None:
+    """What the status colours mean (and the target mark), under a status-coloured chart or table."""
+    st.html(theme.status_legend_html(target=target, grey=grey))
 
 
 def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
@@ -128,25 +160,26 @@ def kpi_card(
     percent: float | None = None,
     meta: Sequence[str] = (),
     status: str = "no_target",
+    basis: str | None = None,
 ) -> str:
-    """The HTML of one card (cards are joined into a grid by kpi_grid)."""
-    accent = theme.STATUS_COLOURS.get(status, theme.MUTED)
+    """The HTML of one card (cards are joined into a grid by kpi_grid); basis says where a target
+    not assigned in the targets file comes from (按台账计划)."""
+    accent = theme.status_colour(status)
     if report_mode():
         target = without_hints(target)
     bar = ""
     if percent is not None:
         width = max(0.0, min(percent, 100.0))
         bar = f'<div class="bar"><span style="width:{width:.1f}%"></span></div>'
-    status_text = theme.STATUS_LABELS.get(status, "")
+    status_text = theme.status_label(status)
     metas = "".join(f"<span>{html.escape(m)}</span>" for m in meta if m)
-    status_html = (
-        f'<span class="status">{status_text}</span>' if status_text and status != "no_target" else ""
-    )
+    status_html = f'<span class="status-badge">{status_text}</span>' if status_text else ""
+    basis_html = f'<span class="basis">{html.escape(basis)}</span>' if basis else ""
     return (
-        f'<div class="kpi" style="--accent:{accent}">'
+        f'<div class="kpi" data-status="{html.escape(status)}" style="--accent:{accent}">'
         f'<div class="label">{html.escape(label)}</div>'
         f'<div class="value">{html.escape(value)}</div>'
-        f'<div class="target">{html.escape(target)}</div>{bar}'
+        f'<div class="target">{html.escape(target)}{basis_html}</div>{bar}'
         f'<div class="meta">{status_html}{metas}</div></div>'
     )
 
@@ -158,13 +191,7 @@ def kpi_grid(cards: Sequence[str]) -> None:
 
 def format_value(value: float | None, unit: str) -> str:
     """An indicator value in its unit, as leaders read it."""
-    if unit == "%":
-        return formatting.percent(value)
-    if unit == "万元":
-        return formatting.wan_yuan(value)
-    if unit == "平方米":
-        return formatting.count(value, "平方米")
-    return formatting.count(value, unit)
+    return deadlines.card_value(value, unit)
 
 
 def progress_card(card: Progress, label: str | None = None) -> str:
@@ -180,8 +207,8 @@ def progress_card(card: Progress, label: str | None = None) -> str:
     if card.due is not None:
         left = card.days_left
         due = f"时限 {formatting.day(card.due)}"
-        if card.status != "done":
-            due += f"（剩 {left} 天）" if left is not None and left >= 0 else "（已逾期）"
+        if card.status != indicators.DONE:
+            due += f"（剩 {left} 天）" if left is not None and left >= 0 else f"（已逾期 {-(left or 0)} 天）"
     return kpi_card(
         label or card.label,
         format_value(card.actual, card.unit),
@@ -189,6 +216,7 @@ def progress_card(card: Progress, label: str | None = None) -> str:
         card.percent,
         [change, due],
         card.status,
+        card.basis if card.target is not None else None,
     )
 
 
@@ -261,10 +289,15 @@ def township_chart(figure: go.Figure, key: str) -> None:
 
 
 def township_table(
-    frame: pd.DataFrame, name: str, key: str, column_config: dict[str, Any] | None = None
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    column_config: dict[str, Any] | None = None,
+    total_rows: int = 0,
 ) -> None:
-    """A table with a 乡镇 column (the sidebar's 乡镇 box, or a click on a chart's bar, narrows it)."""
-    table(frame, name, key, column_config)
+    """A table with a 乡镇 column (the sidebar's 乡镇 box, or a click on a chart's bar, narrows it);
+    the last `total_rows` rows are totals (the county's), and a 状态 column is coloured by status."""
+    table(frame, name, key, column_config, total_rows=total_rows)
 
 
 def table(
@@ -273,10 +306,13 @@ def table(
     key: str,
     column_config: dict[str, Any] | None = None,
     download_only: Sequence[str] = (),
+    total_rows: int = 0,
 ) -> None:
     """A table with XLSX and CSV (UTF-8 BOM, opens in Excel) downloads. Numbers are rounded to their
     column's precision everywhere. Columns named in download_only are in the downloads, not on screen
-    (a table wider than a 1600 px screen keeps its details for Excel).
+    (a table wider than a 1600 px screen keeps its details for Excel). A table with a status column
+    (状态…) shows its cells in their status's colour, with the legend; the last `total_rows` rows are
+    totals, in bold.
 
     Every row is drawn, or the table says how many it has and how to see the rest: on a desktop a
     table of up to TABLE_ROWS rows is drawn whole and a longer one scrolls in its box; on a phone
@@ -288,14 +324,16 @@ def table(
     formats = column_formats(column_config)
     frame = table_display.tidy(frame, formats)
     on_screen = frame.drop(columns=list(download_only))
+    if any(theme.is_status_column(c) for c in on_screen.columns):
+        status_legend(target=False)
     if report_mode():
-        st.html(table_display.to_html(on_screen, name, formats))
+        st.html(table_display.to_html(on_screen, name, formats, total_rows))
         return
     shown = table_display.dates_as_text(on_screen)  # the downloads keep real dates for Excel
     if is_phone():
-        _paged_html_table(shown, name, key, formats)
+        _paged_html_table(shown, name, key, formats, total_rows)
     else:
-        _grid(shown, key, column_config)
+        _grid(shown, key, column_config, formats, total_rows)
     with st.container(horizontal=True):
         st.download_button(
             "下载电子表格",
@@ -315,7 +353,13 @@ def table(
         )
 
 
-def _grid(frame: pd.DataFrame, key: str, column_config: dict[str, Any] | None) -> None:
+def _grid(
+    frame: pd.DataFrame,
+    key: str,
+    column_config: dict[str, Any] | None,
+    formats: dict[str, ColumnFormat],
+    total_rows: int,
+) -> None:
     """A desktop table: whole up to TABLE_ROWS rows, else SCROLLED_ROWS rows in a box that scrolls.
     (Its dates come as text, table_display.dates_as_text: a date column's own format is dropped.)"""
     rows = len(frame)
@@ -332,8 +376,9 @@ def _grid(frame: pd.DataFrame, key: str, column_config: dict[str, Any] | None) -
         st.html(
             f'<div class="table-note">共 {rows:,} 行，表内上下滚动可查看其余 {rows - SCROLLED_ROWS:,} 行。</div>'
         )
+    coloured = any(theme.is_status_column(c) for c in frame.columns)
     st.dataframe(
-        frame,
+        table_display.styled(frame, formats, total_rows) if coloured or total_rows else frame,
         width="stretch",
         height=height,
         hide_index=True,
@@ -343,7 +388,9 @@ def _grid(frame: pd.DataFrame, key: str, column_config: dict[str, Any] | None) -
     )
 
 
-def _paged_html_table(frame: pd.DataFrame, name: str, key: str, formats: dict[str, ColumnFormat]) -> None:
+def _paged_html_table(
+    frame: pd.DataFrame, name: str, key: str, formats: dict[str, ColumnFormat], total_rows: int
+) -> None:
     """A phone's table: every row of one page as HTML (a card per row when it is wide), and the page."""
     rows = len(frame)
     pages = -(-rows // TABLE_ROWS)
@@ -365,7 +412,8 @@ def _paged_html_table(frame: pd.DataFrame, name: str, key: str, formats: dict[st
             f'<div class="table-note">共 {rows:,} 行，本页第 {first:,}–{first + len(shown) - 1:,} 行；'
             f"其余 {rows - len(shown):,} 行请翻页查看。</div>"
         )
-    st.html(note + table_display.to_html(shown, name, formats, total=rows))
+    last = page == max(pages - 1, 0)  # the totals are the last rows, on the last page
+    st.html(note + table_display.to_html(shown, name, formats, total_rows if last else 0, total=rows))
 
 
 def column_formats(column_config: dict[str, Any] | None) -> dict[str, ColumnFormat]:

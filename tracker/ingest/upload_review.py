@@ -300,3 +300,33 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip()
+
+
+def with_township_split(
+    editing: pd.DataFrame, indicator: str, batch: int | None, shares: dict[str, float], due: Any, label: str
+) -> pd.DataFrame:
+    """The targets for editing (targets_for_editing) with one county target's township rows replaced by
+    `shares` (township -> target; a share of 0 or less is no row), each due when the county's is and
+    labelled `label` after its township. Saved like the editor's list, through the importer."""
+    headers = TARGET_HEADERS
+    name = schema.INDICATORS.get(indicator, indicator)
+    same_batch = (
+        editing[headers["relocation_batch"]].isna()
+        if batch is None
+        else editing[headers["relocation_batch"]].eq(batch).fillna(False)
+    )
+    split = (editing[headers["indicator"]] == name) & same_batch & editing[headers["township"]].notna()
+    rows = [
+        {
+            headers["indicator"]: name,
+            headers["relocation_batch"]: batch,
+            headers["township"]: township,
+            headers["target"]: float(value),
+            headers["due"]: due,
+            headers["label"]: f"{township}{label}",
+        }
+        for township, value in shares.items()
+        if not is_missing(value) and float(value) > 0
+    ]
+    added = pd.DataFrame(rows, columns=list(headers.values())).astype(editing.dtypes.to_dict())
+    return pd.concat([editing[~split], added], ignore_index=True)

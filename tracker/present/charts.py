@@ -59,8 +59,13 @@ def township_bars(
     target_label: str = "目标",
     colour: str = theme.NEUTRAL,
     place: str = "township",
+    status: str | None = None,
+    target_column: str | None = None,
 ) -> go.Figure:
-    """One horizontal bar per township (or per `place`, e.g. county), largest on top, target dashed."""
+    """One horizontal bar per township (or per `place`, e.g. county), largest on top, target dashed.
+
+    With `status` (a column of tracker.rules.indicators statuses) each bar takes its status's colour
+    instead of `colour`; with `target_column` each township's own target is marked on its bar."""
     rows = frame.dropna(subset=[value]).sort_values(value)
     height = max(260, 34 * len(rows) + 110)
     figure = _base(title, height)
@@ -68,7 +73,7 @@ def township_bars(
         y=rows[place],
         x=rows[value],
         orientation="h",
-        marker_color=colour,
+        marker_color=[theme.status_colour(s) for s in rows[status]] if status else colour,
         text=[f"{v:,.1f}{unit}" if unit == "%" else f"{v:,.0f}{unit}" for v in rows[value]],
         textposition="auto",
         # Inside a bar its label starts at the left, well clear of a target line near the bar's end.
@@ -77,7 +82,18 @@ def township_bars(
         customdata=rows[place],
         hovertemplate="%{y}：%{text}<extra></extra>",
     )
-    if target is not None:
+    if target_column is not None:
+        marked = rows.dropna(subset=[target_column])
+        figure.add_scatter(
+            y=marked[place],
+            x=marked[target_column],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 24, "line": {"color": theme.TARGET_MARK, "width": 3}},
+            name=target_label,
+            customdata=marked[place],
+            hovertemplate=f"%{{y}}：{target_label} %{{x:,.1f}}{unit}<extra></extra>",
+        )
+    elif target is not None:
         target_line(figure, target, f"{target_label} {target:g}{unit}", across=False, position="top")
     figure.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
     figure.update_xaxes(ticksuffix=unit if unit == "%" else "", rangemode="tozero")

@@ -87,7 +87,8 @@ def stages_over_time(
 def joint_branch_bars(frame: pd.DataFrame, title: str) -> go.Figure:
     """Per township: completed relocation villages (the need, outlined in target red) beside those with a joint branch.
 
-    frame: township, completed, with_joint (tracker.rules.party.joint_by_township).
+    frame: township, completed, with_joint (tracker.rules.party.joint_by_township); with a `status`
+    column, each township's joint-branch bar takes its status's colour.
     """
     rows = frame.sort_values(["completed", "township"])
     most = float(rows["completed"].max()) if len(rows) else 0.0
@@ -110,7 +111,7 @@ def joint_branch_bars(frame: pd.DataFrame, title: str) -> go.Figure:
         x=rows["with_joint"],
         orientation="h",
         name="已建联合党支部",
-        marker_color=theme.DONE,
+        marker_color=[theme.status_colour(s) for s in rows["status"]] if "status" in rows else theme.DONE,
         text=[f"{int(v)} 个" for v in rows["with_joint"]],
         textposition="outside",
         cliponaxis=False,

@@ -16,12 +16,14 @@ import io
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tracker.contract import formatting
 from tracker.contract.missing import is_missing
+from tracker.present import theme
 
 MISSING = "—"
 # More columns than this and a phone shows each row as a card of "label value" lines.
@@ -127,33 +129,61 @@ def _numeric(series: pd.Series, fmt: ColumnFormat) -> bool:
     )
 
 
+def _td(column: object, value: object, numeric: bool, fmt: ColumnFormat) -> str:
+    style = theme.status_cell_css(value) if theme.is_status_column(column) else ""
+    return (
+        f'<td class="{"num" if numeric else ""}" data-label="{html.escape(str(column))}"'
+        + (f' style="{style}"' if style else "")
+        + f">{html.escape(cell(value, fmt))}</td>"
+    )
+
+
 def to_html(
     frame: pd.DataFrame,
     name: str,
     formats: Mapping[str, ColumnFormat] | None = None,
+    total_rows: int = 0,
     total: int | None = None,
 ) -> str:
     """Every row of the frame as a static HTML table; `data-rows` says how many rows it must show
     (tracker.weekly.report_checks compares it with the rows drawn), `data-total` how many the whole
-    table has when this is one page of it."""
+    table has when this is one page of it. A status column's cells take their status's colour; the
+    last `total_rows` rows are totals (bold, ruled off)."""
     formats = formats or {}
     shown = tidy(frame, formats)
     columns = list(shown.columns)
     numeric = {c: _numeric(shown[c], formats.get(c, AUTO)) for c in columns}
     head = "".join(f'<th class="{"num" if numeric[c] else ""}">{html.escape(str(c))}</th>' for c in columns)
     rows = []
-    for record in shown.itertuples(index=False, name=None):
-        cells = "".join(
-            f'<td class="{"num" if numeric[c] else ""}" data-label="{html.escape(str(c))}">'
-            f"{html.escape(cell(v, formats.get(c, AUTO)))}</td>"
-            for c, v in zip(columns, record)
-        )
-        rows.append(f"<tr>{cells}</tr>")
+    first_total = len(shown) - total_rows
+    for number, record in enumerate(shown.itertuples(index=False, name=None)):
+        cells = "".join(_td(c, v, numeric[c], formats.get(c, AUTO)) for c, v in zip(columns, record))
+        rows.append(f'<tr class="total">{cells}</tr>' if number >= first_total else f"<tr>{cells}</tr>")
     layout = "wide" if len(columns) > PHONE_TABLE_COLUMNS else "narrow"
     return (
         f'<div class="report-table-box"><table class="report-table {layout}" data-rows="{len(shown)}" '
         f'data-total="{len(shown) if total is None else total}" data-name="{html.escape(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
+
+
+def _writer(fmt: ColumnFormat) -> Any:
+    return lambda value: cell(value, fmt)
+
+
+def styled(
+    frame: pd.DataFrame, formats: Mapping[str, ColumnFormat] | None = None, total_rows: int = 0
+) -> Any:
+    """The frame as a pandas Styler for st.dataframe: each cell written as `cell` writes it (as in
+    the report), status cells in their status's colour, the last `total_rows` rows bold."""
+    formats = formats or {}
+    styler = frame.style.format({c: _writer(formats.get(c, AUTO)) for c in frame.columns})
+    status_columns = [c for c in frame.columns if theme.is_status_column(c)]
+    if status_columns:
+        styler = styler.map(theme.status_cell_css, subset=status_columns)
+    if total_rows:
+        totals = frame.index[len(frame) - total_rows :]
+        styler = styler.map(lambda _: "font-weight: 700", subset=pd.IndexSlice[totals, :])
+    return styler
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

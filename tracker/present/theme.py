@@ -3,6 +3,11 @@
 Colours carry meaning across every chart: green is done, amber in progress,
 grey not started, red the target line (and behind schedule). A leader who has
 learnt that on one page reads every other page the same way.
+
+A target's status (tracker.rules.indicators: 已完成 / 按期 / 滞后 / 逾期) has one word and
+one colour everywhere — cards, ranking bars, table rows, the briefing, the summary image —
+and green only ever means met or on pace: a bar below its target is never green unless the
+pace of the last four weeks reaches the target by its due date.
 """
 
 from __future__ import annotations
@@ -19,28 +24,83 @@ FONT_STACK = (
 DONE = "#2E7D32"
 NOT_STARTED = "#B0BEC5"
 TARGET = "#C62828"
-AT_RISK = "#EF6C00"
 NEUTRAL = "#1565C0"
 MUTED = "#607D8B"
 # A target drawn beside the actual: the same red dashed line on every chart.
 TARGET_LINE = {"color": TARGET, "dash": "dash", "width": 2}
+# Per-row target marks on status-coloured bars: dark, so a mark on a red (逾期) bar still shows.
+TARGET_MARK = "#263238"
+# A card that flags something to check (not a target's status): amber, with no status word.
+WARNING = "#EF6C00"
 
+# The status rule's four words and colours (keys: tracker.rules.indicators.STATUSES), and the grey
+# of a figure without a target or without a pace yet, which has no word.
 STATUS_COLOURS = {
-    "done": DONE,
-    "on_track": DONE,
-    "at_risk": AT_RISK,
-    "behind": TARGET,
-    "unknown": NEUTRAL,
-    "no_target": MUTED,
+    "done": "#1B5E20",
+    "on_track": "#43A047",
+    "behind": "#EF6C00",
+    "overdue": "#C62828",
+    "unknown": "#90A4AE",
+    "no_target": "#90A4AE",
+    "warning": WARNING,
 }
 STATUS_LABELS = {
     "done": "已完成",
     "on_track": "按期",
-    "at_risk": "有风险",
     "behind": "滞后",
-    "unknown": "待观察",
-    "no_target": "无目标",
+    "overdue": "逾期",
 }
+# What each word means, for the legend and its tooltip.
+STATUS_MEANINGS = {
+    "done": "已达到目标",
+    "on_track": "按近四周进度推算，能在时限前完成",
+    "behind": "按近四周进度推算，难以在时限前完成",
+    "overdue": "已过完成时限，仍未完成",
+}
+NO_STATUS = "#90A4AE"
+# A table's status column holds the words; their colours, for the table's cells.
+LABEL_COLOURS = {label: STATUS_COLOURS[key] for key, label in STATUS_LABELS.items()}
+# A township table's status column is named so (or starts so: 状态（第二批）).
+STATUS_COLUMN = "状态"
+
+
+def is_status_column(name: object) -> bool:
+    """Whether a table column holds status words (and is coloured by them)."""
+    return str(name).startswith(STATUS_COLUMN)
+
+
+def status_cell_css(word: object) -> str:
+    """The CSS of a status cell: white on the status's colour ("" for a blank or unknown word)."""
+    colour = LABEL_COLOURS.get(str(word))
+    return f"background-color: {colour}; color: #FFFFFF; font-weight: 600" if colour else ""
+
+
+def status_colour(status: str) -> str:
+    """The colour of a status (grey for none)."""
+    return STATUS_COLOURS.get(status, NO_STATUS)
+
+
+def status_label(status: str) -> str:
+    """The word of a status ("" for a figure with no target or no pace yet)."""
+    return STATUS_LABELS.get(status, "")
+
+
+def status_legend_html(target: bool = True, grey: str = "") -> str:
+    """The legend under every status-coloured chart and table: the four words with their colours,
+    the target mark, and (when some row has no status) what grey means."""
+    items = [
+        f'<span class="legend-item" title="{STATUS_MEANINGS[key]}"><i class="swatch" '
+        f'style="background:{STATUS_COLOURS[key]}"></i>{label}</span>'
+        for key, label in STATUS_LABELS.items()
+    ]
+    if grey:
+        items.append(
+            f'<span class="legend-item"><i class="swatch" style="background:{NO_STATUS}"></i>{grey}</span>'
+        )
+    if target:
+        items.append('<span class="legend-item"><i class="mark"></i>目标</span>')
+    return '<div class="status-legend">' + "".join(items) + "</div>"
+
 
 # Relocation stages from grey (not started) through amber (under way) to greens (done).
 STAGE_COLOURS = dict(
@@ -194,6 +254,41 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
              padding: 10px 14px; border-left: 4px solid {NEUTRAL}; background: #F5F8FC; }}
 .briefing-title {{ font-weight: 700; font-size: 17px; margin: 8px 0 2px; }}
 .report-header {{ font-size: 15px; color: #37474F; border-bottom: 2px solid {NEUTRAL}; padding-bottom: 4px; margin-bottom: 8px; }}
+.kpi .basis {{ font-size: 12px; color: #455A64; background: #ECEFF1; border-radius: 3px; padding: 0 4px; margin-left: 4px; }}
+.status-legend {{ display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; color: #37474F; margin: 2px 0 6px; }}
+.status-legend .legend-item {{ display: inline-flex; align-items: center; gap: 5px; }}
+.status-legend .swatch {{ display: inline-block; width: 14px; height: 10px; border-radius: 2px; }}
+.status-legend .mark {{ display: inline-block; width: 3px; height: 14px; background: {TARGET_MARK}; }}
+.status-badge {{ display: inline-block; color: #FFFFFF; background: var(--accent, {NO_STATUS}); border-radius: 4px;
+                 padding: 0 6px; font-size: 12.5px; font-weight: 600; line-height: 1.6; white-space: nowrap; }}
+.deadlines {{ margin: 4px 0 12px; display: flex; flex-direction: column; gap: 6px; }}
+.deadline {{ border-left: 6px solid var(--accent); background: #FFF5F5; border-radius: 6px; padding: 8px 12px;
+             font-size: 15px; line-height: 1.6; color: #212121; }}
+.deadline.urgent {{ background: #FFF8E1; }}
+.deadline .what {{ font-weight: 700; }}
+.rank-head {{ margin: 2px 0 4px; }}
+.rank-measure {{ font-size: 16px; font-weight: 700; color: #263238; }}
+.rank-note {{ font-size: 13.5px; color: #455A64; margin: 1px 0; }}
+.rank-table {{ width: 100%; border-collapse: collapse; font-size: 14px; color: #263238; table-layout: fixed; }}
+.rank-table th {{ text-align: left; font-weight: 600; font-size: 13px; color: #546E7A; padding: 2px 6px;
+                  border-bottom: 1px solid #CFD8DC; }}
+.rank-table td {{ padding: 4px 6px; border-bottom: 1px solid #ECEFF1; vertical-align: middle; line-height: 1.3; }}
+.rank-table col.place {{ width: 6.5em; }}
+.rank-table col.pct {{ width: 4.6em; }}
+.rank-table col.sub {{ width: 6.4em; }}
+.rank-table col.state {{ width: 4.4em; }}
+.rank-table td.place {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.rank-table td.pct {{ text-align: right; font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.rank-table td.sub {{ text-align: right; color: #607D8B; font-size: 12.5px; font-variant-numeric: tabular-nums;
+                      white-space: nowrap; }}
+.rank-table tr[data-place] {{ cursor: pointer; }}
+.rank-table tr[data-place]:hover td {{ background: #F5F8FC; }}
+.rank-table tr[data-place]:focus-visible {{ outline: 2px solid {NEUTRAL}; }}
+.rank-table tr.total td {{ font-weight: 700; border-top: 2px solid #90A4AE; background: #FAFBFC; }}
+.rank-bar {{ position: relative; height: 14px; background: #ECEFF1; border-radius: 3px; }}
+.rank-bar .fill {{ position: absolute; left: 0; top: 0; bottom: 0; background: var(--accent, {NO_STATUS});
+                   border-radius: 3px; }}
+.rank-bar .mark {{ position: absolute; top: -3px; bottom: -3px; width: 3px; margin-left: -1.5px; background: {TARGET_MARK}; }}
 .table-note {{ font-size: 13px; color: #546E7A; margin: 0 0 2px; }}
 .report-table-box {{ width: 100%; margin: 2px 0 10px; }}
 .report-table {{ border-collapse: collapse; width: 100%; font-size: 13.5px; color: #263238; }}
@@ -203,6 +298,8 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
 .report-table td.num {{ white-space: nowrap; }}
 .report-table td:not(.num) {{ min-width: 4em; }}
 .report-table tbody tr:nth-child(even) {{ background: #FAFBFC; }}
+.report-table tr.total td {{ border-top: 2px solid #90A4AE; background: #F1F4F6; }}
+.report-table tr.total td:first-child {{ font-weight: 700; }}  /* bold numbers would widen a phone's table */
 @media (max-width: 1000px) {{
   .report-table {{ font-size: 12px; }}
   .report-table th, .report-table td {{ padding: 3px 3px; }}
@@ -237,6 +334,13 @@ html, body, [class*="css"] {{ font-family: {FONT_STACK}; }}
   .report-table.wide td::before {{ content: attr(data-label); color: #607D8B; text-align: left; }}
   .report-table.wide td:first-child {{ grid-column: 1 / -1; font-weight: 700; font-size: 14px;
                                        border-bottom: 1px solid #ECEFF1; }}
+  .rank-table {{ font-size: 13px; }}
+  .rank-table td, .rank-table th {{ padding: 4px 3px; }}
+  .rank-table col.place {{ width: 4.6em; }}
+  .rank-table col.pct {{ width: 3.9em; }}
+  .rank-table col.sub {{ width: 4.9em; }}
+  .rank-table col.state {{ width: 4.1em; }}
+  .rank-table .status-badge {{ padding: 0 3px; }}
 }}
 </style>
 """

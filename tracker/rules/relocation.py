@@ -76,9 +76,9 @@ def cards(
                 wanted.append(rows.iloc[0].to_dict())
             else:
                 wanted.append({"indicator": indicator, "relocation_batch": batch, "township": None,
-                               "target": math.nan, "due": None, "label": None})  # fmt: skip
+                               "target": math.nan, "due": None, "label": None, "basis": None})  # fmt: skip
         frame = pd.DataFrame(
-            wanted, columns=["indicator", "relocation_batch", "township", "target", "due", "label"]
+            wanted, columns=["indicator", "relocation_batch", "township", "target", "due", "label", "basis"]
         )
         progress = indicators.progress(series, frame, as_of)
         out[batch] = sorted(progress, key=lambda card: CARD_INDICATORS.index(card.indicator))

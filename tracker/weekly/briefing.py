@@ -1,6 +1,7 @@
 """The week in one paragraph, in the style of a 公文 weekly briefing, written from the figures.
 
-It says, batch by batch, what is done; for a batch still open, how many days are
+It opens with what is overdue (and what is late and due within two weeks), in the words of
+the overview's banner (tracker.present.deadlines); then says, batch by batch, what is done; for a batch still open, how many days are
 left to its deadline, what is still missing (villages, households, people), the
 weekly pace that would close the gap, and whether the recent pace will; then the
 other targets still open, and the townships whose open batch lags the county.
@@ -17,7 +18,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from tracker.contract import formatting
-from tracker.rules import responsibility
+from tracker.present import deadlines
+from tracker.rules import indicators, responsibility
 from tracker.rules.indicators import Progress
 
 RELOCATION = ("villages_completed", "households_moved", "people_moved")
@@ -27,7 +29,7 @@ OTHER_LABELS = {
     "weak_orgs_rectified": "软弱涣散党组织已整顿",
     "funds_10k": "整合搬迁资金",
 }
-LATE = ("behind", "at_risk")
+LATE = (indicators.BEHIND, indicators.OVERDUE)
 
 
 def open_batches(cards: Sequence[Progress]) -> list[int]:
@@ -154,22 +156,26 @@ def weekly_briefing(
     rankings: Mapping[int, pd.DataFrame] | None = None,
     supervision: pd.DataFrame | None = None,
 ) -> str:
-    """The paragraph: relocation batch by batch, the other open targets, the townships behind, and
-    the villages behind their own 倒排工期 with their 包保领导.
+    """The paragraph: what is overdue or urgent, relocation batch by batch, the other open targets,
+    the townships behind, and the villages behind their own 倒排工期 with their 包保领导.
 
     rankings maps an open batch to its township ranking (queries/ranking.sql run for that batch);
     supervision is the 包保责任台账 assessed (tracker.rules.responsibility.assess), or None.
     """
+    first = deadlines.sentence(deadlines.alerts(cards), as_of, scope)
+    sentences = [first, _relocation_sentences(as_of, scope, cards, lead=not first), _others_sentence(cards)]
+    sentences += [_behind_sentence(batch, ranking) for batch, ranking in sorted((rankings or {}).items())]
+    if supervision is not None:
+        sentences.append(behind_plan_sentence(supervision))
+    return "".join(sentences)
+
+
+def _relocation_sentences(as_of: dt.date, scope: str, cards: Sequence[Progress], lead: bool) -> str:
+    """整村搬迁 batch by batch; opening the paragraph (with the day and scope) when nothing is overdue."""
     rows: dict[int, dict[str, Progress]] = {}
     for card in cards:
         if card.indicator in RELOCATION and card.batch is not None and card.target is not None:
             rows.setdefault(card.batch, {})[card.indicator] = card
-    sentences = [f"截至{formatting.day(as_of)}，{scope}整村搬迁："]
-    batches = [_batch_sentence(b, rows[b], as_of) for b in sorted(rows)]
-    sentences.append("".join(batches) if batches else "尚未下达搬迁目标任务。")
-    sentences.append(_others_sentence(cards))
-    for batch, ranking in sorted((rankings or {}).items()):
-        sentences.append(_behind_sentence(batch, ranking))
-    if supervision is not None:
-        sentences.append(behind_plan_sentence(supervision))
-    return "".join(sentences)
+    opening = f"截至{formatting.day(as_of)}，{scope}" if lead else ""
+    batches = "".join(_batch_sentence(b, rows[b], as_of) for b in sorted(rows))
+    return f"{opening}整村搬迁：{batches}" if batches else f"{opening}无整村搬迁任务。"

@@ -27,7 +27,7 @@ from tracker.weekly.document_html import STATUS_CLASS, column_kinds
 LATIN = "Times New Roman"
 TITLE_FONT, BODY_FONT, HEADING_FONT = "宋体", "仿宋", "黑体"
 BODY_PT, TITLE_PT, TABLE_PT, HEAD_PT = 16, 22, 10, 9
-COLOURS = {"ok": theme.DONE, "risk": theme.AT_RISK, "late": theme.TARGET}
+COLOURS = {"ok": theme.DONE, "risk": theme.WARNING, "late": theme.TARGET}
 
 
 def _font(run, east_asia: str, size: float, bold: bool = False, colour: str | None = None) -> None:  # noqa: ANN001

@@ -153,7 +153,7 @@ def document_html(doc: Document) -> str:
     css = _CSS.format(
         running_head=_css_string(doc.running_head),
         done=theme.DONE,
-        at_risk=theme.AT_RISK,
+        at_risk=theme.WARNING,
         late=theme.TARGET,
     )
     sections = "".join(_section(s) for s in doc.sections)

@@ -35,10 +35,10 @@ CSS = f"""
 .wk-sum h2 {{ font-size: 18px; font-weight: 700; margin: 14px 0 6px; padding: 0; line-height: 1.4; }}
 .wk-sum .alert {{ border: 2px solid {theme.TARGET}; background: #FFEBEE; border-radius: 8px; padding: 8px 12px;
                   margin: 0 0 10px; }}
-.wk-sum .alert.soon {{ border-color: {theme.AT_RISK}; background: #FFF3E0; }}
+.wk-sum .alert.soon {{ border-color: {theme.WARNING}; background: #FFF3E0; }}
 .wk-sum .alert .tag {{ display: inline-block; font-weight: 700; color: #FFFFFF; background: {theme.TARGET};
                        border-radius: 4px; padding: 0 6px; margin-right: 6px; font-size: 15px; }}
-.wk-sum .alert.soon .tag {{ background: {theme.AT_RISK}; }}
+.wk-sum .alert.soon .tag {{ background: {theme.WARNING}; }}
 .wk-sum .alert div {{ font-size: 16px; }}
 .wk-sum .briefing {{ font-size: 16px; line-height: 1.75; text-indent: 2em; margin: 0; padding: 10px 12px;
                      border-left: 4px solid {theme.NEUTRAL}; background: #F5F8FC; }}
@@ -131,14 +131,14 @@ def _ranking(week: ScopeWeek) -> str:
     legend = (
         f'<div class="legend"><span class="swatch" style="background:{theme.DONE}"></span>全部入住'
         f'<span class="swatch" style="background:{theme.NEUTRAL}"></span>不低于全县'
-        f'<span class="swatch" style="background:{theme.AT_RISK}"></span>低于全县</div>'
+        f'<span class="swatch" style="background:{theme.WARNING}"></span>低于全县</div>'
     )
     return f'<h2>乡镇排名 · {batch}入住率</h2><table class="rank">{"".join(rows)}</table>{legend}'
 
 
 def _rank_row(n: int, row: object, average: float, own: bool) -> str:
     percent = float(getattr(row, "moved_percent", 0.0) or 0.0)
-    colour = theme.DONE if percent >= 100.0 else theme.NEUTRAL if percent >= average else theme.AT_RISK
+    colour = theme.DONE if percent >= 100.0 else theme.NEUTRAL if percent >= average else theme.WARNING
     place = html.escape(str(getattr(row, "place", "")))
     return (
         f'<tr class="{"own" if own else ""}"><td class="n">{n}</td><td>{place}</td><td class="track">'
