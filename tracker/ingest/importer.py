@@ -212,9 +212,20 @@ def _log_entries(parsed: list[tuple[SheetResult, ParsedRows]], replace_all: bool
             "rows_rejected": r.rejected,
             "rows_totals_dropped": r.totals_dropped,
             "replace_all": replace_all,
+            # Whose rows the file holds (None: a row of no township), so a township user's
+            # reader shows only the entries about their own townships.
+            "townships": _distinct(rows, "township"),
+            "counties": _distinct(rows, schema.COUNTY),
         }
-        for r, _ in parsed
+        for r, rows in parsed
     ]
+
+
+def _distinct(rows: ParsedRows, column: str) -> list[str | None]:
+    values = rows.records.get(column)
+    if values is None:
+        return [None]
+    return sorted(set(values.unique().to_pylist()), key=lambda v: (v is None, v or ""))
 
 
 def _land(
