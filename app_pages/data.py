@@ -10,9 +10,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker import access
 from tracker.contract import schema
-from tracker.ingest import shrink_guard, upload_review
+from tracker.ingest import shrink_guard, upload_review, worker
 from tracker.ingest.import_report import audit_details
-from tracker.ingest.importer import import_uploads
 from tracker.ingest.outcome import Outcome
 from tracker.present import formatting
 from tracker.rules import consistency
@@ -118,13 +117,14 @@ def run_import(
     replace the whole day), a progress bar moving as each file is read."""
     as_of, allow, table, replace_all = options
     bar, update = progress_bar("正在检查" if dry_run else "正在导入")
-    outcome = import_uploads(
+    # In a worker process with a memory and a time limit: no file can take the dashboard down.
+    outcome = worker.import_uploads(
         uploads,
         data.data_dir(),
+        update,
         as_of=as_of,
         allow_rejects=allow,
         dry_run=dry_run,
-        progress=update,
         table=table,
         replace_all=replace_all,
     )
@@ -333,7 +333,7 @@ def targets_section() -> None:
     if save:
         csv = upload_review.targets_csv(edited)
         # The editor shows the whole list: what is saved is the whole list, rows deleted included.
-        outcome = import_uploads(
+        outcome = worker.import_uploads(
             [(upload_review.targets_file_name(day), csv)],
             data.data_dir(),
             as_of=day,

@@ -11,8 +11,8 @@ from typing import NoReturn
 
 from tracker import access
 from tracker.contract import paths, schema
+from tracker.ingest import worker
 from tracker.ingest.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
-from tracker.ingest.importer import import_paths
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.values import ValueProblem, parse_date
 from tracker.store.manifest import StoreProblem
@@ -133,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
     progress = ImportProgress(sys.stderr)
-    outcome: Outcome = import_paths(
+    # In a worker process with a memory and a time limit: a file that crashes a reader is refused, not fatal.
+    outcome: Outcome = worker.import_paths(
         args.paths,
         data_dir,
-        args.as_of,
-        args.allow_rejects,
         progress.file,
+        as_of=args.as_of,
+        allow_rejects=args.allow_rejects,
         table=args.table,
         replace_all=args.replace_all,
     )

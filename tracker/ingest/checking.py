@@ -83,6 +83,9 @@ def check_source(
     except FileProblem as problem:
         outcome.file_problems.append(f"{label}：{problem}")
         return []
+    except Exception as error:  # noqa: BLE001 - a reader's own failure on a hostile file is the file's problem
+        outcome.file_problems.append(f"{label}：{unreadable(error)}")
+        return []
     del data  # the sheets hold what is needed of it
     results = []
     unrecognised = []
@@ -95,6 +98,8 @@ def check_source(
             unrecognised.append((sheet.name, str(problem)))
         except FileProblem as problem:
             outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{problem}")
+        except Exception as error:  # noqa: BLE001 - as above: a Chinese sentence, never a traceback
+            outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{unreadable(error)}")
     if not results and not any(label in p for p in outcome.file_problems):
         reason = unrecognised[0][1] if unrecognised else "文件中没有数据"
         where = _sheet_label(unrecognised[0][0]) if len(unrecognised) > 1 else ""
@@ -104,6 +109,13 @@ def check_source(
         for name, reason in unrecognised:
             outcome.notes.append(f"{label}{_sheet_label(name)}：已跳过（{reason}）")
     return results
+
+
+def unreadable(error: BaseException) -> str:
+    """What to tell of an error no rule expected while reading a file: that the file cannot be used,
+    and the error's kind (never its text, which may hold the server's paths)."""
+    kind = "内存不足" if isinstance(error, MemoryError) else type(error).__name__
+    return f"读取时出错，文件无法使用（{kind}）；请检查文件是否完整，或另存为CSV后重新导入"
 
 
 def _sheet_label(name: str | None) -> str:
