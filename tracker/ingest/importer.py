@@ -31,6 +31,7 @@ from tracker.ingest.checking import (
     check_keys_across_files,
     check_source,
     county_text_of,
+    duplicate_files,
 )
 from tracker.ingest.outcome import Outcome, SheetResult
 from tracker.ingest.parsed import ParsedRows
@@ -152,7 +153,11 @@ def import_sources(
             checked_rows = sum(len(r.row_numbers) for _, r in checked)
             progress(f"{label}：已检查 {checked_rows:,} 行", number, len(exports))
         parsed += checked
-    check_keys_across_files(parsed, outcome)
+    twice = duplicate_files(parsed)
+    if twice:
+        outcome.file_problems += twice  # the rows would all clash as well: the files say it once
+    else:
+        check_keys_across_files(parsed, outcome)
     for result, rows in parsed:
         result.rejected = len(rows.rejected_rows)
         result.accepted = len(rows.row_numbers) - result.rejected
