@@ -53,9 +53,10 @@ def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], N
     return bar, update
 
 
-def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | None, bool]:
+def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | None, bool, bool]:
     """The uploader and its options; returns (files, as_of override, import valid rows only,
-    the ledger to read the files as (None: told by their headers), replace the whole day)."""
+    the ledger to read the files as (None: told by their headers), replace the whole day,
+    a scope more than doubling is real)."""
     st.html(UPLOADER_CSS)
     files = st.file_uploader(
         "选择要导入的台账导出文件",
@@ -88,34 +89,45 @@ def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | No
         key="upload_replace_all",
         help="默认只替换文件涉及的乡镇，其余乡镇保留原数据；勾选后该日整期数据只保留本次文件的内容",
     )
+    allow_growth = right.checkbox(
+        "允许数量大幅增加",
+        key="upload_allow_growth",
+        help="村、搬迁户或党组织比上期增加一倍以上时默认拒绝导入；确认属实时勾选",
+    )
     if replace_all:
         st.warning(
             "已勾选整体替换：所选台账该日的整期数据将只保留本次文件中的内容，文件未包含的乡镇将被删除，"
             f"且不受“减少超过 {shrink_guard.SHRINK_LIMIT:.0%} 即拒绝”的保护。此操作会以您的账号记入审计日志。"
         )
-    return files or [], as_of, allow, upload_review.TABLE_CHOICES[kind], replace_all
+    return files or [], as_of, allow, upload_review.TABLE_CHOICES[kind], replace_all, allow_growth
 
 
 def dry_run(
-    uploads: list[tuple[str, bytes]], as_of: dt.date | None, table: str | None, replace_all: bool
+    uploads: list[tuple[str, bytes]],
+    as_of: dt.date | None,
+    table: str | None,
+    replace_all: bool,
+    growth: bool,
 ) -> Outcome:
     """The importer's verdict on the files without writing anything; kept while the files stay the same."""
-    key = upload_review.fingerprint(uploads, as_of, table, replace_all) + str(data.version())
+    key = upload_review.fingerprint(uploads, as_of, table, replace_all, growth) + str(data.version())
     kept = st.session_state.get(PREVIEW)
     if kept and kept[0] == key:
         return kept[1]
-    bar, outcome = run_import(uploads, (as_of, False, table, replace_all), dry_run=True)
+    bar, outcome = run_import(uploads, (as_of, False, table, replace_all, growth), dry_run=True)
     bar.empty()
     st.session_state[PREVIEW] = (key, outcome)
     return outcome
 
 
 def run_import(
-    uploads: list[tuple[str, bytes]], options: tuple[dt.date | None, bool, str | None, bool], dry_run: bool
+    uploads: list[tuple[str, bytes]],
+    options: tuple[dt.date | None, bool, str | None, bool, bool],
+    dry_run: bool,
 ) -> tuple[DeltaGenerator, Outcome]:
     """The importer on the uploads with the page's options (as_of, valid rows only, ledger,
-    replace the whole day), a progress bar moving as each file is read."""
-    as_of, allow, table, replace_all = options
+    replace the whole day, allow growth), a progress bar moving as each file is read."""
+    as_of, allow, table, replace_all, allow_growth = options
     bar, update = progress_bar("正在检查" if dry_run else "正在导入")
     # In a worker process with a memory and a time limit: no file can take the dashboard down.
     outcome = worker.import_uploads(
@@ -127,6 +139,7 @@ def run_import(
         dry_run=dry_run,
         table=table,
         replace_all=replace_all,
+        allow_growth=allow_growth,
     )
     return bar, outcome
 
@@ -167,7 +180,7 @@ def _height(rows: Sized) -> int | str:
 
 def land(
     uploads: list[tuple[str, bytes]],
-    options: tuple[dt.date | None, bool, str | None, bool],
+    options: tuple[dt.date | None, bool, str | None, bool, bool],
     showing: dt.date | None,
 ) -> None:
     """Run the real import with a progress bar; on success reload the page so every view shows it."""
@@ -191,7 +204,7 @@ def upload_section(showing: dt.date | None) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         show_message(*flash)
-    files, as_of, allow, table, replace_all = upload_options()
+    files, as_of, allow, table, replace_all, growth = upload_options()
     if not files:
         st.caption(
             "选择文件后先检查并预览，确认后才写入。文件只替换它涉及的乡镇在该日的数据，其余乡镇保留；"
@@ -199,10 +212,10 @@ def upload_section(showing: dt.date | None) -> None:
         )
         return
     uploads = [(f.name, f.getvalue()) for f in files]
-    outcome = dry_run(uploads, as_of, table, replace_all)
+    outcome = dry_run(uploads, as_of, table, replace_all, growth)
     show_outcome(outcome, allow, "upload_preview")
     if upload_review.can_land(outcome, allow) and st.button("确认导入", type="primary", key="upload_confirm"):
-        land(uploads, (as_of, allow, table, replace_all), showing)
+        land(uploads, (as_of, allow, table, replace_all, growth), showing)
 
 
 def import_log_section() -> None:

@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="用文件内容整体替换该日的整期数据（文件未包含的乡镇也被删除）；默认只替换文件涉及的乡镇",
     )
+    imp.add_argument(
+        "--allow-growth",
+        action="store_true",
+        help="确认数量大幅增加属实：村、搬迁户或党组织比上期增加一倍以上时默认拒绝导入",
+    )
     imp.add_argument("--json", action="store_true", help="以一个JSON对象输出结果")
     imp.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
 
@@ -142,6 +147,7 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
         allow_rejects=args.allow_rejects,
         table=args.table,
         replace_all=args.replace_all,
+        allow_growth=args.allow_growth,
     )
     progress.close()
     if outcome.landed:

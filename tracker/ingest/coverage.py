@@ -68,7 +68,8 @@ class Change:
     after: int  # rows that land in scope
     total_before: int
     total_after: int
-    refused: bool = False
+    refused: bool = False  # by the shrink guard
+    grew: bool = False  # refused by the growth guard
     damaged: list[str] = field(default_factory=list)  # snapshot days passed over: their files cannot be read
 
 

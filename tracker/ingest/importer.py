@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tracker.contract import county as county_config
 from tracker.contract import schema
-from tracker.ingest import coverage, personal, shrink_guard
+from tracker.ingest import coverage, growth_guard, personal, shrink_guard
 from tracker.ingest.checking import (
     CONFIG_SUFFIX,
     EXPORT_SUFFIXES,
@@ -74,6 +75,7 @@ def import_paths(
     progress: ProgressFn | None = None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Import files and folders from disk (see `import_sources`)."""
     files, problems = expand_paths(paths)
@@ -81,7 +83,14 @@ def import_paths(
         return Outcome(status=2, file_problems=problems)
     sources = [Source(str(path), path=path) for path in files]
     return import_sources(
-        sources, data_dir, as_of, allow_rejects, progress, table=table, replace_all=replace_all
+        sources,
+        data_dir,
+        as_of,
+        allow_rejects,
+        progress,
+        table=table,
+        replace_all=replace_all,
+        allow_growth=allow_growth,
     )
 
 
@@ -94,6 +103,7 @@ def import_uploads(
     progress: ProgressFn | None = None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Import files given as (name, bytes), as the data page's upload does."""
     sources = [Source(name, data) for name, data in uploads]
@@ -106,6 +116,7 @@ def import_uploads(
         dry_run=dry_run,
         table=table,
         replace_all=replace_all,
+        allow_growth=allow_growth,
     )
 
 
@@ -118,14 +129,16 @@ def import_sources(
     dry_run: bool = False,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Check every source, then land them all in one step, or nothing.
 
     table: read every file as this record type (refused where its headers do not fit);
     None guesses each sheet's type from its headers. replace_all: each (table, day) the
     files hold replaces that day's whole snapshot, not only the townships they cover.
-    A dry run plans the same merge and guard against the store as it is, and writes nothing."""
-    outcome = Outcome(replace_all=replace_all)
+    allow_growth: the clerk says a scope more than doubling is real (`growth_guard`).
+    A dry run plans the same merge and guards against the store as it is, and writes nothing."""
+    outcome = Outcome(replace_all=replace_all, allow_growth=allow_growth)
     if table is not None and table not in schema.TABLES:
         outcome.status = 2
         outcome.file_problems.append(f"未知的台账类型“{table}”（应为 {'、'.join(schema.TABLES)} 之一）")
@@ -175,9 +188,10 @@ def import_sources(
             _land([], data_dir, county_text, outcome, replace_all)
         return outcome
     parts = parts_of(parsed)
+    guard = _Guard(parts, county, allow_growth)
     if dry_run:
         try:
-            _judge(outcome, coverage.plan(data_dir, parts, replace_all))
+            _judge(outcome, coverage.plan(data_dir, parts, replace_all), guard)
         except StoreProblem as problem:
             outcome.status = 2
             outcome.file_problems.append(str(problem))
@@ -186,13 +200,30 @@ def import_sources(
         return outcome
     if progress and exports:
         progress("写入数据存储", len(exports), len(exports))
-    _land(parts, data_dir, county_text, outcome, replace_all, log=_log_entries(parsed, replace_all))
+    _land(
+        parts, data_dir, county_text, outcome, replace_all, log=_log_entries(parsed, replace_all), guard=guard
+    )
     return outcome
 
 
-def _judge(outcome: Outcome, planned: list[tuple[Snapshot, coverage.Change]]) -> None:
-    """Record what each (table, day) would become; a shrink the guard refuses makes the import unusable."""
+@dataclass
+class _Guard:
+    """What the growth guard judges an import's changes by."""
+
+    parts: list[coverage.Part]
+    county: county_config.County
+    allow_growth: bool
+
+
+def _judge(outcome: Outcome, planned: list[tuple[Snapshot, coverage.Change]], guard: _Guard | None) -> None:
+    """Record what each (table, day) would become; a shrink or a growth the guards refuse makes the
+    import unusable."""
     outcome.changes = [change for _, change in planned]
+    if guard is not None:
+        grown = growth_guard.judge(outcome.changes, guard.parts, guard.county, guard.allow_growth)
+        outcome.file_problems += grown
+        if grown:
+            outcome.status = 2
     for change in outcome.changes:
         for day in change.damaged:
             label = schema.TABLES[change.table].label
@@ -240,12 +271,13 @@ def _land(
     outcome: Outcome,
     replace_all: bool,
     log: list[dict[str, Any]] | None = None,
+    guard: _Guard | None = None,
 ) -> None:
     try:
         with import_lock(data_dir):
             # Planned under the lock, against the manifest this commit replaces.
             planned = coverage.plan(data_dir, parts, replace_all)
-            _judge(outcome, planned)
+            _judge(outcome, planned, guard)
             if outcome.status:
                 return
             # commit derives each snapshot's summaries and lands them in the same commit.

@@ -51,9 +51,10 @@ def fingerprint(
     as_of: dt.date | None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> str:
     """Identifies an upload and its options, so a dry run is not repeated on every rerun."""
-    digest = hashlib.sha256(f"{as_of}|{table}|{replace_all}".encode())
+    digest = hashlib.sha256(f"{as_of}|{table}|{replace_all}|{allow_growth}".encode())
     for name, data in uploads:
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
@@ -120,6 +121,7 @@ def changes_frame(outcome: Outcome) -> pd.DataFrame:
         unit = shrink_guard.COUNTED[c.table]
         share = 100 * (c.after - c.before) / c.before if c.before else None
         verdict = "超过缩减上限，不能导入" if c.refused else ("整期替换" if c.replace_all else "可导入")
+        verdict = "超过增长上限，不能导入" if c.grew else verdict
         rows.append(
             {
                 "台账": table_label(c.table),
