@@ -13,7 +13,7 @@ from tracker.contract import schema
 from tracker.ingest import shrink_guard, upload_review, worker
 from tracker.ingest.import_report import audit_details
 from tracker.ingest.outcome import Outcome
-from tracker.present import formatting
+from tracker.present import formatting, literal_text, table_display
 from tracker.rules import consistency
 from ui import auth, data, filters, report_panel, sections, widgets
 
@@ -40,7 +40,8 @@ UPLOADER_CSS = """
 
 def show_message(kind: str, text: str) -> None:
     """st.success / st.warning / st.error by name."""
-    {"success": st.success, "warning": st.warning}.get(kind, st.error)(text)
+    # The text may name files, sheets and headers of an upload: shown as typed, never as Markdown.
+    {"success": st.success, "warning": st.warning}.get(kind, st.error)(literal_text.markdown(text))
 
 
 def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], None]]:
@@ -148,11 +149,11 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
     """What the files hold, what would be refused and why."""
     show_message(*upload_review.dry_run_message(outcome, allow))
     for problem in outcome.file_problems:
-        st.error(problem)
+        st.error(literal_text.markdown(problem))
     for note in outcome.notes:
-        st.caption(note)
+        st.caption(literal_text.markdown(note))
     for refusal in upload_review.shrink_messages(outcome):
-        st.error(refusal)
+        st.error(literal_text.markdown(refusal))
     if outcome.sheets:
         widgets.table(upload_review.sheets_frame(outcome), "导入预览", key=f"{key}_sheets")
     if outcome.changes:
@@ -337,7 +338,7 @@ def targets_section() -> None:
     save = left.button("保存目标任务", type="primary", key="targets_save")
     right.download_button(
         "下载 CSV",
-        data=upload_review.targets_csv(frame),
+        data=table_display.neutralised_csv(upload_review.targets_csv(frame)),
         file_name=f"目标任务_{day.isoformat()}.csv",
         mime="text/csv",
         key="targets_csv",
