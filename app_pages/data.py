@@ -153,7 +153,7 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
     for note in outcome.notes:
         st.caption(literal_text.markdown(note))
     for refusal in upload_review.shrink_messages(outcome):
-        st.error(literal_text.markdown(refusal))
+        st.error(refusal)
     if outcome.sheets:
         widgets.table(upload_review.sheets_frame(outcome), "导入预览", key=f"{key}_sheets")
     if outcome.changes:

@@ -50,7 +50,11 @@ def _sign_in_form() -> None:
         password = st.text_input("密码", type="password", key="sign_in_password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        user = access.check_password(data.data_dir(), login.strip(), password)
+        try:
+            user = access.check_password(data.data_dir(), login.strip(), password, st.context.ip_address)
+        except access.TooManyAttempts as wait:
+            st.error(str(wait))
+            return
         if user is None:
             st.error("用户名或密码错误。多次失败后需等待更长时间再试。")
             return
