@@ -6,6 +6,7 @@ its size; a CSV cell longer than the csv module reads is refused; a file that st
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -123,19 +124,34 @@ def test_a_csv_cell_longer_than_the_reader_takes_is_refused_in_chinese(store: Pa
     assert _store_files(store) == before
 
 
+def test_an_xls_with_one_far_cell_is_refused_before_it_is_read(store: Path, tmp_path: Path) -> None:
+    hostile = party_xls_with_far_cell(tmp_path / "党组织台账_2017-10-13.xls")
+    done = run_module("--data-dir", store, "import", hostile, timeout=60)
+    assert done.returncode == 2
+    assert "工作表“党组织”用到的范围为 A1:IV65536（65,536 行 × 256 列" in done.stderr
+
+
+# The wall behind the checks. A sheet of up to TRACKER_SHEET_CELLS_FLOOR grid cells passes whatever
+# its shape; raised here so that the .xls above reaches the reader, which then asks for more than the
+# worker may take (its 16.7 million cells are about 700 MB in the reader) for this 46 KB file.
+BEYOND_THE_CHECKS = {"TRACKER_SHEET_CELLS_FLOOR": "20000000", "TRACKER_IMPORT_MEMORY_MB": "300"}
+
+
 def test_a_reader_that_runs_out_of_memory_is_a_chinese_refusal(store: Path, tmp_path: Path) -> None:
-    # The wall behind the checks: the import runs in a worker whose memory is limited; the reader
-    # asks for more than 300 MB for this 46 KB file and the worker dies, not the command's process.
+    # The import runs in a worker whose memory is limited: the worker dies, not the command's process.
     hostile = party_xls_with_far_cell(tmp_path / "党组织台账_2017-10-13.xls")
     before = _store_files(store)
-    done = run_module(
-        "--data-dir", store, "import", hostile, timeout=120, env={"TRACKER_IMPORT_MEMORY_MB": "300"}
-    )
+    done = run_module("--data-dir", store, "import", hostile, timeout=120, env=BEYOND_THE_CHECKS)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "内存超过上限" in done.stderr and "未做任何更改" in done.stdout + done.stderr
     for english in ("memory allocation", "panicked", "Traceback", "MemoryError"):
         assert english not in done.stdout + done.stderr
     assert _store_files(store) == before
+
+
+def _shown(markdown: str) -> str:
+    """What a message reads as on the page: ledger text in it is Markdown-escaped (tracker.present.literal_text)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def _upload(at, path: Path):
@@ -153,7 +169,7 @@ def test_the_data_page_dry_run_refuses_the_workbook_and_keeps_serving(
     hostile = party_workbook_with(tmp_path / "党组织台账_2017-10-13.xlsx", "XFD1048576")
     at = open_tab(open_page(PAGE, store=store), "上传台账")
     at = _upload(at, hostile)
-    errors = "\n".join(e.value for e in at.error)
+    errors = "\n".join(_shown(e.value) for e in at.error)
     assert "无法导入" in errors and "A1:XFD1048576" in errors and "党组织" in errors
     assert not at.get("button") or "确认导入" not in [b.label for b in at.button]
     # The same session goes on: a good file is checked next, and the pages still draw.
@@ -168,11 +184,12 @@ def test_the_data_page_survives_a_file_that_exhausts_the_worker(
 ) -> None:
     # The dry run of a file whose reading needs more memory than the worker may take: refused in
     # Chinese, and the dashboard process (this one: AppTest runs the page here) is still serving.
-    monkeypatch.setenv("TRACKER_IMPORT_MEMORY_MB", "300")
+    for name, value in BEYOND_THE_CHECKS.items():
+        monkeypatch.setenv(name, value)
     hostile = party_xls_with_far_cell(tmp_path / "党组织台账_2017-10-13.xls")
     at = open_tab(open_page(PAGE, store=store), "上传台账")
     at = _upload(at, hostile)
-    errors = "\n".join(e.value for e in at.error)
+    errors = "\n".join(_shown(e.value) for e in at.error)
     assert "内存超过上限" in errors and "未做任何更改" in errors
     at.switch_page("app_pages/funds.py").run()
     assert not at.exception and "整合资金" in page_text(at)

@@ -182,14 +182,16 @@ def check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outcom
         for key, places in where.items():
             if len({id(r) for _, r, _ in places}) < 2:
                 continue
-            files = "、".join(sorted({f"{r.file}第{rows.row_numbers[p]}行" for r, rows, p in places}))
+            files = rows_module.listed(
+                sorted({f"{r.file}第{rows.row_numbers[p]}行" for r, rows, p in places})
+            )
             for result, rows, position in places:
                 rows.errors.append(
                     RowError(
                         result.file,
                         result.sheet,
                         rows.row_numbers[position],
-                        table.column(identity[-1]).headers[0],
+                        table.column(rows_module.duplicate_column(table)).headers[0],
                         " ".join(str(k) for k in key if k is not None),
                         rows_module.duplicate_reason(table, "", files, elsewhere=True),
                     )

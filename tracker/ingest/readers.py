@@ -92,6 +92,10 @@ def read_bytes(data: bytes, name: str) -> list[Sheet]:
         _check_zip(data)
         return _read_workbook(data)
     if kind == "xls":
+        try:
+            sheet_bounds.check_xls(data)
+        except sheet_bounds.SheetTooLarge as problem:
+            raise FileProblem(str(problem)) from None
         return _read_workbook(data)
     if kind == "pdf":
         raise FileProblem("这是PDF文件，不是表格导出；请从台账导出Excel或CSV")

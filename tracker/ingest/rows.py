@@ -106,6 +106,20 @@ def identity(table: schema.Table) -> tuple[str, ...]:
     return table.key or tuple(c.name for c in table.columns if not c.derived)
 
 
+def listed(items: list[str], unit: str = "处", shown: int = 5) -> str:
+    """A few items joined with 、 and how many there are in all: a row repeated 200,000 times must
+    not make each of its 200,000 errors name every other row."""
+    if len(items) <= shown:
+        return "、".join(items)
+    return "、".join(items[:shown]) + f"等 {len(items):,} {unit}"
+
+
+def duplicate_column(table: schema.Table) -> str:
+    """The column a duplicate row's error is filed under: the key's last, or (without a key) the
+    first column every file of the ledger has."""
+    return table.key[-1] if table.key else next(c.name for c in table.columns if c.required)
+
+
 def duplicate_reason(table: schema.Table, label: str, rows: str, elsewhere: bool = False) -> str:
     """Why rows that share their identity are refused, in Chinese."""
     if table.key:
@@ -139,7 +153,12 @@ def _check_unique(table: schema.Table, out: ParsedRows, ctx: RowContext) -> None
     for positions in seen.values():
         if len(positions) < 2:
             continue
-        rows = "第" + "、".join(str(out.row_numbers[p]) for p in positions) + "行"
+        numbers = [str(out.row_numbers[p]) for p in positions]
+        rows = (
+            f"第{'、'.join(numbers)}行"
+            if len(numbers) <= 5
+            else f"第{'、'.join(numbers[:5])}行等 {len(numbers):,} 行"
+        )
         for position in positions:
             value = " ".join(str(c[position]) for c in columns if c[position] is not None)
-            reject(out, ctx, position, key[-1], value, duplicate_reason(table, label, rows))
+            reject(out, ctx, position, duplicate_column(table), value, duplicate_reason(table, label, rows))

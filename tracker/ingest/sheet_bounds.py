@@ -1,4 +1,4 @@
-"""How big a workbook's sheets really are, read from the zip before any reader allocates for them.
+"""How big a workbook's sheets really are, read before any reader allocates for them.
 
 A reader (calamine) makes a sheet one dense grid from A1 to its farthest cell: one cell
 written at XFD1048576 in a 17 KB file asks for 16,384 x 1,048,576 cells (512 GB), and
@@ -16,6 +16,8 @@ A real ledger is dense (its grid is about the cells it holds); a title row merge
 twenty columns or a few blank columns stay far inside the bound. Empty styled cells
 (`<c r="X9" s="1"/>`) are not counted either way: the reader skips them too.
 
+A legacy .xls is measured the same way from its BIFF records (`check_xls`).
+
 The XML is scanned with a regular expression over the bytes, not parsed: it needs only
 three tags' attributes, and a parser's callback per cell costs ten times as long on a
 province's sheet. Tags cannot contain `<`, so a chunk is scanned up to its last `<` and
@@ -27,11 +29,15 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-# A small sheet passes whatever its shape: 2 million grid cells cost a reader about 100 MB.
+import olefile
+
+# A small sheet passes whatever its shape (TRACKER_SHEET_CELLS_FLOOR): 2 million grid cells cost a
+# reader about 100 MB.
 SHEET_CELLS_FLOOR = 2_000_000
 # A sheet's grid may be this many times the cells it holds (a sparse layout, wide merged titles).
 SHEET_CELLS_PER_VALUE = 20
@@ -81,7 +87,8 @@ class SheetSize:
 def limit_for(cells: int) -> int:
     """The largest grid a sheet holding `cells` cells with content may have."""
     ceiling = int(os.environ.get("TRACKER_MAX_SHEET_CELLS", MAX_SHEET_CELLS))
-    return min(max(SHEET_CELLS_FLOOR, SHEET_CELLS_PER_VALUE * cells), ceiling)
+    floor = int(os.environ.get("TRACKER_SHEET_CELLS_FLOOR", SHEET_CELLS_FLOOR))
+    return min(max(floor, SHEET_CELLS_PER_VALUE * cells), ceiling)
 
 
 def check_workbook(archive: zipfile.ZipFile) -> None:
@@ -196,6 +203,76 @@ def _count(match: re.Match[bytes], size: SheetSize, row: int, column: int) -> tu
         size.rows = max(size.rows, cell_row)
         size.columns = max(size.columns, column)
     return row, column
+
+
+def check_xls(data: bytes) -> None:
+    """Refuse (SheetTooLarge) a legacy .xls one of whose sheets is out of bounds.
+
+    The compound file is opened with olefile and the workbook stream's BIFF records read
+    one by one: each sheet's cells with content (and the farthest row and column they are
+    in) and the size it declares (DIMENSIONS). A file olefile cannot open is left to the
+    reader, which says it is damaged."""
+    try:
+        with olefile.OleFileIO(data) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return
+            stream = ole.openstream(name).read()
+    except (OSError, ValueError, struct.error, IndexError):
+        return
+    for sheet, size in _biff_sheets(stream).items():
+        _judge(sheet, size)
+
+
+# BIFF record types: cells that hold something (row and column are their first two fields)...
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0204, 0x0203, 0x027E, 0x0205, 0x00D6})
+_BIFF_MULRK, _BIFF_DIMENSIONS, _BIFF_BOF, _BIFF_BOUNDSHEET = 0x00BD, 0x0200, 0x0809, 0x0085
+
+
+def _biff_sheets(stream: bytes) -> dict[str, SheetSize]:
+    """Each worksheet's size, by its name, from a BIFF5/BIFF8 workbook stream."""
+    names: dict[int, str] = {}
+    sizes: dict[str, SheetSize] = {}
+    size: SheetSize | None = None
+    position, end = 0, len(stream)
+    while position + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body = position + 4
+        if kind == _BIFF_BOUNDSHEET and length >= 8:
+            names[struct.unpack_from("<I", stream, body)[0]] = _biff_sheet_name(stream, body, length)
+        elif kind == _BIFF_BOF:
+            sheet = names.get(position)
+            size = sizes.setdefault(sheet, SheetSize()) if sheet is not None else None
+        elif size is not None and kind in _BIFF_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            _biff_cell(size, row + 1, column + 1, 1)
+        elif size is not None and kind == _BIFF_MULRK and length >= 6:
+            row, first = struct.unpack_from("<HH", stream, body)
+            last = struct.unpack_from("<H", stream, body + length - 2)[0]
+            _biff_cell(size, row + 1, last + 1, max(0, last - first + 1))
+        elif size is not None and kind == _BIFF_DIMENSIONS and length >= 8:
+            if length >= 14:  # BIFF8: rows as 32-bit numbers
+                _, rows, _, columns = struct.unpack_from("<IIHH", stream, body)
+            else:
+                _, rows, _, columns = struct.unpack_from("<HHHH", stream, body)
+            size.declared_rows, size.declared_columns = rows, columns  # last + 1, as Excel's 1-based
+        position = body + length
+    return sizes
+
+
+def _biff_cell(size: SheetSize, row: int, column: int, cells: int) -> None:
+    size.cells += cells
+    size.rows = max(size.rows, row)
+    size.columns = max(size.columns, column)
+
+
+def _biff_sheet_name(stream: bytes, body: int, length: int) -> str:
+    count, flags = stream[body + 6], stream[body + 7] if length > 7 else 0
+    start = body + 8
+    if length >= 8 and flags in (0, 1):  # BIFF8: a flag byte says 8- or 16-bit characters
+        raw = stream[start : start + count * (2 if flags else 1)]
+        return raw.decode("utf-16-le" if flags else "latin-1", "replace")
+    return stream[body + 7 : body + 7 + count].decode("latin-1", "replace")  # BIFF5
 
 
 def column_number(letters: str) -> int:
