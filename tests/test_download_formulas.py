@@ -84,3 +84,9 @@ def test_negative_numbers_stay_numbers() -> None:
     book = openpyxl.load_workbook(io.BytesIO(table_display.xlsx_bytes(frame, "t"))).active
     assert [c.value for c in book["A"]][1:] == [-3, 5]
     assert table_display.csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == "-3,'-3 户"
+
+
+def test_a_table_named_after_any_village_still_downloads_as_a_workbook() -> None:
+    # The drill-down's table is named after the village: Excel forbids []:*?/\ in a sheet's name.
+    data = table_display.xlsx_bytes(pd.DataFrame({"户编号": ["1"]}), "[测试]村/一组:二组*搬迁户_2017-10-20")
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["_测试_村_一组_二组_搬迁户_2017-10-20"]

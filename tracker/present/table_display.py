@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import io
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -170,7 +171,8 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
             # Excel has no time zones: the wall-clock time where it was recorded (Asia/Shanghai).
             frame[column] = frame[column].dt.tz_localize(None)
     buffer = io.BytesIO()
-    name = sheet[:31] or "Sheet1"
+    # A sheet's name comes from the table's, which may hold a village's: Excel forbids []:*?/\ in it.
+    name = re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "Sheet1"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=name, index=False)
         ws = writer.sheets[name]
