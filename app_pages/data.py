@@ -10,11 +10,11 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from tracker import access
 from tracker.contract import formatting, schema
-from tracker.ingest import shrink_guard, upload_review
+from tracker.ingest import shrink_guard, upload_review, worker
 from tracker.ingest.import_report import audit_details
-from tracker.ingest.importer import import_uploads
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.values import find_date
+from tracker.present import literal_text, table_display
 from tracker.rules import consistency
 from ui import auth, data, filters, report_panel, sections, target_split, widgets
 
@@ -43,7 +43,8 @@ UPLOADER_CSS = """
 
 def show_message(kind: str, text: str) -> None:
     """st.success / st.warning / st.error by name."""
-    {"success": st.success, "warning": st.warning}.get(kind, st.error)(text)
+    # The text may name files, sheets and headers of an upload: shown as typed, never as Markdown.
+    {"success": st.success, "warning": st.warning}.get(kind, st.error)(literal_text.markdown(text))
 
 
 def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], None]]:
@@ -56,9 +57,10 @@ def progress_bar(verb: str) -> tuple[DeltaGenerator, Callable[[str, int, int], N
     return bar, update
 
 
-def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | None, bool]:
+def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | None, bool, bool]:
     """The uploader and its options; returns (files, as_of override, import valid rows only,
-    the ledger to read the files as (None: told by their headers), replace the whole day)."""
+    the ledger to read the files as (None: told by their headers), replace the whole day,
+    a scope more than doubling is real)."""
     st.html(UPLOADER_CSS)
     files = st.file_uploader(
         "选择要导入的台账导出文件",
@@ -94,44 +96,57 @@ def upload_options() -> tuple[list[UploadedFile], dt.date | None, bool, str | No
         key="upload_replace_all",
         help="默认只替换文件涉及的乡镇，其余乡镇保留原数据；勾选后该日整期数据只保留本次文件的内容",
     )
+    allow_growth = right.checkbox(
+        "允许数量大幅增加",
+        key="upload_allow_growth",
+        help="村、搬迁户或党组织比上期增加一倍以上时默认拒绝导入；确认属实时勾选",
+    )
     if replace_all:
         st.warning(
             "已勾选整体替换：所选台账该日的整期数据将只保留本次文件中的内容，文件未包含的乡镇将被删除，"
             f"且不受“减少超过 {shrink_guard.SHRINK_LIMIT:.0%} 即拒绝”的保护。此操作会以您的账号记入审计日志。"
         )
-    return files or [], as_of, allow, upload_review.TABLE_CHOICES[kind], replace_all
+    return files or [], as_of, allow, upload_review.TABLE_CHOICES[kind], replace_all, allow_growth
 
 
 def dry_run(
-    uploads: list[tuple[str, bytes]], as_of: dt.date | None, table: str | None, replace_all: bool
+    uploads: list[tuple[str, bytes]],
+    as_of: dt.date | None,
+    table: str | None,
+    replace_all: bool,
+    growth: bool,
 ) -> Outcome:
     """The importer's verdict on the files without writing anything; kept while the files stay the same."""
-    key = upload_review.fingerprint(uploads, as_of, table, replace_all) + str(data.version())
+    key = upload_review.fingerprint(uploads, as_of, table, replace_all, growth) + str(data.version())
     kept = st.session_state.get(PREVIEW)
     if kept and kept[0] == key:
         return kept[1]
-    bar, outcome = run_import(uploads, (as_of, False, table, replace_all), dry_run=True)
+    bar, outcome = run_import(uploads, (as_of, False, table, replace_all, growth), dry_run=True)
     bar.empty()
     st.session_state[PREVIEW] = (key, outcome)
     return outcome
 
 
 def run_import(
-    uploads: list[tuple[str, bytes]], options: tuple[dt.date | None, bool, str | None, bool], dry_run: bool
+    uploads: list[tuple[str, bytes]],
+    options: tuple[dt.date | None, bool, str | None, bool, bool],
+    dry_run: bool,
 ) -> tuple[DeltaGenerator, Outcome]:
     """The importer on the uploads with the page's options (as_of, valid rows only, ledger,
-    replace the whole day), a progress bar moving as each file is read."""
-    as_of, allow, table, replace_all = options
+    replace the whole day, allow growth), a progress bar moving as each file is read."""
+    as_of, allow, table, replace_all, allow_growth = options
     bar, update = progress_bar("正在检查" if dry_run else "正在导入")
-    outcome = import_uploads(
+    # In a worker process with a memory and a time limit: no file can take the dashboard down.
+    outcome = worker.import_uploads(
         uploads,
         data.data_dir(),
+        update,
         as_of=as_of,
         allow_rejects=allow,
         dry_run=dry_run,
-        progress=update,
         table=table,
         replace_all=replace_all,
+        allow_growth=allow_growth,
     )
     return bar, outcome
 
@@ -140,9 +155,9 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
     """What the files hold, what would be refused and why."""
     show_message(*upload_review.dry_run_message(outcome, allow))
     for problem in outcome.file_problems:
-        st.error(upload_review.for_the_page(problem))
+        st.error(literal_text.markdown(upload_review.for_the_page(problem)))
     for note in outcome.notes:
-        st.caption(upload_review.for_the_page(note))
+        st.caption(literal_text.markdown(upload_review.for_the_page(note)))
     for refusal in upload_review.shrink_messages(outcome):
         st.error(refusal)
     if outcome.sheets:
@@ -166,7 +181,7 @@ def show_outcome(outcome: Outcome, allow: bool, key: str) -> None:
 
 def land(
     uploads: list[tuple[str, bytes]],
-    options: tuple[dt.date | None, bool, str | None, bool],
+    options: tuple[dt.date | None, bool, str | None, bool, bool],
     showing: dt.date | None,
 ) -> None:
     """Run the real import with a progress bar; on success reload the page so every view shows it."""
@@ -190,7 +205,7 @@ def upload_section(showing: dt.date | None) -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         show_message(*flash)
-    files, as_of, allow, table, replace_all = upload_options()
+    files, as_of, allow, table, replace_all, growth = upload_options()
     if not files:
         st.caption(
             "选择文件后先检查并预览，确认后才写入。文件只替换它涉及的乡镇在该日的数据，其余乡镇保留；"
@@ -198,10 +213,10 @@ def upload_section(showing: dt.date | None) -> None:
         )
         return
     uploads = [(f.name, f.getvalue()) for f in files]
-    outcome = dry_run(uploads, as_of, table, replace_all)
+    outcome = dry_run(uploads, as_of, table, replace_all, growth)
     show_outcome(outcome, allow, "upload_preview")
     if upload_review.can_land(outcome, allow) and st.button("确认导入", type="primary", key="upload_confirm"):
-        land(uploads, (as_of, allow, table, replace_all), showing)
+        land(uploads, (as_of, allow, table, replace_all, growth), showing)
 
 
 def import_log_section() -> None:
@@ -328,7 +343,7 @@ def targets_section() -> None:
     save = left.button("保存目标任务", type="primary", key="targets_save")
     right.download_button(
         "下载逗号分隔文本",
-        data=upload_review.targets_csv(frame),
+        data=table_display.neutralised_csv(upload_review.targets_csv(frame)),
         file_name=f"目标任务_{day.isoformat()}.csv",
         mime="text/csv",
         key="targets_csv",
@@ -337,7 +352,7 @@ def targets_section() -> None:
     if save:
         csv = upload_review.targets_csv(edited)
         # The editor shows the whole list: what is saved is the whole list, rows deleted included.
-        outcome = import_uploads(
+        outcome = worker.import_uploads(
             [(upload_review.targets_file_name(day), csv)],
             data.data_dir(),
             as_of=day,

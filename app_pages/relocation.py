@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from tracker.contract import formatting
+from tracker.present import literal_text, theme
 from tracker.present import relocation_charts as figures
-from tracker.present import theme
 from tracker.rules import indicators, relocation, totals
 from ui import data, sections, supervision, widgets
 from ui.filters import PageFilters
@@ -175,14 +175,16 @@ def households_drilldown(villages: pd.DataFrame, params: dict[str, object], day:
     township, village = chosen.split(" · ", 1)
     households = data.query("relocation_households", **params, village_township=township, village=village)
     if households.empty:
-        widgets.no_data(f"{village}尚无搬迁户台账记录。")
+        widgets.no_data(f"{literal_text.markdown(village)}尚无搬迁户台账记录。")
         return
     receiving = villages.loc[
         (villages["township"] == township) & (villages["village"] == village), "receiving_village"
     ]
     moved_to = f"，迁入{receiving.iloc[0]}" if len(receiving) and pd.notna(receiving.iloc[0]) else ""
-    st.markdown(f"**{village}**（{township}）：{relocation.village_summary(households)}{moved_to}")
-    st.caption("安置方式：" + relocation.mode_summary(households))
+    # Names from the ledgers, shown as typed: never a link or an image fetched from elsewhere.
+    place, summary = literal_text.markdown(f"（{township}）："), relocation.village_summary(households)
+    st.markdown(f"**{literal_text.markdown(village)}**{place}{literal_text.markdown(summary + moved_to)}")
+    st.caption(literal_text.markdown("安置方式：" + relocation.mode_summary(households)))
     shown = relocation.yes_no(households, ["is_poor", "reclaimed", "hukou_transferred", "over_cap"])
     widgets.table(
         shown[list(HOUSEHOLD_COLUMNS)].rename(columns=HOUSEHOLD_COLUMNS),

@@ -93,7 +93,9 @@ def test_every_row_sharing_a_key_is_an_error(tmp_path: Path, tracker) -> None:
 
 def test_keys_must_be_unique_across_files_of_one_snapshot(tmp_path: Path, tracker) -> None:
     first = write_csv(tmp_path / "赵家沟乡_2017-10-13.csv", [HEADER, GOOD])
-    second = write_csv(tmp_path / "巡镇_2017-10-13.csv", [HEADER, GOOD])
+    # The same household (key) with another head count: not the same file twice, which is refused
+    # as such (tests/test_import_duplicates.py), but two files that disagree about one key.
+    second = write_csv(tmp_path / "巡镇_2017-10-13.csv", [HEADER, GOOD[:-1] + ["4"]])
     result = tracker("import", first, second, "--json")
     assert result.code == 1
     assert {e["file"] for e in result.json()["errors"]} == {first.name, second.name}

@@ -100,7 +100,6 @@ def test_replace_all_needs_its_confirmation_and_the_audit_log_names_the_clerk(
     open_page, sample_copy: Path
 ) -> None:
     access.add_user(access.users_path(sample_copy), "clerk", "录入员", "clerk", [], PASSWORD)
-    access.THROTTLE._failures.clear()
     at = open_page(store=sample_copy)
     at.text_input(key="sign_in_login").input("clerk")
     at.text_input(key="sign_in_password").input(PASSWORD)

@@ -90,7 +90,6 @@ def secured(sample_store: Path, tmp_path: Path) -> Path:
     store = tmp_path / "store"
     shutil.copytree(sample_store, store)
     access.add_user(access.users_path(store), "zjg", "赵家沟乡书记", "township", ["赵家沟乡"], PASSWORD)
-    access.THROTTLE._failures.clear()
     return store
 
 

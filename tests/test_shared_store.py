@@ -19,8 +19,9 @@ pytestmark = pytest.mark.browser
 
 
 def _week_of_funds(path: Path, rows: int) -> Path:
-    header = ["资金来源", "金额（万元）", "乡镇", "拨付日期"]
-    body = [["财政专项资金", "1.00", "赵家沟乡", "2017-10-18"] for _ in range(rows)]
+    # Each allocation its own purpose: rows alike in every column would be refused as entered twice.
+    header = ["资金来源", "金额（万元）", "乡镇", "拨付日期", "用途"]
+    body = [["财政专项资金", "1.00", "赵家沟乡", "2017-10-18", f"测试拨付{i}"] for i in range(rows)]
     return write_csv(path, [header, *body])
 
 

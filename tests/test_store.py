@@ -157,7 +157,8 @@ def test_a_full_disk_during_an_import_is_a_clear_error_and_changes_nothing(
         "from tracker.cli import main; sys.exit(main(sys.argv[1:]))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", limited, "--data-dir", str(data_dir), "import", str(big)],
+        # --allow-growth: 100 → 20,000 households is this test's way to write a lot, not a mistake.
+        [sys.executable, "-c", limited, "--data-dir", str(data_dir), "import", str(big), "--allow-growth"],
         cwd=REPO,
         capture_output=True,
         text=True,

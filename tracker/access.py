@@ -7,18 +7,25 @@ filtered to its townships (see `store.Reader`), so no filter value, URL, page,
 download or report can reach another township's rows.
 
 Passwords are hashed with Argon2id by argon2-cffi; the users file holds only
-hashes. Failed sign-ins are slowed down (a growing delay per user name) and
-written to the audit log, which also records sign-ins, imports, target edits
-and reports: who, when, what.
+hashes, and a name that does not exist is checked against a dummy hash, so the
+answer takes as long as for a wrong password. Failed sign-ins are throttled per
+name and per client address across every session and process on the store (a
+growing wait during which no password is checked; see `Throttle`) and written to
+the audit log, which also records sign-ins, imports, target edits and reports:
+who, when, what.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import hmac
 import json
+import math
 import os
+import secrets
+import sqlite3
 import threading
 import time
 import tomllib
@@ -33,8 +40,13 @@ ROLES = {"county": "县级领导", "township": "乡镇", "clerk": "录入员"}
 USERS_FILE = "users.toml"
 AUDIT_FILE = "audit.log"
 SESSION_HOURS = float(os.environ.get("TRACKER_SESSION_HOURS", "8"))
-# After each failed attempt for a name, the next check waits longer: 1, 2, 4 … 30 s.
+# Failed sign-ins (see Throttle): kept beside the audit log, never in a folder a query can read.
+ATTEMPTS_FILE = "sign_in_attempts.sqlite"
+# After n failures for a name within the window, the next check waits 2, 4, 8, 16, then 30 s.
 MAX_DELAY_SECONDS = 30.0
+WINDOW_SECONDS = 900.0
+# Failures from one client address that cost it no wait (people behind one gateway mistype as well).
+ADDRESS_FREE = 10
 
 _hasher = PasswordHasher()
 
@@ -141,52 +153,147 @@ def user_from_entry(login: str, entry: dict[str, Any]) -> User:
     return User(login, str(entry.get("name", login)), entry["role"], tuple(entry.get("townships", ())))
 
 
+class TooManyAttempts(Exception):
+    """Sign-in refused without checking the password: too many failures for this name or address."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"登录失败次数过多，请 {max(1, math.ceil(seconds))} 秒后再试。")
+        self.seconds = seconds
+
+
 class Throttle:
-    """Slows down repeated failures per login name (per process; enough for one county's server)."""
+    """Failed sign-ins, per login name and per client address, kept in a small SQLite file beside the
+    audit log, so that every session and every dashboard process on the store counts the same failures.
 
-    def __init__(self) -> None:
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+    After n recent failures (WINDOW_SECONDS) for a name, the next password is checked no sooner than
+    min(2**n, MAX_DELAY_SECONDS) seconds after the last one; an address is counted the same way
+    once it has more than ADDRESS_FREE failures (many people may share one behind a gateway). An attempt during that wait is refused
+    without checking the password, so parallel sessions gain nothing: each attempt is recorded as a
+    failure before its password is checked, and a concurrent one sees it.
+    """
 
-    def delay(self, login: str) -> float:
-        """Seconds to wait before checking this name's password."""
-        with self._lock:
-            recent = [t for t in self._failures.get(login, []) if time.time() - t < 900]
-            self._failures[login] = recent
-        return 0.0 if not recent else min(2.0 ** (len(recent) - 1), MAX_DELAY_SECONDS)
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / ATTEMPTS_FILE
 
-    def failed(self, login: str) -> None:
-        """Record a failure."""
-        with self._lock:
-            self._failures.setdefault(login, []).append(time.time())
-
-    def succeeded(self, login: str) -> None:
-        """Forget the failures of a name that signed in."""
-        with self._lock:
-            self._failures.pop(login, None)
-
-
-THROTTLE = Throttle()
-
-
-def check_password(data_dir: Path, login: str, password: str, sleep: bool = True) -> User | None:
-    """The user if the password is right; failures are delayed and written to the audit log."""
-    wait = THROTTLE.delay(login)
-    if sleep and wait:
-        time.sleep(wait)
-    entry = load_users(users_path(data_dir)).get(login)
-    ok = False
-    if entry and entry.get("password_hash"):
+    def _connect(self) -> sqlite3.Connection:
         try:
-            ok = _hasher.verify(entry["password_hash"], password)
-        except (VerificationError, InvalidHashError):
-            ok = False
+            con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        except sqlite3.Error:
+            # A store folder this process cannot write: count in this process, as before.
+            con = sqlite3.connect(
+                "file:tracker-sign-in?mode=memory&cache=shared", uri=True, isolation_level=None
+            )
+        con.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL)")
+        con.execute("CREATE INDEX IF NOT EXISTS failures_key ON failures (key)")
+        return con
+
+    def wait(self, keys: dict[str, int]) -> float:
+        """Seconds before a password may be checked for these keys (key -> failures free of delay)."""
+        con = self._connect()
+        try:
+            return self._wait(con, keys, time.time())
+        finally:
+            con.close()
+
+    def _wait(self, con: sqlite3.Connection, keys: dict[str, int], now: float) -> float:
+        longest = 0.0
+        for key, free in keys.items():
+            count, last = con.execute(
+                "SELECT count(*), max(at) FROM failures WHERE key = ? AND at > ?", (key, now - WINDOW_SECONDS)
+            ).fetchone()
+            if count > free:
+                longest = max(longest, last + min(2.0 ** (count - free), MAX_DELAY_SECONDS) - now)
+        return longest
+
+    def begin(self, keys: dict[str, int]) -> list[int]:
+        """Take the turn to check a password: refused (TooManyAttempts) while any key must wait;
+        otherwise the attempt is recorded as a failure of every key now (its rows returned)."""
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")  # one attempt at a time decides, across processes
+            now = time.time()
+            con.execute("DELETE FROM failures WHERE at <= ?", (now - WINDOW_SECONDS,))
+            wait = self._wait(con, keys, now)
+            if wait > 0:
+                con.execute("COMMIT")
+                raise TooManyAttempts(wait)
+            rows = [
+                con.execute("INSERT INTO failures (key, at) VALUES (?, ?)", (k, now)).lastrowid for k in keys
+            ]
+            con.execute("COMMIT")
+            return [int(r) for r in rows if r is not None]
+        finally:
+            con.close()
+
+    def end(self, keys: dict[str, int], rows: list[int], succeeded: bool) -> None:
+        """After the check: a failure counts from now; a success forgets the name's failures and this
+        attempt's mark on the address."""
+        con = self._connect()
+        try:
+            if succeeded:
+                con.executemany(
+                    "DELETE FROM failures WHERE key = ?", [(k,) for k in keys if k.startswith("login:")]
+                )
+                con.executemany("DELETE FROM failures WHERE rowid = ?", [(r,) for r in rows])
+            else:
+                now = time.time()
+                con.executemany("UPDATE failures SET at = ? WHERE rowid = ?", [(now, r) for r in rows])
+        finally:
+            con.close()
+
+
+def _throttle_keys(login: str, address: str | None) -> dict[str, int]:
+    # A name is kept as its hash: whatever was typed into the form is not stored.
+    keys = {"login:" + hashlib.sha256(login.encode()).hexdigest()[:32]: 0}
+    if isinstance(address, str) and address:  # None where the server does not know it
+        keys["address:" + address[:64]] = ADDRESS_FREE
+    return keys
+
+
+def _shown(address: object) -> str | None:
+    return address[:64] if isinstance(address, str) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """An Argon2 hash no password matches, made like the users' ones: a name that does not exist costs
+    the same verification as a wrong password, so the time of an answer does not tell who exists."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def seconds_to_wait(data_dir: Path, login: str, address: str | None = None) -> float:
+    """How long before a password for this name (from this address) is checked again."""
+    return max(0.0, Throttle(data_dir).wait(_throttle_keys(login, address)))
+
+
+def check_password(data_dir: Path, login: str, password: str, address: str | None = None) -> User | None:
+    """The user if the password is right, else None; failures are written to the audit log.
+
+    Raises TooManyAttempts, without checking the password, while this name or this client address
+    must wait after failures (see Throttle)."""
+    keys = _throttle_keys(login, address)
+    throttle = Throttle(data_dir)
+    try:
+        rows = throttle.begin(keys)
+    except TooManyAttempts as refused:
+        audit(
+            data_dir,
+            login[:64],
+            "sign_in_throttled",
+            {"wait_seconds": round(refused.seconds, 1), "address": _shown(address)},
+        )
+        raise
+    entry = load_users(users_path(data_dir)).get(login)
+    stored = entry.get("password_hash") if entry else None
+    try:
+        ok = _hasher.verify(stored or _dummy_hash(), password) and bool(stored)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    throttle.end(keys, rows, ok)
     if not ok or entry is None:
-        THROTTLE.failed(login)
-        audit(data_dir, login, "sign_in_failed", {"delay_seconds": wait})
+        audit(data_dir, login[:64], "sign_in_failed", {"address": _shown(address)})
         return None
-    THROTTLE.succeeded(login)
-    audit(data_dir, login, "sign_in", {})
+    audit(data_dir, login, "sign_in", {"address": _shown(address)})
     return user_from_entry(login, entry)
 
 

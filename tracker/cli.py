@@ -11,8 +11,8 @@ from typing import NoReturn
 
 from tracker import access
 from tracker.contract import paths, schema
+from tracker.ingest import worker
 from tracker.ingest.import_report import ImportProgress, audit_details, outcome_json, outcome_lines
-from tracker.ingest.importer import import_paths
 from tracker.ingest.outcome import Outcome
 from tracker.ingest.values import ValueProblem, parse_date
 from tracker.store.manifest import StoreProblem
@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace-all",
         action="store_true",
         help="用文件内容整体替换该日的整期数据（文件未包含的乡镇也被删除）；默认只替换文件涉及的乡镇",
+    )
+    imp.add_argument(
+        "--allow-growth",
+        action="store_true",
+        help="确认数量大幅增加属实：村、搬迁户或党组织比上期增加一倍以上时默认拒绝导入",
     )
     imp.add_argument("--json", action="store_true", help="以一个JSON对象输出结果")
     imp.add_argument("--data-dir", dest="sub_data_dir", help=argparse.SUPPRESS)
@@ -149,14 +154,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
     progress = ImportProgress(sys.stderr)
-    outcome: Outcome = import_paths(
+    # In a worker process with a memory and a time limit: a file that crashes a reader is refused, not fatal.
+    outcome: Outcome = worker.import_paths(
         args.paths,
         data_dir,
-        args.as_of,
-        args.allow_rejects,
         progress.file,
+        as_of=args.as_of,
+        allow_rejects=args.allow_rejects,
         table=args.table,
         replace_all=args.replace_all,
+        allow_growth=args.allow_growth,
     )
     progress.close()
     if outcome.landed:

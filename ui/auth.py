@@ -79,16 +79,26 @@ def sign_in() -> access.User:
         password = st.text_input("密码", type="password", key="sign_in_password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
-        user = access.check_password(data.data_dir(), login.strip(), password)
-        if user is None:
-            st.error("用户名或密码错误。多次失败后需等待更长时间再试。")
-        else:
+        user = _checked(login.strip(), password)
+        if user is not None:
             token = session_tokens.issue(data.data_dir(), user.login)
             st.session_state[TOKEN] = token
             st.session_state[SET_COOKIE] = True
             st.rerun()
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def _checked(login: str, password: str) -> access.User | None:
+    """The user if the password is right; else None, with the reason (wrong, or wait first) shown."""
+    try:
+        user = access.check_password(data.data_dir(), login, password, st.context.ip_address)
+    except access.TooManyAttempts as wait:
+        st.error(str(wait))
+        return None
+    if user is None:
+        st.error("用户名或密码错误。多次失败后需等待更长时间再试。")
+    return user
 
 
 def remember_in_browser() -> None:

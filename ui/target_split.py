@@ -82,6 +82,7 @@ def split_section() -> None:
         key=f"target_split_{indicator}_{batch}_{reader.generation}",
         hide_index=True,
         width="stretch",
+        height="content",  # every township on screen: nothing hides below a scroll
         disabled=["乡镇", PLANNED],
         placeholder="",
         column_config={

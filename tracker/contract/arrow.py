@@ -6,7 +6,8 @@ import pyarrow as pa
 
 from tracker.contract import schema
 
-REJECT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
+# township: the rejected row's township where it could be read, so a township user sees only theirs.
+REJECT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason", "township")
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),

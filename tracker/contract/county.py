@@ -44,6 +44,8 @@ class County:
     province: str
     townships: tuple[Township, ...]
     villages_expected: int | None = None
+    # [limits]: bounds of the import's growth guard, e.g. villages_per_township = 1000.
+    limits: dict[str, int] = field(default_factory=dict, compare=False)
     _lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +143,22 @@ def _county(raw: dict[str, Any], parent: dict[str, Any]) -> County:
         province=str(raw.get("province", parent.get("province", ""))),
         townships=towns,
         villages_expected=raw.get("villages_expected"),
+        limits=_limits(raw, parent),
     )
+
+
+LIMIT_KEYS = ("villages_per_township", "households_per_township", "party_orgs_per_township")
+
+
+def _limits(raw: dict[str, Any], parent: dict[str, Any]) -> dict[str, int]:
+    """[limits] of the county (a region's apply to every county that sets none of its own)."""
+    limits = {**parent.get("limits", {}), **raw.get("limits", {})}
+    for key, value in limits.items():
+        if key not in LIMIT_KEYS:
+            raise ConfigProblem(f"县配置文件 [limits] 中的“{key}”无法识别（可用：{'、'.join(LIMIT_KEYS)}）")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigProblem(f"县配置文件 [limits] {key} 应为正整数")
+    return limits
 
 
 def parse_config(text: str, source: str = "county.toml") -> County:
@@ -162,6 +179,7 @@ def parse_config(text: str, source: str = "county.toml") -> County:
             province=str(raw.get("province", "")),
             townships=tuple(Township(n, "") for n in names),
             villages_expected=sum(c.villages_expected or 0 for c in members) or None,
+            limits=_limits(raw, {}),
             members=members,
         )
     except tomllib.TOMLDecodeError as exc:

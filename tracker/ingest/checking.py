@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from tracker.contract import county as county_config
 from tracker.contract import schema
+from tracker.ingest import rows as rows_module
 from tracker.ingest.headers import NotALedger, find_layout
 from tracker.ingest.outcome import Outcome, SheetResult
 from tracker.ingest.parsed import ParsedRows, RowError
@@ -86,6 +89,9 @@ def check_source(
     except FileProblem as problem:
         outcome.file_problems.append(f"{label}：{problem}")
         return []
+    except Exception as error:  # noqa: BLE001 - a reader's own failure on a hostile file is the file's problem
+        outcome.file_problems.append(f"{label}：{unreadable(error)}")
+        return []
     del data  # the sheets hold what is needed of it
     results = []
     unrecognised = []
@@ -98,6 +104,8 @@ def check_source(
             unrecognised.append((sheet.name, str(problem)))
         except FileProblem as problem:
             outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{problem}")
+        except Exception as error:  # noqa: BLE001 - as above: a Chinese sentence, never a traceback
+            outcome.file_problems.append(f"{label}{_sheet_label(sheet.name)}：{unreadable(error)}")
     if not results and not any(label in p for p in outcome.file_problems):
         reason = unrecognised[0][1] if unrecognised else "文件中没有数据"
         where = _sheet_label(unrecognised[0][0]) if len(unrecognised) > 1 else ""
@@ -107,6 +115,13 @@ def check_source(
         for name, reason in unrecognised:
             outcome.notes.append(f"{label}{_sheet_label(name)}：已跳过（{reason}）")
     return results
+
+
+def unreadable(error: BaseException) -> str:
+    """What to tell of an error no rule expected while reading a file: that the file cannot be used,
+    and the error's kind (never its text, which may hold the server's paths)."""
+    kind = "内存不足" if isinstance(error, MemoryError) else type(error).__name__
+    return f"读取时出错，文件无法使用（{kind}）；请检查文件是否完整，或另存为CSV后重新导入"
 
 
 def _sheet_label(name: str | None) -> str:
@@ -159,26 +174,68 @@ def check_keys_across_files(parsed: list[tuple[SheetResult, ParsedRows]], outcom
         groups[(result.table, result.as_of)].append((result, rows))
     for (table_name, _), members in groups.items():
         table = schema.TABLES[table_name]
-        if len(members) < 2 or not table.key:
+        if len(members) < 2:
             continue
+        identity = rows_module.identity(table)
         where: dict[tuple[Any, ...], list[tuple[SheetResult, ParsedRows, int]]] = defaultdict(list)
         for result, rows in members:
-            for position, key in enumerate(zip(*(rows.records[k].to_pylist() for k in table.key))):
-                if key[0] is not None and position not in rows.rejected_rows:
+            for position, key in enumerate(zip(*(rows.records[k].to_pylist() for k in identity))):
+                if (key[0] is not None or not table.key) and position not in rows.rejected_rows:
                     where[key].append((result, rows, position))
         for key, places in where.items():
             if len({id(r) for _, r, _ in places}) < 2:
                 continue
-            files = "、".join(sorted({f"{r.file}第{rows.row_numbers[p]}行" for r, rows, p in places}))
+            files = rows_module.listed(
+                sorted({f"{r.file}第{rows.row_numbers[p]}行" for r, rows, p in places})
+            )
             for result, rows, position in places:
                 rows.errors.append(
                     RowError(
                         result.file,
                         result.sheet,
                         rows.row_numbers[position],
-                        table.column(table.key[-1]).headers[0],
+                        table.column(rows_module.duplicate_column(table)).headers[0],
                         " ".join(str(k) for k in key if k is not None),
-                        f"与其他文件中的行重复（{files}）",
+                        rows_module.duplicate_reason(table, "", files, elsewhere=True),
                     )
                 )
                 rows.rejected_rows.add(position)
+
+
+def duplicate_files(parsed: list[tuple[SheetResult, ParsedRows]]) -> list[str]:
+    """The same content twice for one ledger and day in one import, each pair named: a file of the
+    same bytes under another name (a browser's "资金台账 (1).csv"), or a sheet that brings the same
+    rows (the CSV and the workbook of one export). Either would count everything twice. (The same
+    bytes for another day are a week in which nothing changed.)"""
+    problems: list[str] = []
+    seen: dict[tuple[str, dt.date, int], list[tuple[SheetResult, pa.Table]]] = defaultdict(list)
+    for result, rows in parsed:
+        if not rows.row_numbers:
+            continue
+        records = pa.table(rows.records)
+        key = (result.table, result.as_of, records.num_rows)
+        for other, held in seen[key]:
+            if other.sha256 == result.sha256 and other.file != result.file:
+                problems.append(
+                    f"{result.file} 与 {other.file} 是同一个文件（内容完全相同），数据会重复计算；请只保留其中一个"
+                )
+                break
+            if _same_rows(records, held):
+                problems.append(
+                    f"{_place(result)} 与 {_place(other)} 的{schema.TABLES[result.table].label}内容相同"
+                    f"（截至 {result.as_of.isoformat()}，{records.num_rows:,} 行），数据会重复计算；请只保留其中一个"
+                )
+                break
+        else:
+            seen[key].append((result, records))
+    return problems
+
+
+def _place(result: SheetResult) -> str:
+    return result.file + _sheet_label(result.sheet)
+
+
+def _same_rows(a: pa.Table, b: pa.Table) -> bool:
+    """Whether two sheets hold the same rows, in whatever order."""
+    order = [(name, "ascending") for name in a.column_names]
+    return a.sort_by(order).equals(b.select(a.column_names).sort_by(order))

@@ -68,7 +68,8 @@ class Change:
     after: int  # rows that land in scope
     total_before: int
     total_after: int
-    refused: bool = False
+    refused: bool = False  # by the shrink guard
+    grew: bool = False  # refused by the growth guard
     damaged: list[str] = field(default_factory=list)  # snapshot days passed over: their files cannot be read
 
 
@@ -226,10 +227,20 @@ def _keep_rejects(data_dir: Path, manifest: dict, part: Part, replace_all: bool)
     if replace_all or relative is None:
         return part.rejects
     try:
-        earlier = pq.read_table(data_dir / relative).select(list(REJECT_COLUMNS))
+        stored = pq.read_table(data_dir / relative)
     except (OSError, pa.ArrowException):
         return part.rejects
-    earlier = earlier.cast(reject_schema())
+    # A file written before a column existed (township) has it empty.
+    target = reject_schema()
+    earlier = pa.table(
+        [
+            stored[c].cast(target.field(c).type)
+            if c in stored.column_names
+            else pa.nulls(stored.num_rows, target.field(c).type)
+            for c in REJECT_COLUMNS
+        ],
+        schema=target,
+    )
     earlier = earlier.filter(pc.invert(pc.is_in(earlier["file"], value_set=pa.array(sorted(part.files)))))
     if part.rejects is None:
         return earlier if earlier.num_rows else None

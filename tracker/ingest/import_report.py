@@ -92,7 +92,7 @@ def change_line(c: Change) -> str:
     before = (
         f"上期（截至 {c.previous_day.isoformat()}）{c.before:,} {unit}" if c.previous_day else "上期无数据"
     )
-    verdict = "；超过缩减上限，已拒绝" if c.refused else ""
+    verdict = "；超过缩减上限，已拒绝" if c.refused else ("；超过增长上限，已拒绝" if c.grew else "")
     return (
         f"{label} 截至 {c.as_of.isoformat()}（{scope}）：{before} → 本次 {c.after:,} {unit}；"
         f"导入后共 {c.total_after:,} {unit}{verdict}"
@@ -117,6 +117,7 @@ def audit_details(outcome: Outcome) -> dict[str, object]:
         "files": sorted({s.file for s in outcome.sheets}),
         "rows": sum(s.accepted for s in outcome.sheets),
         "replace_all": outcome.replace_all,
+        "allow_growth": outcome.allow_growth,
     }
     if outcome.replace_all:
         details["replaced"] = [
@@ -161,6 +162,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
                 "snapshot_before": c.total_before,
                 "snapshot_after": c.total_after,
                 "refused": c.refused,
+                "refused_growth": c.grew,
             }
             for c in outcome.changes
         ],

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tracker.contract import county as county_config
 from tracker.contract import schema
-from tracker.ingest import coverage, known_places, personal, shrink_guard
+from tracker.ingest import coverage, growth_guard, known_places, personal, shrink_guard
 from tracker.ingest.checking import (
     CONFIG_SUFFIX,
     EXPORT_SUFFIXES,
@@ -31,6 +32,7 @@ from tracker.ingest.checking import (
     check_keys_across_files,
     check_source,
     county_text_of,
+    duplicate_files,
 )
 from tracker.ingest.outcome import Outcome, SheetResult
 from tracker.ingest.parsed import ParsedRows
@@ -73,6 +75,7 @@ def import_paths(
     progress: ProgressFn | None = None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Import files and folders from disk (see `import_sources`)."""
     files, problems = expand_paths(paths)
@@ -80,7 +83,14 @@ def import_paths(
         return Outcome(status=2, file_problems=problems)
     sources = [Source(str(path), path=path) for path in files]
     return import_sources(
-        sources, data_dir, as_of, allow_rejects, progress, table=table, replace_all=replace_all
+        sources,
+        data_dir,
+        as_of,
+        allow_rejects,
+        progress,
+        table=table,
+        replace_all=replace_all,
+        allow_growth=allow_growth,
     )
 
 
@@ -93,6 +103,7 @@ def import_uploads(
     progress: ProgressFn | None = None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Import files given as (name, bytes), as the data page's upload does."""
     sources = [Source(name, data) for name, data in uploads]
@@ -105,6 +116,7 @@ def import_uploads(
         dry_run=dry_run,
         table=table,
         replace_all=replace_all,
+        allow_growth=allow_growth,
     )
 
 
@@ -117,14 +129,16 @@ def import_sources(
     dry_run: bool = False,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> Outcome:
     """Check every source, then land them all in one step, or nothing.
 
     table: read every file as this record type (refused where its headers do not fit);
     None guesses each sheet's type from its headers. replace_all: each (table, day) the
     files hold replaces that day's whole snapshot, not only the townships they cover.
-    A dry run plans the same merge and guard against the store as it is, and writes nothing."""
-    outcome = Outcome(replace_all=replace_all)
+    allow_growth: the clerk says a scope more than doubling is real (`growth_guard`).
+    A dry run plans the same merge and guards against the store as it is, and writes nothing."""
+    outcome = Outcome(replace_all=replace_all, allow_growth=allow_growth)
     if table is not None and table not in schema.TABLES:
         outcome.status = 2
         outcome.file_problems.append(f"未知的台账类型“{table}”（应为 {'、'.join(schema.TABLES)} 之一）")
@@ -152,7 +166,11 @@ def import_sources(
             checked_rows = sum(len(r.row_numbers) for _, r in checked)
             progress(f"{label}：已检查 {checked_rows:,} 行", number, len(exports))
         parsed += checked
-    check_keys_across_files(parsed, outcome)
+    twice = duplicate_files(parsed)
+    if twice:
+        outcome.file_problems += twice  # the rows would all clash as well: the files say it once
+    else:
+        check_keys_across_files(parsed, outcome)
     try:
         # A 包保责任台账 row must name a village or organisation the ledgers in force on its day list.
         known_places.check(parsed, data_dir, replace_all)
@@ -175,9 +193,10 @@ def import_sources(
             _land([], data_dir, county_text, outcome, replace_all)
         return outcome
     parts = parts_of(parsed)
+    guard = _Guard(parts, county, allow_growth)
     if dry_run:
         try:
-            _judge(outcome, coverage.plan(data_dir, parts, replace_all))
+            _judge(outcome, coverage.plan(data_dir, parts, replace_all), guard)
         except StoreProblem as problem:
             outcome.status = 2
             outcome.file_problems.append(str(problem))
@@ -186,13 +205,30 @@ def import_sources(
         return outcome
     if progress and exports:
         progress("写入数据存储", len(exports), len(exports))
-    _land(parts, data_dir, county_text, outcome, replace_all, log=_log_entries(parsed, replace_all))
+    _land(
+        parts, data_dir, county_text, outcome, replace_all, log=_log_entries(parsed, replace_all), guard=guard
+    )
     return outcome
 
 
-def _judge(outcome: Outcome, planned: list[tuple[Snapshot, coverage.Change]]) -> None:
-    """Record what each (table, day) would become; a shrink the guard refuses makes the import unusable."""
+@dataclass
+class _Guard:
+    """What the growth guard judges an import's changes by."""
+
+    parts: list[coverage.Part]
+    county: county_config.County
+    allow_growth: bool
+
+
+def _judge(outcome: Outcome, planned: list[tuple[Snapshot, coverage.Change]], guard: _Guard | None) -> None:
+    """Record what each (table, day) would become; a shrink or a growth the guards refuse makes the
+    import unusable."""
     outcome.changes = [change for _, change in planned]
+    if guard is not None:
+        grown = growth_guard.judge(outcome.changes, guard.parts, guard.county, guard.allow_growth)
+        outcome.file_problems += grown
+        if grown:
+            outcome.status = 2
     for change in outcome.changes:
         for day in change.damaged:
             label = schema.TABLES[change.table].label
@@ -217,9 +253,20 @@ def _log_entries(parsed: list[tuple[SheetResult, ParsedRows]], replace_all: bool
             "rows_rejected": r.rejected,
             "rows_totals_dropped": r.totals_dropped,
             "replace_all": replace_all,
+            # Whose rows the file holds (None: a row of no township), so a township user's
+            # reader shows only the entries about their own townships.
+            "townships": _distinct(rows, "township"),
+            "counties": _distinct(rows, schema.COUNTY),
         }
-        for r, _ in parsed
+        for r, rows in parsed
     ]
+
+
+def _distinct(rows: ParsedRows, column: str) -> list[str | None]:
+    values = rows.records.get(column)
+    if values is None:
+        return [None]
+    return sorted(set(values.unique().to_pylist()), key=lambda v: (v is None, v or ""))
 
 
 def _land(
@@ -229,12 +276,13 @@ def _land(
     outcome: Outcome,
     replace_all: bool,
     log: list[dict[str, Any]] | None = None,
+    guard: _Guard | None = None,
 ) -> None:
     try:
         with import_lock(data_dir):
             # Planned under the lock, against the manifest this commit replaces.
             planned = coverage.plan(data_dir, parts, replace_all)
-            _judge(outcome, planned)
+            _judge(outcome, planned, guard)
             if outcome.status:
                 return
             # commit derives each snapshot's summaries and lands them in the same commit.

@@ -40,6 +40,7 @@ class Outcome:
     county_imported: bool = False
     changes: list[coverage.Change] = field(default_factory=list)  # each (table, day) before and after
     replace_all: bool = False
+    allow_growth: bool = False  # the clerk said a scope more than doubling is real
 
     @property
     def landed(self) -> bool:

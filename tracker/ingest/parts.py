@@ -72,11 +72,12 @@ def _covered(table: str, members: list[tuple[SheetResult, ParsedRows]]) -> froze
 
 
 def _rejects_table(members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table | None:
-    errors = [e for _, rows in members for e in rows.errors]
-    if not errors:
-        return None
-    return pa.Table.from_pylist(
-        [
+    records = []
+    for _, rows in members:
+        if not rows.errors:
+            continue
+        township = _township_by_row(rows)
+        records += [
             {
                 "file": e.file,
                 "sheet": e.sheet,
@@ -84,8 +85,16 @@ def _rejects_table(members: list[tuple[SheetResult, ParsedRows]]) -> pa.Table | 
                 "column": e.column,
                 "value": e.value,
                 "reason": e.reason,
+                "township": township.get(e.row),
             }
-            for e in errors
-        ],
-        schema=reject_schema(),
-    )
+            for e in rows.errors
+        ]
+    return pa.Table.from_pylist(records, schema=reject_schema()) if records else None
+
+
+def _township_by_row(rows: ParsedRows) -> dict[int, str | None]:
+    """Each row's township (by its row number in the file), where the row names one that was read."""
+    column = rows.records.get("township")
+    if column is None:
+        return {}
+    return dict(zip(rows.row_numbers, column.to_pylist()))

@@ -12,6 +12,8 @@ import csv
 import io
 import os
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,8 @@ import charset_normalizer
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import python_calamine
+
+from tracker.ingest import sheet_bounds
 
 # A workbook that inflates past this is refused: exports of a county are tens of MB
 # at most, and a "zip bomb" would otherwise fill memory.
@@ -88,6 +92,10 @@ def read_bytes(data: bytes, name: str) -> list[Sheet]:
         _check_zip(data)
         return _read_workbook(data)
     if kind == "xls":
+        try:
+            sheet_bounds.check_xls(data)
+        except sheet_bounds.SheetTooLarge as problem:
+            raise FileProblem(str(problem)) from None
         return _read_workbook(data)
     if kind == "pdf":
         raise FileProblem("这是PDF文件，不是表格导出；请从台账导出Excel或CSV")
@@ -119,10 +127,18 @@ def sniff(data: bytes) -> str:
 
 
 def _check_zip(data: bytes) -> None:
+    """Refuse a workbook that would inflate too far, or one of whose sheets is far larger than what it
+    holds (see `sheet_bounds`): both before the reader allocates anything for it."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1) + 50_000_000:
         raise FileProblem("Excel文件解压后过大，疑似恶意文件，已拒绝")
+    try:
+        sheet_bounds.check_workbook(archive)
+    except sheet_bounds.SheetTooLarge as problem:
+        raise FileProblem(str(problem)) from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise FileProblem("Excel文件已损坏或不完整，无法打开；请重新导出") from None
 
 
 def _read_workbook(data: bytes) -> list[Sheet]:
@@ -158,7 +174,7 @@ class _CsvText:
         if table is not None:
             return table
         # Rows of uneven width: read as the csv module does, where short rows are padded later.
-        return [list(r) for r in csv.reader(io.StringIO(rest, newline=""), delimiter=self.delimiter)]
+        return [list(r) for r in _csv_records(io.StringIO(rest, newline=""), self.delimiter, first)]
 
 
 def _read_csv(data: bytes) -> Sheet:
@@ -179,12 +195,26 @@ def _head_records(text: str, delimiter: str) -> tuple[list[list[Any]], list[int]
     stream = io.StringIO(text, newline="")
     rows, offsets = [], [0]
     # The csv module pulls one line at a time, so tell() is where the next record starts.
-    for record in csv.reader(stream, delimiter=delimiter):
+    for record in _csv_records(stream, delimiter):
         rows.append(list(record))
         offsets.append(stream.tell())
         if len(rows) == CSV_HEAD_RECORDS:
             break
     return rows, offsets
+
+
+def _csv_records(stream: io.StringIO, delimiter: str, skipped: int = 0) -> Iterator[list[str]]:
+    """The records of a CSV text (whose first `skipped` lines were read before); a record the csv
+    module cannot read (a cell longer than its limit, which is also what a quote never closed looks
+    like) is a FileProblem saying where."""
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error:
+        raise FileProblem(
+            f"第{skipped + reader.line_num}行附近有单元格超过 {csv.field_size_limit():,} 个字符，"
+            "或引号未闭合；台账中不会有这样的单元格，文件疑似损坏，已拒绝"
+        ) from None
 
 
 def _arrow_records(text: str, delimiter: str, width: int) -> pa.Table | None:

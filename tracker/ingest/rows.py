@@ -157,31 +157,65 @@ def _require_when(out: ParsedRows, ctx: RowContext, needed: str, when: str, reas
             reject(out, ctx, position, needed, "", reason)
 
 
+def identity(table: schema.Table) -> tuple[str, ...]:
+    """The columns that tell one record from another: the ledger's key; for a ledger without one
+    (the funds ledger: two allocations may share any one column), every column it reads."""
+    return table.key or tuple(c.name for c in table.columns if not c.derived)
+
+
+def listed(items: list[str], unit: str = "处", shown: int = 5) -> str:
+    """A few items joined with 、 and how many there are in all: a row repeated 200,000 times must
+    not make each of its 200,000 errors name every other row."""
+    if len(items) <= shown:
+        return "、".join(items)
+    return "、".join(items[:shown]) + f"等 {len(items):,} {unit}"
+
+
+def duplicate_column(table: schema.Table) -> str:
+    """The column a duplicate row's error is filed under: the key's last, or (without a key) the
+    first column every file of the ledger has."""
+    return table.key[-1] if table.key else next(c.name for c in table.columns if c.required)
+
+
+def duplicate_reason(table: schema.Table, label: str, rows: str, elsewhere: bool = False) -> str:
+    """Why rows that share their identity are refused, in Chinese."""
+    if table.key:
+        where = "与其他文件中的行重复" if elsewhere else f"{label}重复"
+        return f"{where}（{rows}），无法确定哪一行正确"
+    where = "与其他文件中的行完全相同" if elsewhere else "与另一行完全相同"
+    return f"{where}（{rows}），每一列都一样，疑似重复登记，无法确定是否应计两次"
+
+
 def _keys_unique(table: schema.Table, out: ParsedRows) -> bool:
     """Whether no two rows with a key share it, counted in Arrow."""
-    first = out.records[table.key[0]]
-    keys = pa.table({k: out.records[k] for k in table.key}).filter(first.is_valid())
-    counts = keys.group_by(list(table.key)).aggregate([([], "count_all")])
+    key = identity(table)
+    keys = pa.table({k: out.records[k] for k in key})
+    if table.key:
+        keys = keys.filter(out.records[key[0]].is_valid())
+    counts = keys.group_by(list(key)).aggregate([([], "count_all")])
     return keys.num_rows == 0 or pc.max(counts["count_all"]).as_py() < 2
 
 
 def _check_unique(table: schema.Table, out: ParsedRows, ctx: RowContext) -> None:
-    if not table.key:
-        return
     if _keys_unique(table, out):
         return  # the usual case, told without a Python loop over the rows
+    key = identity(table)
     seen: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    columns = [out.records[k].to_pylist() for k in table.key]
-    for position, key in enumerate(zip(*columns)):
-        if key[0] is not None:
-            seen[key].append(position)
+    columns = [out.records[k].to_pylist() for k in key]
+    for position, values in enumerate(zip(*columns)):
+        if values[0] is not None or not table.key:
+            seen[values].append(position)
     shown = [k for k in table.key if k != schema.COUNTY or k in ctx.headers]
     label = "、".join(ctx.headers.get(k, table.column(k).headers[0]) for k in shown)
     for positions in seen.values():
         if len(positions) < 2:
             continue
-        rows = "、".join(str(out.row_numbers[p]) for p in positions)
+        numbers = [str(out.row_numbers[p]) for p in positions]
+        rows = (
+            f"第{'、'.join(numbers)}行"
+            if len(numbers) <= 5
+            else f"第{'、'.join(numbers[:5])}行等 {len(numbers):,} 行"
+        )
         for position in positions:
             value = " ".join(str(c[position]) for c in columns if c[position] is not None)
-            reason = f"{label}重复（第{rows}行），无法确定哪一行正确"
-            reject(out, ctx, position, table.key[-1], value, reason)
+            reject(out, ctx, position, duplicate_column(table), value, duplicate_reason(table, label, rows))

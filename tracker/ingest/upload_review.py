@@ -23,7 +23,7 @@ import pandas as pd
 
 from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
-from tracker.ingest import checking, shrink_guard
+from tracker.ingest import checking, growth_guard, shrink_guard
 from tracker.ingest.coverage import Change
 from tracker.ingest.import_report import taken_as
 from tracker.ingest.outcome import Outcome
@@ -43,6 +43,7 @@ AS_OF_BOX = "“数据截至日期（可选）”"
 TABLE_BOX = "“台账类型”"
 PAGE_WORDS = {
     checking.AS_OF_HINT: f"请在本页{AS_OF_BOX}中选择日期",
+    growth_guard.HINT: growth_guard.PAGE_HINT,
 }
 
 
@@ -64,9 +65,10 @@ def fingerprint(
     as_of: dt.date | None,
     table: str | None = None,
     replace_all: bool = False,
+    allow_growth: bool = False,
 ) -> str:
     """Identifies an upload and its options, so a dry run is not repeated on every rerun."""
-    digest = hashlib.sha256(f"{as_of}|{table}|{replace_all}".encode())
+    digest = hashlib.sha256(f"{as_of}|{table}|{replace_all}|{allow_growth}".encode())
     for name, data in uploads:
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
@@ -131,6 +133,8 @@ def verdict(outcome: Outcome, change: Change, allow_rejects: bool) -> str:
     lands whole or not at all, so anything that stops the batch stops every row."""
     if change.refused:
         return "减少过多，不能导入"
+    if change.grew:
+        return "增加过多，不能导入"
     if outcome.status == 2 and outcome.file_problems:
         return "文件有问题，整批不导入"
     if outcome.errors and not allow_rejects:

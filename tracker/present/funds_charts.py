@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.present import charts, theme
+from tracker.present import charts, literal_text, theme
 
 # The contract's five sources, each with its own colour; any other source takes the next spare colour.
 KNOWN_SOURCES: tuple[str, ...] = (
@@ -94,7 +94,7 @@ def by_source(frame: pd.DataFrame, title: str) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(title={"text": title}, height=max(240, 46 * len(rows) + 110))
     figure.add_bar(
-        y=rows["source"],
+        y=[literal_text.plotly(s) for s in rows["source"]],  # a source is ledger text: no HTML in a label
         x=rows["amount_10k"],
         orientation="h",
         marker_color=[colours[s] for s in rows["source"]],
@@ -131,10 +131,10 @@ def by_township(frame: pd.DataFrame, title: str) -> go.Figure:
             y=list(part.index),
             x=list(part.values),
             orientation="h",
-            name=name,
+            name=literal_text.plotly(name),
             marker_color=colours[name],
             customdata=list(part.index),
-            hovertemplate=f"%{{y}} · {name}：%{{x:,.2f}} 万元<extra></extra>",
+            hovertemplate="%{y} · %{fullData.name}：%{x:,.2f} 万元<extra></extra>",
         )
     figure.add_scatter(
         y=list(totals.index),

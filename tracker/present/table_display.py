@@ -10,10 +10,12 @@ the same figures: no float with more digits than its unit has, no `None`,
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
 import io
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -186,19 +188,67 @@ def styled(
     return styler
 
 
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP, "CSV
+# injection"): a ledger's `=HYPERLINK("http://…")` or `=cmd|' /C calc'!A0` would run in a leader's
+# spreadsheet. Every download writes such a cell as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: object) -> object:
+    """A text cell a spreadsheet would take for a formula, with a leading apostrophe (OWASP's rule for
+    CSV: the spreadsheet then shows the text); any other value unchanged."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _formula_like(series: pd.Series) -> np.ndarray:
+    """Which cells of a column are text a spreadsheet would take for a formula."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return np.zeros(len(series), dtype=bool)
+    return np.array([isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in series], dtype=bool)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as CSV in UTF-8 with a BOM (Excel opens it), missing values as empty cells."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """The table as CSV in UTF-8 with a BOM (Excel opens it), missing values as empty cells, and no
+    text cell a spreadsheet would run as a formula."""
+    safe = frame.copy()
+    for position, column in enumerate(frame.columns):
+        risky = _formula_like(frame[column])
+        if risky.any():
+            safe.isetitem(position, frame[column].astype(object).where(~risky, frame[column].map(as_text)))
+    safe.columns = [as_text(c) for c in frame.columns]
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def neutralised_csv(data: bytes) -> bytes:
+    """A CSV written elsewhere (UTF-8), with the same rule as csv_bytes applied to every cell."""
+    text = data.decode("utf-8-sig")
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(
+        [as_text(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""))
+    )
+    return ("\ufeff" if data.startswith(b"\xef\xbb\xbf") else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """The table as an Excel workbook of one sheet (its name cut to Excel's 31 characters)."""
+    """The table as an Excel workbook of one sheet (its name cut to Excel's 31 characters); a text
+    cell that looks like a formula is written as text (a string cell marked "quote prefix", as Excel
+    marks one typed with a leading apostrophe), so it shows as typed and never runs."""
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             # Excel has no time zones: the wall-clock time where it was recorded (Asia/Shanghai).
             frame[column] = frame[column].dt.tz_localize(None)
     buffer = io.BytesIO()
+    # A sheet's name comes from the table's, which may hold a village's: Excel forbids []:*?/\ in it.
+    name = re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "Sheet1"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31] or "Sheet1", index=False)
+        frame.to_excel(writer, sheet_name=name, index=False)
+        ws = writer.sheets[name]
+        cells = [(1, j) for j, c in enumerate(frame.columns) if as_text(c) != c]
+        for j, column in enumerate(frame.columns):
+            cells += [(2 + int(i), j) for i in np.flatnonzero(_formula_like(frame[column]))]
+        for row, j in cells:
+            cell = ws.cell(row=row, column=j + 1)
+            cell.data_type = "s"  # openpyxl made a formula of a text starting with "="
+            cell.quotePrefix = True
     return buffer.getvalue()

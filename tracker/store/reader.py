@@ -18,6 +18,7 @@ import pyarrow as pa
 from tracker.contract import schema
 from tracker.rules import macros
 from tracker.store import summaries
+from tracker.store.commit import REJECTS
 from tracker.store.files import file_facts
 from tracker.store.manifest import StoreProblem, current_generation, read_manifest, summary_usable
 
@@ -64,6 +65,11 @@ VIEWS: tuple[View, ...] = (
     View("rejects", "rejects"),
     View("import_log", "import_log"),
 )
+
+# The folders of the store that hold snapshot files: the only ones a query may read.
+SNAPSHOT_FOLDERS = (*schema.TABLES, *summaries.SUMMARIES, REJECTS)
+# Scope columns the import log records per entry (as "townships", "counties").
+_LOG_SCOPES = frozenset({"township", "county"})
 
 
 class Reader:
@@ -112,16 +118,21 @@ class Reader:
 
     def _define_import_log(self) -> None:
         con = self.connection
-        # The rejected rows and the import log have no township to limit them by: a township's
-        # reader sees neither (their values name other townships' villages, people and leaders).
-        entries = [] if "township" in self.scope else self.manifest.get("import_log", [])
+        entries = [e for e in self.manifest.get("import_log", []) if self._may_see(e)]
         log = pa.Table.from_pylist(entries, schema=_LOG_SCHEMA)
         # A registered Arrow table is private to one connection; a table is seen by every cursor.
-        con.from_arrow(log).create("import_log_rows")
-        con.execute(
-            "CREATE OR REPLACE VIEW import_log AS SELECT * REPLACE "
-            "(imported_at::TIMESTAMPTZ AS imported_at, as_of::DATE AS as_of) FROM import_log_rows"
-        )
+        con.from_arrow(log).project(
+            "* REPLACE (imported_at::TIMESTAMPTZ AS imported_at, as_of::DATE AS as_of)"
+        ).create("import_log")
+
+    def _may_see(self, entry: Mapping[str, object]) -> bool:
+        """Whether an import log entry is about this reader's scope only: every township (county)
+        its file holds rows of is in scope. An entry from before that was recorded is hidden."""
+        for column, allowed in self.scope.items():
+            held = entry.get(f"{column}s") if column in _LOG_SCOPES else None
+            if not isinstance(held, list) or not held or not set(held) <= set(allowed):
+                return False
+        return True
 
     def _define_view(
         self,
@@ -144,7 +155,7 @@ class Reader:
                 detail = str(error).splitlines()[0]
                 raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
         if derived is not None and derived.num_rows:
-            kept = self._scoped(con.from_arrow(derived), table)
+            kept = self._scoped(con.from_arrow(derived))
             kept.create(f"{name}_derived_here")
             here = con.table(f"{name}_derived_here")
             relation = here if relation is None else relation.union(here.select(*relation.columns))
@@ -152,13 +163,13 @@ class Reader:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {_empty_select(table)}")
         elif in_memory:
             try:
-                self._scoped(relation, table).create(name)
+                self._scoped(relation).create(name)
             except duckdb.Error as error:
                 detail = str(error).splitlines()[0]
                 raise StoreProblem(f"{table.label}的快照文件无法读取（{detail}）") from None
             con.execute(f"DROP TABLE IF EXISTS {name}_derived_here")
         else:
-            self._scoped(relation, table).create_view(name, replace=True)
+            self._scoped(relation).create_view(name, replace=True)
 
     def _summary_rows(self, name: str) -> tuple[list[str], pa.Table | None]:
         """A summary's files, and the rows this reader derives for days whose file is missing or older
@@ -220,47 +231,61 @@ class Reader:
         con.from_arrow(days).create("snapshot_days")
 
     def _define_rejects(self) -> None:
+        """`rejects`: the rows imports left out, limited to the scope by the township each row named
+        (a row of no readable township, or from a file written before rows kept it, is county-only)."""
         files = [
             str(self.data_dir.resolve() / p)
             for table in self.manifest.get("rejects", {}).values()
             for p in table.values()
-            if "township" not in self.scope
         ]
         con = self.connection
         if files:
             relation = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
-            relation.create_view("rejects_raw", replace=True)
-            con.execute(
-                "CREATE OR REPLACE VIEW rejects AS SELECT "
-                '"table" AS table_name, as_of, file, sheet, "row", "column", value, reason FROM rejects_raw'
+            township = "township" if "township" in relation.columns else "NULL::VARCHAR AS township"
+            relation = relation.project(
+                f'"table" AS table_name, as_of, file, sheet, "row", "column", value, reason, {township}'
             )
+            self._scoped(relation).create_view("rejects", replace=True)
         else:
             con.execute(
                 "CREATE OR REPLACE VIEW rejects AS SELECT NULL::VARCHAR AS table_name, NULL::DATE AS as_of, "
                 'NULL::VARCHAR AS file, NULL::VARCHAR AS sheet, NULL::INTEGER AS "row", '
-                'NULL::VARCHAR AS "column", NULL::VARCHAR AS value, NULL::VARCHAR AS reason WHERE false'
+                'NULL::VARCHAR AS "column", NULL::VARCHAR AS value, NULL::VARCHAR AS reason, '
+                "NULL::VARCHAR AS township WHERE false"
             )
 
-    def _scoped(self, relation: duckdb.DuckDBPyRelation, table: schema.Table) -> duckdb.DuckDBPyRelation:
+    def _scoped(self, relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+        """The rows of relation within the scope; a relation without a scope's column has none
+        (a table this reader cannot limit is not shown rather than shown whole)."""
         # Values go in as constant expressions, never as SQL text.
-        names = {c.name for c in table.columns}
+        names = set(relation.columns)
         for column, allowed in self.scope.items():
-            if column in names:
-                constants = [duckdb.ConstantExpression(v) for v in allowed]
-                condition = (
-                    duckdb.ColumnExpression(column).isin(*constants)
-                    if constants
-                    else duckdb.ConstantExpression(False)
-                )
-                relation = relation.filter(condition)
+            constants = [duckdb.ConstantExpression(v) for v in allowed]
+            condition = (
+                duckdb.ColumnExpression(column).isin(*constants)
+                if constants and column in names
+                else duckdb.ConstantExpression(False)
+            )
+            relation = relation.filter(condition)
         return relation
 
     def _lock_down(self) -> None:
-        # Queries may read the store's own files and nothing else, and cannot undo this.
+        # Queries may read the snapshot folders and nothing else, and cannot undo this: the ID key,
+        # the users file, the audit log and the manifest sit beside those folders, never in them.
         con = self.connection
-        con.execute("SET allowed_directories = $dirs", {"dirs": [str(self.data_dir.resolve()) + os.sep]})
+        root = self.data_dir.resolve()
+        dirs = [str(root / name) + os.sep for name in SNAPSHOT_FOLDERS]
+        con.execute("SET allowed_directories = $dirs", {"dirs": dirs})
         con.execute("SET enable_external_access = false")
+        # An unknown table name must not become a scan of a Python variable of the caller's.
+        con.execute("SET python_enable_replacements = false")
         con.execute("SET lock_configuration = true")
+
+    @staticmethod
+    def public_tables() -> list[str]:
+        """The tables a query may name (ad hoc SQL is held to these, see `sql_guard`); each is
+        limited to the reader's scope."""
+        return [*schema.TABLES, *summaries.SUMMARIES, "import_log", "rejects", "snapshot_days"]
 
     def files(self, table: str) -> list[str]:
         """Absolute paths of a table's snapshot files, oldest first."""

@@ -1,8 +1,10 @@
 """Ad hoc SQL for the `sql` command: one read-only statement over the store's tables.
 
-The statement runs on the store's locked-down reader (no file outside the store,
-no extension, no configuration change) and must parse as a single SELECT, so a
-write, ATTACH, COPY, PRAGMA or SET is refused before it runs.
+The statement must parse as a single SELECT (a write, ATTACH, COPY, PRAGMA or SET is
+refused before it runs) that names only the store's tables (`sql_guard`: no file, no
+table function that reads one, no catalog view). It then runs on the store's
+locked-down reader (no file outside the snapshot folders, no extension, no
+configuration change), limited to the user's scope.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from tracker.store import sql_guard
 from tracker.store.reader import Reader
 
 ALLOWED = {"StatementType.SELECT"}
@@ -41,6 +44,10 @@ def run_read_only(
         raise SqlRefused("只能执行一条查询语句")
     if str(statements[0].type) not in ALLOWED:
         raise SqlRefused("只允许只读查询（SELECT）；写入、ATTACH、COPY、SET 等语句一律拒绝")
+    try:
+        sql_guard.check(query, reader.public_tables())
+    except sql_guard.Refused as refused:
+        raise SqlRefused(str(refused)) from None
     try:
         result = con.execute(query)
         columns = [d[0] for d in result.description or []]
