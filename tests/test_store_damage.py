@@ -34,7 +34,8 @@ def test_a_damaged_snapshot_is_named_and_restored_by_reimporting_its_week(store:
     assert str(damaged) in check.stderr and "已损坏" in check.stderr and "2017-10-13" in check.stderr
     at = open_page(store=store)
     text = page_text(at)
-    assert "数据存储有问题" in text and "python -m tracker check" in text
+    # The damaged store is named, with where to read how to mend it (a page has no command lines).
+    assert "数据存储有问题" in text and "数据存储损坏时" in text
     assert "程序的问题" not in text
     week = SAMPLE_DIR / "weekly" / "2017-10-13" / "搬迁户台账_2017-10-13.xlsx"
     assert run_module("--data-dir", store, "import", week).returncode == 0

@@ -74,7 +74,7 @@ def test_a_tab_chosen_over_the_protocol_runs_that_section_alone(served: str) -> 
             await session.close()
 
     session, first, detail = run_in_thread(visit())
-    assert session.widgets["tab"].options == ["进度", "安置方式", "拆除复垦", "资金", "明细"]
+    assert session.widgets["tab"].options == ["进度", "安置方式", "拆除复垦", "资金", "明细", "督办清单"]
     assert len(first.figure_bytes()) == 3 and "搬迁进度" in first.text("heading")
     assert not detail.exceptions and not detail.figure_bytes()
     assert "搬迁村明细" in detail.text("heading") and "搬迁进度" not in detail.text("heading")
