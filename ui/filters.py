@@ -41,6 +41,11 @@ class Filters:
         """Whom the numbers are about, for headings: 全县 or the townships."""
         return "、".join(self.townships) if self.townships else self.whole
 
+    @property
+    def total_label(self) -> str:
+        """The name of a table's total row: the whole scope's (全县, 全部县), or 合计 of the townships chosen."""
+        return "合计" if self.townships else self.whole
+
     def params(self) -> dict[str, object]:
         """The shared query parameters."""
         return {"township": self.townships, "batch": self.batch, "as_of": self.as_of}

@@ -22,10 +22,10 @@ import pandas as pd
 import streamlit as st
 
 from tracker.contract import formatting
-from tracker.present import bar_table, deadlines, theme
+from tracker.present import bar_table, column_labels, deadlines, theme
 from tracker.rules import indicators, totals
 from tracker.rules.indicators import Progress
-from ui import data, filters, sections, widgets
+from ui import column_formats, data, filters, sections, targets, widgets
 from ui.filters import PageFilters
 from ui.sections import Section
 
@@ -51,19 +51,6 @@ export default function(component) {
 }
 """
 _clicks = st.components.v2.component("county_ranking_clicks", js=_CLICKS_JS)
-
-COLUMNS = {
-    "relocation_villages": "搬迁村",
-    "villages_completed": "已完成搬迁村",
-    "households": "搬迁户",
-    "households_moved": "已入住户",
-    "people_moved": "已入住人",
-    "villages": "行政村",
-    "villages_past_zero": "已破零村",
-    "zero_break_rate": "破零率（%）",
-    "weak_orgs": "软弱涣散组织",
-    "weak_orgs_rectified": "已整顿",
-}
 
 
 def measure_title(batch: int | None) -> str:
@@ -149,15 +136,15 @@ def _table(
     frame = totals.with_total(ranking, place, whole, ratios)
     frame = frame.assign(status=statuses[: len(frame)])
     shown = frame.rename(
-        columns={place: place_label, "moved_percent": f"{measure}（%）", "status": "状态", **COLUMNS}
+        columns={place: place_label, "moved_percent": f"{measure}（%）", **column_labels.RANKING}
     )
     widgets.table(
         shown[[place_label, "状态", *[c for c in shown.columns if c not in (place_label, "状态")]]],
         name,
         key="overview_ranking",
         column_config={
-            f"{measure}（%）": st.column_config.NumberColumn(format="%.1f"),
-            "破零率（%）": st.column_config.NumberColumn(format="%.1f"),
+            f"{measure}（%）": column_formats.ONE_DECIMAL,
+            "破零率（%）": column_formats.ONE_DECIMAL,
         },
         total_rows=len(frame) - len(ranking),
     )
@@ -178,7 +165,7 @@ def township_ranking(f: PageFilters, cards: list[Progress], more_tabs: Sequence[
     measure = measure_title(batch)
     by_place = {} if f.region_view else widgets.township_cards(f, batch)
     total = indicators.card_of(cards, "households_moved", batch)
-    whole = f.whole if not f.townships else "合计"
+    whole = f.total_label
     chart_tab, table_tab, *more = sections.tabs(["排名", "排名表", *more_tabs])
     moving = ranking[ranking["households"] > 0]
     if chart_tab.open:
@@ -214,16 +201,10 @@ def township_ranking(f: PageFilters, cards: list[Progress], more_tabs: Sequence[
                     )
     if table_tab.open:
         with table_tab:
-            statuses = [_status(by_place.get(str(p), []), batch) for p in ranking[place]]
-            statuses.append(theme.status_label(total.status) if total is not None else "")
+            statuses = targets.moved_statuses(by_place, ranking[place], total, batch)
             name = f"{place_label}排名_{f.as_of.isoformat()}"
             _table(ranking, place, place_label, measure, statuses, whole, name)
     return more
-
-
-def _status(cards: list[Progress], batch: int | None) -> str:
-    card = indicators.card_of(cards, "households_moved", batch)
-    return theme.status_label(card.status) if card is not None else ""
 
 
 def _chosen(select: Callable[[str], None]) -> None:

@@ -21,7 +21,7 @@ from types import TracebackType
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ui.widgets import report_mode
+from ui.layout import report_mode
 
 # The query parameter that names the open tab. Pages are separate scripts, but a page's tabs
 # and their labels are its own: Streamlit drops a value that is not one of them (a link to

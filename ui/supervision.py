@@ -18,7 +18,7 @@ import streamlit as st
 from tracker.contract import formatting
 from tracker.present import supervision as tables
 from tracker.rules import responsibility as rules
-from ui import data, widgets
+from ui import column_formats, data, widgets
 from ui.filters import PageFilters
 from ui.sections import Section
 from ui.session import current_user
@@ -75,8 +75,8 @@ def supervision_list(f: PageFilters, kind: str | None = None) -> None:
         f"督办清单_{f.scope}{who}_{f.as_of.isoformat()}",
         key="supervision_list",
         column_config={
-            "滞后天数": st.column_config.NumberColumn(format="%d"),
-            "停滞周数": st.column_config.NumberColumn(format="%d"),
+            "滞后天数": column_formats.COUNT,
+            "停滞周数": column_formats.COUNT,
         },
         # Twelve columns do not fit a 1600 px screen; the batch's deadline is on the cards above.
         download_only=("专班负责人", "完成时限"),
@@ -139,9 +139,9 @@ def red_black(f: PageFilters) -> None:
         f"{which}红黑榜_{f.as_of.isoformat()}",
         key="red_black",
         column_config={
-            "按期比例（%）": st.column_config.NumberColumn(format="%.1f"),
-            "平均滞后天数": st.column_config.NumberColumn(format="%.1f"),
-            "已搬迁比例（%）": st.column_config.NumberColumn(format="%.1f"),
+            "按期比例（%）": column_formats.ONE_DECIMAL,
+            "平均滞后天数": column_formats.ONE_DECIMAL,
+            "已搬迁比例（%）": column_formats.ONE_DECIMAL,
         },
     )
 

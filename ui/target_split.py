@@ -4,8 +4,9 @@ A clerk picks one of the county's targets, sees each township's share by its own
 (按台账计划: its relocation villages of the batch, their planned households and people, its
 weak organizations) beside what is assigned to it now, types the shares the county decided,
 and saves. What is saved is the whole targets list with that target's township rows replaced,
-through the importer (table "targets", the whole day), so a share is checked by exactly the
-rules that check one in a file, the shrink guard included, and lands whole or not at all.
+through the importer in its worker (table "targets", the whole day; `targets_editor.save_targets`,
+as the targets editor saves), so a share is checked by exactly the rules that check one in a
+file, the shrink guard included, and lands whole or not at all.
 Until a township has an assigned (下达) share, the pages show its 按台账计划 one.
 """
 
@@ -16,15 +17,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from tracker import access
 from tracker.contract import formatting, schema
 from tracker.contract.missing import is_missing
 from tracker.ingest import upload_review
-from tracker.ingest.importer import import_uploads
 from tracker.present import deadlines
 from tracker.rules import indicators
 from tracker.rules import targets as target_rules
-from ui import auth, data, widgets
+from ui import data, notices, targets_editor, widgets
 
 FLASH = "target_split_flash"
 PLANNED = "按台账计划"
@@ -47,14 +46,11 @@ def _choices(in_force: pd.DataFrame) -> dict[str, tuple[str, int | None]]:
 def split_section() -> None:
     """The 分解 section under the targets editor: saved as the targets of the newest snapshot day,
     as the editor saves."""
-    reader = data.reader()
-    day = upload_review.latest_day({table: reader.snapshot_days(table) for table in schema.TABLES})
+    day = targets_editor.editing_day()
     if day is None:
         return
     st.subheader("分解到乡镇")
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(flash)
+    notices.show_kept(FLASH)
     in_force = data.query("targets_in_force", as_of=day)
     choices = _choices(in_force)
     if not choices:
@@ -79,7 +75,7 @@ def split_section() -> None:
     )
     edited = st.data_editor(
         frame,
-        key=f"target_split_{indicator}_{batch}_{reader.generation}",
+        key=f"target_split_{indicator}_{batch}_{data.reader().generation}",
         hide_index=True,
         width="stretch",
         height="content",  # every township on screen: nothing hides below a scroll
@@ -113,21 +109,11 @@ def _save(day: dt.date, indicator: str, batch: int | None, edited: pd.DataFrame,
     )
     editing = upload_review.targets_for_editing(data.query("targets_in_force", as_of=day))
     rows = upload_review.with_township_split(editing, indicator, batch, shares, county["due"], str(label))
-    outcome = import_uploads(
-        [(upload_review.targets_file_name(day), upload_review.targets_csv(rows))],
-        data.data_dir(),
-        as_of=day,
-        table="targets",
-        replace_all=True,
-    )
-    access.audit(
-        data.data_dir(),
-        auth.current_user().login,
-        "targets_split",
-        {"as_of": day.isoformat(), "indicator": indicator, "batch": batch, "status": outcome.status},
+    outcome = targets_editor.save_targets(
+        day, rows, "targets_split", {"indicator": indicator, "batch": batch}
     )
     if outcome.landed:
-        st.session_state[FLASH] = f"已分解到乡镇并保存，自{formatting.day(day)}起生效。"
+        notices.keep(FLASH, "success", f"已分解到乡镇并保存，自{formatting.day(day)}起生效。")
         st.rerun()
     kind, text = upload_review.landed_message(outcome)
     st.error(text)
