@@ -13,10 +13,10 @@ import streamlit as st
 
 from tracker.access import DEMO_USER
 from tracker.contract import formatting
-from tracker.present import deadlines, supervision, table_display, theme
+from tracker.present import deadlines, scope_progress, table_display, theme
+from tracker.present import progress_card as progress_card_text
 from tracker.present.table_display import ColumnFormat
-from tracker.rules import freshness, indicators
-from tracker.rules import targets as target_rules
+from tracker.rules import freshness
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
 from tracker.weekly.report_layout import without_hints
@@ -93,31 +93,26 @@ def page_start(title: str, filters: Filters) -> None:
             st.caption(note)
 
 
-def applicable_targets(filters: Filters, batch: int | None = None) -> pd.DataFrame:
+def applicable_targets(filters: PageFilters, batch: int | None = None) -> pd.DataFrame:
     """The targets that apply to the filtered scope (batch: the filter's unless given), a township
     without an assigned one getting the one its ledgers hold (按台账计划)."""
-    in_force = data.query("targets_in_force", as_of=filters.as_of)
-    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
     chosen = filters.batch if batch is None else batch
-    return data.derived(indicators.targets_for, in_force, filters.townships, chosen, plan)
+    return scope_progress.applicable_targets(
+        data.query, filters.as_of, filters.townships, chosen, data.derived
+    )
 
 
 def target_cards(filters: PageFilters) -> list[Progress]:
     """Every indicator (and batch) against its target on the day shown, for the filtered scope."""
-    series = data.query("indicator_series", **filters.params())
-    return data.derived(indicators.progress, series, applicable_targets(filters), filters.as_of)
+    return scope_progress.target_cards(
+        data.query, filters.as_of, filters.townships, filters.batch, data.derived
+    )
 
 
-def township_cards(filters: Filters, batch: int | None) -> dict[str, list[Progress]]:
+def township_cards(filters: PageFilters, batch: int | None) -> dict[str, list[Progress]]:
     """Each township's cards (of one batch, or every batch) against its own target, assigned or
     worked out from its ledgers: the status its bar or table row is coloured by."""
-    series = data.query("township_series", as_of=filters.as_of, township=filters.townships, batch=batch)
-    in_force = data.query("targets_in_force", as_of=filters.as_of)
-    plan = data.query("township_plan", as_of=filters.as_of, township=filters.townships)
-    if batch is not None:
-        in_force = in_force[in_force["relocation_batch"].isna() | (in_force["relocation_batch"] == batch)]
-    targets = data.derived(target_rules.township_targets, in_force, plan)
-    return data.derived(indicators.by_township, series, targets, filters.as_of)
+    return scope_progress.township_cards(data.query, filters.as_of, filters.townships, batch, data.derived)
 
 
 def deadline_banner(cards: Sequence[Progress]) -> None:
@@ -133,17 +128,18 @@ def status_legend(grey: str = "", target: bool = True) -> None:
 
 
 def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
-    """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags."""
-    rankings = {}
-    if not filters.region_view and len(filters.townships) != 1:
-        for batch in briefing.open_batches(cards):
-            params = filters.params() | {"batch": batch}
-            rankings[batch] = data.query("ranking", **params, by_county=False)
-    # The 包保责任台账 against its plans: the villages furthest behind and their 包保领导.
-    items = data.query("responsibility_items", **filters.params())
-    targets = data.query("targets_in_force", as_of=filters.as_of)
-    behind = data.derived(supervision.assess, items, targets, filters.as_of)
-    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings, behind)
+    """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags,
+    and the villages furthest behind their plan with their 包保领导 (as the weekly report writes it)."""
+    text = briefing.scope_briefing(
+        data.query,
+        filters.as_of,
+        filters.scope,
+        filters.townships,
+        filters.batch,
+        cards,
+        filters.region_view,
+        data.derived,
+    )
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 
@@ -195,28 +191,17 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def progress_card(card: Progress, label: str | None = None) -> str:
-    """A card for one indicator against its target (under its own label unless one is given)."""
-    target = ""
-    if card.target is not None:
-        target = f"目标 {format_value(card.target, card.unit)}"
-        if card.percent is not None:
-            target += f" · 完成 {formatting.percent(card.percent)}"
-    digits = 1 if card.unit in ("%", "万元") else 0
-    change = f"较上周 {formatting.signed(card.change, '' if card.unit == '%' else card.unit, digits)}"
-    due = ""
-    if card.due is not None:
-        left = card.days_left
-        due = f"时限 {formatting.day(card.due)}"
-        if card.status != indicators.DONE:
-            due += f"（剩 {left} 天）" if left is not None and left >= 0 else f"（已逾期 {-(left or 0)} 天）"
+    """A card for one indicator against its target (under its own label unless one is given), in the
+    words the weekly summary uses too (tracker.present.progress_card)."""
+    words = progress_card_text.card_text(card, label)
     return kpi_card(
-        label or card.label,
-        format_value(card.actual, card.unit),
-        target,
-        card.percent,
-        [change, due],
-        card.status,
-        card.basis if card.target is not None else None,
+        words.label,
+        words.value,
+        words.target,
+        words.percent,
+        [words.change, words.due],
+        words.status,
+        words.basis,
     )
 
 
