@@ -2,9 +2,10 @@
 
 `assessed_items` runs the named queries (through whatever runs them: the dashboard's cached
 `ui.data.query`, or a reader's cursor) and applies tracker.rules.responsibility; the `*_table`
-functions turn the rules' frames into what a page, a download or the weekly document shows.
-`supervision_for` and `red_black_for` do both for a store reader, a scope and a day: the
-weekly document calls them.
+functions turn the rules' frames into what a page, a download, the weekly summary and the weekly
+document show, and `list_summary` / `red_black_note` are the sentences over them. The pages and
+the weekly report (tracker.weekly.scope_week) call these with their own query function;
+`supervision_for` and `red_black_for` do the same for a store reader, a scope and a day.
 """
 
 from __future__ import annotations
@@ -125,25 +126,6 @@ def red_black_table(board: pd.DataFrame) -> pd.DataFrame:
         completed_percent=board["completed_percent"].round(1),
     )
     return shown[list(RED_BLACK_HEADERS)].rename(columns=RED_BLACK_HEADERS).reset_index(drop=True)
-
-
-def red_black_line(board: pd.DataFrame, batch: int | None) -> str:
-    """The 红黑榜 in one line for the weekly summary: 第二批红黑榜　红榜：单寨乡、沙泉乡；黑榜：赵家沟乡（↓2）…"""
-    if board.empty:
-        return ""
-
-    def names(which: str) -> str:
-        rows = board[board["board"] == which]
-        if rows.empty:
-            return "无"
-        moved = [rank_change(c, bool(k)) for c, k in zip(rows["change"], rows["compared"], strict=True)]
-        return "、".join(
-            f"{t}（{m}）" if m.startswith(("↑", "↓")) else t
-            for t, m in zip(rows["township"], moved, strict=True)
-        )
-
-    which = formatting.batch(batch) if batch else ""
-    return f"{which}红黑榜（对照倒排工期）　红榜：{names(rules.RED)}；黑榜：{names(rules.BLACK)}"
 
 
 def list_summary(items: pd.DataFrame, listed: pd.DataFrame, leader: str | None = None) -> str:

@@ -5,8 +5,10 @@ the overview's banner (tracker.present.deadlines); then says, batch by batch, wh
 left to its deadline, what is still missing (villages, households, people), the
 weekly pace that would close the gap, and whether the recent pace will; then the
 other targets still open, and the townships whose open batch lags the county.
-Every number comes from the cards (tracker.rules.indicators) and the township ranking
-(queries/ranking.sql); nothing is typed in.
+Every number comes from the cards (tracker.rules.indicators), the township ranking
+(queries/ranking.sql) and the 包保责任台账 assessed (tracker.rules.responsibility); nothing is
+typed in. `scope_briefing` gathers those for a scope: 总览 and the weekly report both call it, so
+their 本周简报 is one text.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tracker.contract import formatting
+from tracker.present.deadlines import Alert
 from tracker.present.table_display import ColumnFormat
 
 NUMERALS = "一二三四五六七八九十"
@@ -76,6 +77,8 @@ class Document:
     scope: str  # 全县 / 赵家沟乡
     as_of: dt.date
     sections: list[Section] = field(default_factory=list)
+    # What is overdue, then what is late with under two weeks left: 总览's banner, over section 一.
+    alerts: list[Alert] = field(default_factory=list)
 
     @property
     def subtitle(self) -> str:

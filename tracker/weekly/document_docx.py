@@ -204,6 +204,11 @@ def write_docx(document: Document, path: Path) -> None:
     subtitle = doc.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(subtitle.add_run(document.subtitle), BODY_FONT, 14)
+    for alert in document.alerts:  # 总览's banner over section 一: overdue first, then urgent
+        line = doc.add_paragraph()
+        _font(
+            line.add_run(f"【{alert.heading}】{alert.text}"), HEADING_FONT, 14, bold=True, colour=alert.colour
+        )
     for section in document.sections:
         _section(doc, section)
     doc.core_properties.title = f"{document.title}（{document.scope}，{document.issue}）"

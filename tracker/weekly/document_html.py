@@ -44,6 +44,9 @@ main {{ width: 100%; }}
 h1 {{ font-family: "DocSerif"; font-weight: 700; font-size: 22pt; line-height: 1.5; text-align: center;
       margin: 0 0 4pt; letter-spacing: 1pt; }}
 .subtitle {{ text-align: center; font-size: 14pt; margin: 0 0 14pt; }}
+/* 总览's banner over section 一: what is overdue (red), then what is late with under two weeks left. */
+.alert {{ font-family: "DocSans"; font-weight: 700; font-size: 14pt; line-height: 1.6; text-indent: 0;
+          border-left: 4pt solid; padding: 2pt 0 2pt 8pt; margin: 0 0 6pt; }}
 h2 {{ font-family: "DocSans"; font-weight: 700; font-size: 16pt; margin: 12pt 0 2pt; break-after: avoid;
       page-break-after: avoid; }}
 section.appendix {{ break-before: page; }}
@@ -51,6 +54,7 @@ section.appendix h2 {{ margin-top: 0; }}
 p {{ margin: 0 0 4pt; text-indent: 2em; text-align: justify; orphans: 2; widows: 2; }}
 /* A heading, the paragraph that leads into its table and the table's first rows stay on one page. */
 .lead {{ break-after: avoid; page-break-after: avoid; }}
+p.lead {{ break-inside: avoid; page-break-inside: avoid; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 10pt; line-height: 1.35; margin: 4pt 0 2pt;
          break-before: avoid; }}
 thead {{ display: table-header-group; }}
@@ -154,6 +158,14 @@ def _section(section: Section) -> str:
     return f'<section class="{kind}">{heading}{"".join(paragraphs)}{"".join(tables)}</section>'
 
 
+def _alerts(doc: Document) -> str:
+    return "".join(
+        f'<p class="alert" style="color:{a.colour};border-color:{a.colour}">'
+        f"【{html.escape(a.heading)}】{html.escape(a.text)}</p>"
+        for a in doc.alerts
+    )
+
+
 def document_html(doc: Document) -> str:
     """The whole document as one HTML page (its fonts by name: Chromium must run with DocumentFonts'
     environment)."""
@@ -162,7 +174,7 @@ def document_html(doc: Document) -> str:
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(doc.title)}</title>"
         f"<style>{css}</style></head><body><main><h1>{html.escape(doc.title)}</h1>"
-        f'<div class="subtitle">{html.escape(doc.subtitle)}</div>{sections}</main></body></html>'
+        f'<div class="subtitle">{html.escape(doc.subtitle)}</div>{_alerts(doc)}{sections}</main></body></html>'
     )
 
 

@@ -56,6 +56,7 @@ class Board:
     batch: int | None
     table: pd.DataFrame  # tracker.present.supervision.red_black_table (Chinese headers)
     note: str
+    ranked: int = 0  # how many townships the board ranks (a township's report shows its own row)
 
 
 @dataclass
@@ -130,9 +131,11 @@ def _ranking(
 def _board(query: Query, as_of: dt.date, township: str | None) -> Board:
     """总览's 红黑榜 (ranked over the county); a township's own row of it."""
     batch, board, last_day = supervision.red_black_board(query, as_of, None)
+    ranked = len(board)
     if township:
         board = board[board["township"] == township]
-    return Board(batch, supervision.red_black_table(board), supervision.red_black_note(batch, last_day))
+    note = supervision.red_black_note(batch, last_day)
+    return Board(batch, supervision.red_black_table(board), note, ranked)
 
 
 def gather(

@@ -188,6 +188,8 @@ def _board(week: ScopeWeek) -> str:
         f"对照倒排工期排名（按期推进的村占比、平均滞后天数、已搬迁比例）；前{duty.RED_BLACK_SIZE}名且无滞后村为红榜，"
         f"后{duty.RED_BLACK_SIZE}名且有滞后村为黑榜；“较上周”为名次变化。"
     )
+    if week.township:
+        note = f"名次为在全县{board.ranked}个乡镇中的名次；" + note
     return (
         f"<h2>{which}红黑榜</h2>"
         f'<table class="board" data-name="红黑榜" data-rows="{len(board.table)}"><thead><tr>{head}</tr></thead>'

@@ -288,10 +288,11 @@ def _board_section(doc: Document, week: ScopeWeek) -> None:
     if board.table.empty:
         doc.section(f"{which}红黑榜", "没有可对照倒排工期排名的搬迁村。")
         return
+    ranked = f"本乡镇在全县{board.ranked}个乡镇中的名次如下。" if week.township else ""
     doc.table_section(
         f"{which}红黑榜",
         board.table.rename(columns=BOARD_HEADERS),
-        lead=board.note,
+        lead=board.note + ranked,
         formats={
             BOARD_HEADERS["按期比例（%）"]: ColumnFormat("number", 1),
             BOARD_HEADERS["平均滞后天数"]: ColumnFormat("number", 1),
@@ -307,6 +308,7 @@ def weekly_document(week: ScopeWeek) -> Document:
         issue=formatting.week(week.as_of),
         scope=week.scope,
         as_of=week.as_of,
+        alerts=list(week.alerts),
     )
     doc.section("本周简报", week.briefing)
     doc.table_section(
