@@ -96,10 +96,14 @@ class ScopeWeek:
 
 
 def _ranking(
-    query: Query, as_of: dt.date, township: str | None, cards: list[Progress], whole_county: bool
+    query: Query,
+    as_of: dt.date,
+    township: str | None,
+    cards: list[Progress],
+    county_cards: list[Progress] | None,
 ) -> Ranking:
-    """总览's ranking for the county; for a township, its own row and (where the scope may see the
-    whole county) the county's row under it."""
+    """总览's ranking for the county; for a township, its own row and (given the county's cards: where
+    the scope may see the whole county) the county's row under it."""
     townships = [township] if township else []
     batch = indicators.measured_batch(cards, None)
     frame = query("ranking", as_of=as_of, township=townships, batch=batch, by_county=False)
@@ -108,9 +112,8 @@ def _ranking(
     bars = rows.bar_rows(rows.moving(frame), PLACE, by_place, batch, total, COUNTY_WIDE)
     table = rows.ranking_table(frame, PLACE, COUNTY_WIDE, by_place, batch, total)
     places = len(frame)
-    if township and whole_county:
+    if township and county_cards is not None:
         county = query("ranking", as_of=as_of, township=[], batch=batch, by_county=False)
-        county_cards = scope_progress.target_cards(query, as_of, [], None)
         county_total = indicators.card_of(county_cards, "households_moved", batch)
         if len(county) > 1:
             sums = county[["households", "households_moved"]].sum()
@@ -128,24 +131,41 @@ def _ranking(
     )
 
 
-def _board(query: Query, as_of: dt.date, township: str | None) -> Board:
-    """总览's 红黑榜 (ranked over the county); a township's own row of it."""
+def _board(query: Query, as_of: dt.date) -> Board:
+    """总览's 红黑榜, ranked over the county."""
     batch, board, last_day = supervision.red_black_board(query, as_of, None)
-    ranked = len(board)
-    if township:
-        board = board[board["township"] == township]
     note = supervision.red_black_note(batch, last_day)
-    return Board(batch, supervision.red_black_table(board), note, ranked)
+    return Board(batch, supervision.red_black_table(board), note, len(board))
+
+
+def _own_row(board: Board, township: str) -> Board:
+    """A township's row of the county's 红黑榜 (its rank among them all)."""
+    table = board.table[board.table["乡镇"] == township].reset_index(drop=True)
+    return Board(board.batch, table, board.note, board.ranked)
 
 
 def gather(
-    query: Query, county: str, as_of: dt.date, township: str | None = None, whole_county: bool = True
+    query: Query,
+    county: str,
+    as_of: dt.date,
+    township: str | None = None,
+    whole_county: bool = True,
+    county_week: ScopeWeek | None = None,
 ) -> ScopeWeek:
     """The week of one scope, from the named queries (`query(name, **params)`).
 
     whole_county: whether `query` sees every township (a township user's dashboard does not: its
-    summary then has no county row and no 红黑榜, as its pages have none)."""
+    summary then has no county row and no 红黑榜, as its pages have none). county_week: the county's
+    week of the same day, when already gathered (a township's takes its cards and 红黑榜 from it)."""
     townships = [township] if township else []
+    county_cards, board = None, None
+    if whole_county:
+        if township is None:
+            board = _board(query, as_of)
+        else:
+            whole = county_week or gather(query, county, as_of)
+            county_cards = whole.cards
+            board = _own_row(whole.board, township) if whole.board is not None else None
     scope = township or COUNTY_WIDE
     cards = scope_progress.target_cards(query, as_of, townships, None)
     text = briefing.scope_briefing(query, as_of, scope, townships, None, cards)
@@ -159,11 +179,11 @@ def gather(
         cards=cards,
         alerts=deadlines.alerts(cards),
         briefing=text,
-        ranking=_ranking(query, as_of, township, cards, whole_county),
+        ranking=_ranking(query, as_of, township, cards, county_cards),
         supervision=supervision.supervision_table(listed),
         supervision_kinds=listed["kind"].tolist() if not listed.empty else [],
         supervision_lead=supervision.list_summary(assessed, listed) if not assessed.empty else "",
-        board=_board(query, as_of, township) if whole_county else None,
+        board=board,
         villages=query("relocation_villages", **own) if township else pd.DataFrame(),
         zero_income=collective.zero_income_table(query("collective_zero_income_villages", **own)),
         secretaries=party.coverage_table(query("party_first_secretary", **own)),
