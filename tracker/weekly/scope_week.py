@@ -112,12 +112,14 @@ def _ranking(
     bars = rows.bar_rows(rows.moving(frame), PLACE, by_place, batch, total, COUNTY_WIDE)
     table = rows.ranking_table(frame, PLACE, COUNTY_WIDE, by_place, batch, total)
     places = len(frame)
+    # The county's row under a township's own (its bar only where the township has a bar to compare).
     if township and county_cards is not None:
         county = query("ranking", as_of=as_of, township=[], batch=batch, by_county=False)
         county_total = indicators.card_of(county_cards, "households_moved", batch)
         if len(county) > 1:
-            sums = county[["households", "households_moved"]].sum()
-            bars.append(rows.bar_row(COUNTY_WIDE, sums, county_total, total=True))
+            if bars:
+                sums = county[["households", "households_moved"]].sum()
+                bars.append(rows.bar_row(COUNTY_WIDE, sums, county_total, total=True))
             whole = rows.ranking_table(county, PLACE, COUNTY_WIDE, {}, batch, county_total)
             table = pd.concat([table, whole.iloc[[-1]]], ignore_index=True)
     return Ranking(
