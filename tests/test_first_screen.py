@@ -196,10 +196,15 @@ def test_the_overdue_target_leads_the_overview(open_page) -> None:
 
 def test_the_summary_image_leads_with_the_overdue_target(open_page) -> None:
     at = open_page("app_pages/summary.py", report="1")
-    bodies = _html(at)
-    banner = next(i for i, b in enumerate(bodies) if 'class="deadlines"' in b)
-    assert banner < next(i for i, b in enumerate(bodies) if 'class="briefing"' in b)
-    assert _overdue_text() in bodies[banner]
+    # The summary is one fragment (the image's HTML); 总览's banner (deadlines.banner_html) is drawn
+    # inside it, straight under its title: before 本周简报, the cards and the ranking.
+    summary = next(b for b in _html(at) if 'class="wk-sum"' in b).split('class="wk-sum"', 1)[1]
+    banner = summary.index('class="deadlines"')
+    assert banner < summary.index('class="briefing"') < summary.index("乡镇排名")
+    before = re.sub(r"<[^>]+>", "", summary[: summary.rindex("<", 0, banner)]).lstrip(">")
+    assert before == "河曲县脱贫攻坚周报全县 · 2017年第41周 · 数据截至2017年10月13日"  # only the title above
+    first = re.search(r'data-kind="(\w+)".*?<span class="what">(.*?)</span>', summary[banner:])
+    assert first is not None and first.groups() == ("overdue", _overdue_text())
     assert "联合党支部" in _briefing(at).split("。")[0]
 
 

@@ -88,7 +88,11 @@ def test_summary_images_are_1080_wide_under_2_mb_and_lead_with_what_is_overdue(r
     assert "联合党支部" in county[: county.index("本周简报")] and "2017年6月30日" in county
     assert "还有18天" in county and "赵家沟乡0.0%" in county
     ranking = county[county.index("乡镇排名") :]
-    assert "第二批入住率" in ranking and ranking.index("沙泉乡") < ranking.index("赵家沟乡")
+    assert "第二批入住比例" in ranking and ranking.index("沙泉乡") < ranking.index("赵家沟乡")
+    # 总览's status words on the bars, the county row, and the 红黑榜 with its rank changes.
+    assert "滞后" in ranking and "已完成" in ranking and "233/455 户" in ranking
+    board = county[county.index("第二批红黑榜") :]
+    assert "红榜" in board and "黑榜" in board and ("↑" in board or "↓" in board)
     township = files["2017-W41_赵家沟乡_周报摘要.png"]["text"]
     assert "赵家沟乡" in township and "101户、228人" in township and "189户" not in township
 
@@ -125,7 +129,31 @@ def test_the_pdf_text_can_be_searched_as_it_is(report: Path) -> None:
         assert "第一批" in whole and "入住" in whole and "数据截至" in whole, scope
         assert not RADICALS.search(whole), f"{scope}: Kangxi radicals {set(RADICALS.findall(whole))}"
     county = "\n".join(_pdf(report))
-    assert "189户、425人已全部完成搬迁入住" in county
+    # The facts are in the text as it is; a paragraph's lines break wherever the page does, so the
+    # sentence is found as a viewer's search finds it, across line ends.
+    assert "189户、425人已全部完成搬迁入住" in county.replace("\n", "")
+    assert "第一批13个村、189户" in county.replace("\n", "")
+
+
+def test_the_pdf_says_what_is_overdue_first_and_lists_who_answers_for_what(report: Path) -> None:
+    whole = "\n".join(_pdf(report))
+    # 总览's banner opens the document: under the title and its line, before 一、本周简报.
+    first = _pdf(report)[0]
+    opening = first[first.index("河曲县脱贫攻坚周报\n") : first.index("一、本周简报")].replace("\n", "")
+    assert opening.endswith(
+        "【逾期】第一批搬迁村联合党支部数 12 个，目标 13 个，完成时限2017年6月30日，已逾期 105 天"
+    )
+    late = whole[whole.index("二、逾期和滞后事项") :]
+    # The first row of what is late is the overdue joint-branch target (12 of 13, due 2017-06-30).
+    rows = late[late.index("剩余时间") :].splitlines()[1:]
+    assert rows[0].startswith("第一批搬迁村联合党支部数 12 个 13 个 6月30日 逾期105天 逾期")
+    listed = whole[whole.index("五、督办清单") : whole.index("六、第二批红黑榜")].replace("\n", "")
+    assert "（一）整村搬迁村（5项）" in listed and "（二）软弱涣散党组织（5项）" in listed
+    for place, name in [("赵家沟乡", "大杏沟村"), ("楼子营镇", "大枣寨村党支部"), ("鹿固乡", "前寺堡村")]:
+        assert f"{place} {name}" in listed or f"{place}{name}" in listed, name
+    assert "胡宇婷" in listed and "县民政局" in listed  # the 包保领导 and 牵头部门 of the furthest behind
+    board = whole[whole.index("六、第二批红黑榜") : whole.index("七、有关名单")]
+    assert "红榜" in board and "黑榜" in board and "↑8" in board
 
 
 def test_the_pdf_is_an_a4_gongwen_weekly_report_with_page_numbers(report: Path) -> None:
@@ -145,7 +173,7 @@ def test_the_pdf_is_an_a4_gongwen_weekly_report_with_page_numbers(report: Path) 
         "村数",
         "已完成",
         "已入住",
-        "入住率",
+        "入住比例",
         "行政村",
         "已破零",
         "破零率",
@@ -168,7 +196,7 @@ def test_long_lists_are_only_in_the_appendix_and_no_heading_ends_a_page(report: 
     assert "收入为零" not in body.replace("集体经济收入为零或未填报的行政村102个", "")
     assert appendix.count("收入为零") + appendix.count("未填报") >= 102
     assert "附表2" in appendix and "第一书记" in appendix
-    headings = {*HEADINGS, "五、有关名单"}
+    headings = {*HEADINGS, "五、督办清单", "六、第二批红黑榜", "七、有关名单"}
     for number, text in enumerate(pages[:-1], start=1):
         lines = [
             line.strip()
@@ -185,6 +213,7 @@ def test_the_word_document_says_the_same_in_the_same_layout(report: Path) -> Non
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "河曲县脱贫攻坚周报" and "数据截至2017年10月13日" in texts[1]
+    assert texts[2].startswith("【逾期】第一批搬迁村联合党支部数 12 个，目标 13 个")  # 总览's banner first
     headings = [p for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert [p.text for p in headings][:4] == HEADINGS
     assert all(p.style is not None and p.style.paragraph_format.keep_with_next for p in headings), (
@@ -212,7 +241,11 @@ def test_the_word_document_says_the_same_in_the_same_layout(report: Path) -> Non
             )
     townships = doc.tables[2]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in townships.rows[2:]}
-    assert rows["河曲县合计"][3:5] == ["455", "233"]  # second batch: households planned, moved in
+    # The county row last, as on 总览's 排名表: status, then the second batch's households planned, moved in.
+    assert list(rows)[-1] == "全县" and rows["全县"][1] == "滞后" and rows["全县"][4:6] == ["455", "233"]
+    assert rows["赵家沟乡"][1] == "滞后" and rows["沙泉乡"][1] == "已完成"
+    late = doc.tables[0]
+    assert late.rows[1].cells[0].text == "第一批搬迁村联合党支部数" and late.rows[1].cells[-1].text == "逾期"
 
 
 def test_an_unknown_township_is_refused_and_nothing_is_written(sample_store: Path, tmp_path: Path) -> None:

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from tracker.contract import formatting
 from tracker.present import deadlines, theme
-from tracker.rules import indicators
+from tracker.present import progress_card as progress_card_text
 from tracker.rules.indicators import Progress
 from tracker.weekly.report_layout import without_hints
 from ui.layout import report_mode
@@ -70,26 +69,15 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def progress_card(card: Progress, label: str | None = None) -> str:
-    """A card for one indicator against its target (under its own label unless one is given)."""
-    target = ""
-    if card.target is not None:
-        target = f"目标 {format_value(card.target, card.unit)}"
-        if card.percent is not None:
-            target += f" · 完成 {formatting.percent(card.percent)}"
-    digits = 1 if card.unit in ("%", "万元") else 0
-    change = f"较上周 {formatting.signed(card.change, '' if card.unit == '%' else card.unit, digits)}"
-    due = ""
-    if card.due is not None:
-        left = card.days_left
-        due = f"时限 {formatting.day(card.due)}"
-        if card.status != indicators.DONE:
-            due += f"（剩 {left} 天）" if left is not None and left >= 0 else f"（已逾期 {-(left or 0)} 天）"
+    """A card for one indicator against its target (under its own label unless one is given), in the
+    words the weekly summary uses too (tracker.present.progress_card)."""
+    words = progress_card_text.card_text(card, label)
     return kpi_card(
-        label or card.label,
-        format_value(card.actual, card.unit),
-        target,
-        card.percent,
-        [change, due],
-        card.status,
-        card.basis if card.target is not None else None,
+        words.label,
+        words.value,
+        words.target,
+        words.percent,
+        [words.change, words.due],
+        words.status,
+        words.basis,
     )

@@ -7,6 +7,7 @@ is a line above it, not mixed in. Each row is coloured by its own status (the to
 target, assigned or 按台账计划, its deadline and its pace) with its target marked, and a
 total row for the scope closes the table.
 
+Its rows are tracker.present.ranking's (the weekly report prints the same); this module draws them.
 The ranking is an HTML table built on the server (tracker.present.bar_table), not a plotly
 figure: the overview's first view loads no chart library. A click on a row narrows the view
 to that township, through a small Streamlit component that listens for clicks on the rows
@@ -22,10 +23,11 @@ import pandas as pd
 import streamlit as st
 
 from tracker.contract import formatting
-from tracker.present import bar_table, column_labels, deadlines, theme
-from tracker.rules import indicators, totals
+from tracker.present import bar_table, column_labels, theme
+from tracker.present import ranking as rows
+from tracker.rules import indicators
 from tracker.rules.indicators import Progress
-from ui import column_formats, data, filters, sections, targets, widgets
+from ui import column_formats, data, filters, sections, widgets
 from ui.filters import PageFilters
 from ui.sections import Section
 
@@ -53,88 +55,8 @@ export default function(component) {
 _clicks = st.components.v2.component("county_ranking_clicks", js=_CLICKS_JS)
 
 
-def measure_title(batch: int | None) -> str:
-    """第二批入住比例 (or, with no batch to count, 搬迁户入住比例)."""
-    return f"{formatting.batch(batch)}入住比例" if batch is not None else "搬迁户入住比例"
-
-
-def other_batches(cards: Sequence[Progress], measured: int | None) -> list[str]:
-    """A line for each other batch: done (with its figures), or where it stands and its status."""
-    lines = []
-    batches = sorted({c.batch for c in cards if c.indicator in indicators.RELOCATION and c.batch is not None})
-    for batch in batches:
-        if batch == measured:
-            continue
-        row = indicators.batch_cards(list(cards), batch)
-        figures = "、".join(
-            deadlines.card_value(row[k].actual, row[k].unit) for k in indicators.RELOCATION if k in row
-        )
-        if all(c.status == indicators.DONE for c in row.values()):
-            lines.append(f"{formatting.batch(batch)}已全部完成：{figures}。")
-            continue
-        status = theme.status_label(indicators.worst([c.status for c in row.values()]))
-        lines.append(
-            f"{formatting.batch(batch)}：已完成搬迁入住{figures}" + (f"（{status}）。" if status else "。")
-        )
-    return lines
-
-
-def _row(name: str, record: pd.Series, card: Progress | None, total: bool = False) -> bar_table.BarRow:
-    households = float(record["households"])
-    moved = float(record["households_moved"])
-    percent = 100.0 * moved / households if households else None
-    target_percent = None
-    target_text = ""
-    if card is not None and card.target:
-        target_percent = 100.0 * card.target / households if households else None
-        basis = f"（{card.basis}）" if card.basis else ""
-        target_text = f"目标 {deadlines.card_value(card.target, card.unit)}{basis}"
-    return bar_table.BarRow(
-        place=name,
-        percent=percent,
-        value=formatting.percent(percent),
-        detail=f"{round(moved):,}/{round(households):,} 户",
-        status=card.status if card is not None else indicators.NO_TARGET,
-        target_percent=target_percent,
-        target_text=target_text,
-        total=total,
-    )
-
-
-def _rows(
-    moving: pd.DataFrame,
-    place: str,
-    by_place: dict[str, list[Progress]],
-    batch: int | None,
-    total: Progress | None,
-    whole: str,
-) -> list[bar_table.BarRow]:
-    rows = [
-        _row(str(r[place]), r, indicators.card_of(by_place.get(str(r[place]), []), "households_moved", batch))
-        for _, r in moving.iterrows()
-    ]
-    if len(rows) > 1:  # one township's total would only repeat its row
-        sums = moving[["households", "households_moved"]].sum()
-        rows.append(_row(whole, sums, total, total=True))
-    return rows
-
-
-def _table(
-    ranking: pd.DataFrame,
-    place: str,
-    place_label: str,
-    measure: str,
-    statuses: list[str],
-    whole: str,
-    name: str,
-) -> None:
-    """The whole ranking as a table: every column, a status column, the scope's total row last."""
-    ratios = {
-        "moved_percent": ("households_moved", "households", 100.0),
-        "zero_break_rate": ("villages_past_zero", "villages", 100.0),
-    }
-    frame = totals.with_total(ranking, place, whole, ratios)
-    frame = frame.assign(status=statuses[: len(frame)])
+def _table(frame: pd.DataFrame, place: str, place_label: str, measure: str, places: int, name: str) -> None:
+    """The whole ranking as a table (rows.ranking_table): every column, the status column, the total last."""
     shown = frame.rename(
         columns={place: place_label, "moved_percent": f"{measure}（%）", **column_labels.RANKING}
     )
@@ -146,7 +68,7 @@ def _table(
             f"{measure}（%）": column_formats.ONE_DECIMAL,
             "破零率（%）": column_formats.ONE_DECIMAL,
         },
-        total_rows=len(frame) - len(ranking),
+        total_rows=len(frame) - places,
     )
 
 
@@ -162,17 +84,15 @@ def township_ranking(f: PageFilters, cards: list[Progress], more_tabs: Sequence[
     if ranking.empty:
         widgets.no_data("所选范围内没有村级台账数据。")
         return []
-    measure = measure_title(batch)
+    measure = rows.measure_title(batch)
     by_place = {} if f.region_view else widgets.township_cards(f, batch)
     total = indicators.card_of(cards, "households_moved", batch)
     whole = f.total_label
     chart_tab, table_tab, *more = sections.tabs(["排名", "排名表", *more_tabs])
-    moving = ranking[ranking["households"] > 0]
+    moving = rows.moving(ranking)
     if chart_tab.open:
         with chart_tab:
-            notes = other_batches(cards, batch)
-            if f.batch is None and batch is not None:
-                notes.insert(0, "全部批次时，按尚未完成、完成时限最近的批次排名。")
+            notes = rows.notes(cards, batch, f.batch)
             head = "".join(f'<div class="rank-note">{html.escape(n)}</div>' for n in notes)
             legend = theme.status_legend_html(grey="无目标" if f.region_view else "")
             st.html(
@@ -184,26 +104,23 @@ def township_ranking(f: PageFilters, cards: list[Progress], more_tabs: Sequence[
                     f"所选范围内没有{formatting.batch(batch) if batch else ''}搬迁户，无法按入住比例排名。"
                 )
             else:
-                rows = _rows(moving, place, by_place, batch, total, whole)
+                bars = rows.bar_rows(moving, place, by_place, batch, total, whole)
                 st.html(
                     bar_table.bar_table_html(
-                        rows, place_label, measure, f"{place_label}排名", clickable=not widgets.report_mode()
+                        bars, place_label, measure, f"{place_label}排名", clickable=not widgets.report_mode()
                     )
                 )
                 if not widgets.report_mode():
                     _clicks(key=CLICK_KEY, on_place_change=lambda: _chosen(select))
                     st.caption(f"点击{place_label}可筛选到该{place_label}。")
-                rest = ranking[ranking["households"] <= 0][place].tolist()
+                rest = rows.without_households(ranking, place, place_label, batch)
                 if rest:
-                    st.caption(
-                        f"无{formatting.batch(batch) if batch else ''}搬迁户的{place_label}："
-                        + "、".join(rest)
-                    )
+                    st.caption(rest)
     if table_tab.open:
         with table_tab:
-            statuses = targets.moved_statuses(by_place, ranking[place], total, batch)
+            frame = rows.ranking_table(ranking, place, whole, by_place, batch, total)
             name = f"{place_label}排名_{f.as_of.isoformat()}"
-            _table(ranking, place, place_label, measure, statuses, whole, name)
+            _table(frame, place, place_label, measure, len(ranking), name)
     return more
 
 

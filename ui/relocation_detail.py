@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.contract import formatting
-from tracker.present import column_labels, literal_text
+from tracker.present import column_labels, literal_text, ranking
 from tracker.rules import indicators, relocation, totals
-from ui import column_formats, data, targets, widgets
+from ui import column_formats, data, widgets
 from ui.filters import PageFilters
 
 VILLAGE_KEY = "relocation_village"
@@ -96,7 +96,7 @@ def township_rows(f: PageFilters, townships: pd.DataFrame) -> tuple[pd.DataFrame
     batch = indicators.measured_batch(cards, f.batch)
     by_township = widgets.township_cards(f, batch)
     total = indicators.card_of(cards, "households_moved", batch)
-    statuses = targets.moved_statuses(by_township, townships["township"], total, batch)
+    statuses = ranking.moved_statuses(by_township, townships["township"], total, batch)
     ratios = {"moved_percent": ("households_moved", "households", 100.0)}
     frame = totals.with_total(townships, "township", f.total_label, ratios)
     column = f"状态（{formatting.batch(batch)}入住）" if batch is not None else "状态"

@@ -4,12 +4,11 @@ A page adds its tabs (`OVERVIEW_TABS`, `LIST_TABS`) to its own tab list and hand
 to `draw`. The list follows the sidebar's township (and batch) filter like everything else and
 is downloadable; a select box bound to `?leader=` narrows it to one 包保领导's items. The
 figures come from the named query `responsibility_items` and tracker.rules.responsibility
-(through tracker.present.supervision, which the weekly document uses too).
+(through tracker.present.supervision, which the weekly summary and document use too).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -65,7 +64,7 @@ def supervision_list(f: PageFilters, kind: str | None = None) -> None:
         return
     leader = None if widgets.report_mode() else _choose_leader(items)
     listed = rules.supervision_list(items, leader)
-    widgets.caption(_summary(items, listed, leader))
+    widgets.caption(tables.list_summary(items, listed, leader))
     if listed.empty:
         st.success("所选范围内各项均按倒排工期推进，没有需要督办的事项。")
         return
@@ -99,19 +98,6 @@ def _choose_leader(items: pd.DataFrame) -> str | None:
     return str(chosen)
 
 
-def _summary(items: pd.DataFrame, listed: pd.DataFrame, leader: str | None) -> str:
-    counts = items["status"].value_counts()
-    parts = [f"{status} {int(counts.get(status, 0))} 项" for status in (rules.OVERDUE, rules.BEHIND)]
-    text = (
-        f"对照倒排工期和批次完成时限，共 {len(items)} 项包保事项：" + "，".join(parts) + "。"
-        "按逾期在前、滞后天数从多到少排列；滞后天数为应达节点（计划日期）之后的天数，"
-        "停滞周数为停留在当前进度的整周数。"
-    )
-    if leader:
-        text += f"本表为 {leader} 的 {len(listed)} 项。"
-    return text
-
-
 def red_black(f: PageFilters) -> None:
     """The 红黑榜: townships ranked on the open batch's villages against their 倒排工期, with the change."""
     if current_user().townships:
@@ -126,12 +112,7 @@ def red_black(f: PageFilters) -> None:
     if board.empty:
         widgets.no_data(NO_LEDGER if batch is None else f"{which}没有可对照倒排工期的搬迁村。")
         return
-    since = f"与上周（{formatting.day(last_day)}）相比" if last_day else "无上周数据可比"
-    widgets.caption(
-        f"各乡镇{which}搬迁村对照倒排工期的进度排名：按期推进比例高者在前，相同时平均滞后天数少者在前，"
-        f"再按已搬迁比例。前 {rules.RED_BLACK_SIZE} 名且无滞后村的乡镇为红榜，"
-        f"后 {rules.RED_BLACK_SIZE} 名且有滞后村的乡镇为黑榜。“较上周”为{since}名次的变化（↑ 上升，↓ 下降）。"
-    )
+    widgets.caption(tables.red_black_note(batch, last_day))
     if f.townships:
         board = board[board["township"].isin(f.townships)]
     widgets.table(
@@ -144,13 +125,3 @@ def red_black(f: PageFilters) -> None:
             "已搬迁比例（%）": column_formats.ONE_DECIMAL,
         },
     )
-
-
-def red_black_line(f: PageFilters) -> None:
-    """The 红黑榜 in one line (the weekly summary image): 红榜 and 黑榜 townships with their change."""
-    if current_user().townships or f.townships or f.region_view:
-        return  # a ranking of the whole county; a township's own view has no place in it
-    batch, board, _ = tables.red_black_board(data.query, f.as_of, f.batch)
-    line = tables.red_black_line(board, batch)
-    if line:
-        st.html(f'<div class="briefing">{html.escape(line)}</div>')

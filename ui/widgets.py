@@ -15,7 +15,7 @@ import streamlit as st
 
 from tracker.access import DEMO_USER
 from tracker.contract import formatting
-from tracker.present import supervision, theme
+from tracker.present import theme
 from tracker.rules import freshness
 from tracker.rules.indicators import Progress
 from tracker.weekly import briefing
@@ -87,17 +87,18 @@ def page_start(title: str, filters: Filters) -> None:
 
 
 def weekly_briefing(filters: PageFilters, cards: Sequence[Progress]) -> None:
-    """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags."""
-    rankings = {}
-    if not filters.region_view and len(filters.townships) != 1:
-        for batch in briefing.open_batches(cards):
-            params = filters.params() | {"batch": batch}
-            rankings[batch] = data.query("ranking", **params, by_county=False)
-    # The 包保责任台账 against its plans: the villages furthest behind and their 包保领导.
-    items = data.query("responsibility_items", **filters.params())
-    targets = data.query("targets_in_force", as_of=filters.as_of)
-    behind = data.derived(supervision.assess, items, targets, filters.as_of)
-    text = briefing.weekly_briefing(filters.as_of, filters.scope, cards, rankings, behind)
+    """The week in one paragraph (公文 style): deadlines, what is missing, the pace needed, who lags,
+    and the villages furthest behind their plan with their 包保领导 (as the weekly report writes it)."""
+    text = briefing.scope_briefing(
+        data.query,
+        filters.as_of,
+        filters.scope,
+        filters.townships,
+        filters.batch,
+        cards,
+        filters.region_view,
+        data.derived,
+    )
     st.html(f'<div class="briefing-title">本周简报</div><div class="briefing">{html.escape(text)}</div>')
 
 

@@ -49,6 +49,16 @@ class Alert:
     card: Progress
 
     @property
+    def heading(self) -> str:
+        """逾期 / 临近时限."""
+        return HEADINGS[self.kind]
+
+    @property
+    def colour(self) -> str:
+        """Red for overdue, the 滞后 orange for urgent: the status rule's colours."""
+        return theme.status_colour(indicators.OVERDUE if self.kind == OVERDUE else indicators.BEHIND)
+
+    @property
     def text(self) -> str:
         """第一批搬迁村联合党支部数 12 个，目标 13 个，完成时限 2017年6月30日，已逾期 105 天."""
         card = self.card
@@ -89,10 +99,10 @@ def banner_html(found: Sequence[Alert]) -> str:
         return ""
     lines = []
     for alert in found:
-        colour = theme.status_colour("overdue" if alert.kind == OVERDUE else "behind")
+        colour = alert.colour
         lines.append(
             f'<div class="deadline {alert.kind}" data-kind="{alert.kind}" style="--accent:{colour}">'
-            f'<span class="status-badge" style="--accent:{colour}">{HEADINGS[alert.kind]}</span> '
+            f'<span class="status-badge" style="--accent:{colour}">{alert.heading}</span> '
             f'<span class="what">{html.escape(alert.text)}</span></div>'
         )
     return '<div class="deadlines">' + "".join(lines) + "</div>"

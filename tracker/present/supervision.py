@@ -2,9 +2,10 @@
 
 `assessed_items` runs the named queries (through whatever runs them: the dashboard's cached
 `ui.data.query`, or a reader's cursor) and applies tracker.rules.responsibility; the `*_table`
-functions turn the rules' frames into what a page, a download or the weekly document shows.
-`supervision_for` and `red_black_for` do both for a store reader, a scope and a day: the
-weekly document calls them.
+functions turn the rules' frames into what a page, a download, the weekly summary and the weekly
+document show, and `list_summary` / `red_black_note` are the sentences over them. The pages and
+the weekly report (tracker.weekly.scope_week) call these with their own query function;
+`supervision_for` and `red_black_for` do the same for a store reader, a scope and a day.
 """
 
 from __future__ import annotations
@@ -127,23 +128,30 @@ def red_black_table(board: pd.DataFrame) -> pd.DataFrame:
     return shown[list(RED_BLACK_HEADERS)].rename(columns=RED_BLACK_HEADERS).reset_index(drop=True)
 
 
-def red_black_line(board: pd.DataFrame, batch: int | None) -> str:
-    """The 红黑榜 in one line for the weekly summary: 第二批红黑榜　红榜：单寨乡、沙泉乡；黑榜：赵家沟乡（↓2）…"""
-    if board.empty:
-        return ""
+def list_summary(items: pd.DataFrame, listed: pd.DataFrame, leader: str | None = None) -> str:
+    """The sentence over the 督办清单: how many items, how many 逾期 and 滞后, the order, what the
+    figures mean (and, for one 包保领导's list, how many are theirs)."""
+    counts = items["status"].value_counts()
+    parts = [f"{status} {int(counts.get(status, 0))} 项" for status in (rules.OVERDUE, rules.BEHIND)]
+    text = (
+        f"对照倒排工期和批次完成时限，共 {len(items)} 项包保事项：" + "，".join(parts) + "。"
+        "按逾期在前、滞后天数从多到少排列；滞后天数为应达节点（计划日期）之后的天数，"
+        "停滞周数为停留在当前进度的整周数。"
+    )
+    if leader:
+        text += f"本表为 {leader} 的 {len(listed)} 项。"
+    return text
 
-    def names(which: str) -> str:
-        rows = board[board["board"] == which]
-        if rows.empty:
-            return "无"
-        moved = [rank_change(c, bool(k)) for c, k in zip(rows["change"], rows["compared"], strict=True)]
-        return "、".join(
-            f"{t}（{m}）" if m.startswith(("↑", "↓")) else t
-            for t, m in zip(rows["township"], moved, strict=True)
-        )
 
+def red_black_note(batch: int | None, last_day: dt.date | None) -> str:
+    """The sentence over the 红黑榜: what it ranks, in what order, who is 红榜 and 黑榜, what 较上周 is."""
     which = formatting.batch(batch) if batch else ""
-    return f"{which}红黑榜（对照倒排工期）　红榜：{names(rules.RED)}；黑榜：{names(rules.BLACK)}"
+    since = f"与上周（{formatting.day(last_day)}）相比" if last_day else "无上周数据可比"
+    return (
+        f"各乡镇{which}搬迁村对照倒排工期的进度排名：按期推进比例高者在前，相同时平均滞后天数少者在前，"
+        f"再按已搬迁比例。前 {rules.RED_BLACK_SIZE} 名且无滞后村的乡镇为红榜，"
+        f"后 {rules.RED_BLACK_SIZE} 名且有滞后村的乡镇为黑榜。“较上周”为{since}名次的变化（↑ 上升，↓ 下降）。"
+    )
 
 
 def assess(

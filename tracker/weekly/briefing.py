@@ -5,8 +5,10 @@ the overview's banner (tracker.present.deadlines); then says, batch by batch, wh
 left to its deadline, what is still missing (villages, households, people), the
 weekly pace that would close the gap, and whether the recent pace will; then the
 other targets still open, and the townships whose open batch lags the county.
-Every number comes from the cards (tracker.rules.indicators) and the township ranking
-(queries/ranking.sql); nothing is typed in.
+Every number comes from the cards (tracker.rules.indicators), the township ranking
+(queries/ranking.sql) and the 包保责任台账 assessed (tracker.rules.responsibility); nothing is
+typed in. `scope_briefing` gathers those for a scope: 总览 and the weekly report both call it, so
+their 本周简报 is one text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from tracker.contract import formatting
-from tracker.present import deadlines
+from tracker.present import deadlines, supervision
+from tracker.present.scope_progress import Derive, Query, direct
 from tracker.rules import indicators, responsibility
 from tracker.rules.indicators import Progress
 
@@ -168,6 +171,32 @@ def weekly_briefing(
     if supervision is not None:
         sentences.append(behind_plan_sentence(supervision))
     return "".join(sentences)
+
+
+def scope_briefing(
+    query: Query,
+    as_of: dt.date,
+    scope: str,
+    townships: Sequence[str],
+    batch: int | None,
+    cards: Sequence[Progress],
+    by_county: bool = False,
+    derive: Derive = direct,
+) -> str:
+    """本周简报 of a scope, as 总览 and the weekly report write it: from the scope's cards, the township
+    ranking of each open batch (for the county or several townships; not for one township nor a
+    region's counties), and the scope's 包保责任台账 assessed against its plans.
+
+    query runs a named query, derive applies a rule (tracker.present.scope_progress)."""
+    rankings = {}
+    if not by_county and len(townships) != 1:
+        for open_batch in open_batches(cards):
+            params = {"as_of": as_of, "township": list(townships), "batch": open_batch}
+            rankings[open_batch] = query("ranking", **params, by_county=False)
+    items = query("responsibility_items", as_of=as_of, township=list(townships), batch=batch)
+    targets = query("targets_in_force", as_of=as_of)
+    behind = derive(supervision.assess, items, targets, as_of)
+    return weekly_briefing(as_of, scope, cards, rankings, behind)
 
 
 def _relocation_sentences(as_of: dt.date, scope: str, cards: Sequence[Progress], lead: bool) -> str:

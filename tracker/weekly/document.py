@@ -9,7 +9,8 @@ same Document, so the PDF and the .docx say the same thing. A section is one cal
 where `frame` is a DataFrame whose columns are the table's headers (a 2-tuple column, (group, name),
 puts `group` over its columns; a "\n" in a header is where it may break between words, nowhere else)
 and whose values are shown as tracker.present.table_display shows them (numbers to their precision,
-dates as 2017年10月13日, a missing value as —).
+dates as 2017年10月13日, a missing value as —). A column headed 状态 holds the status rule's words
+(已完成 / 按期 / 滞后 / 逾期); the writers colour each in its colour (tracker.present.theme).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from tracker.contract import formatting
+from tracker.present.deadlines import Alert
 from tracker.present.table_display import ColumnFormat
 
 NUMERALS = "一二三四五六七八九十"
@@ -33,10 +35,8 @@ class Table:
     frame: pd.DataFrame
     formats: Mapping[object, ColumnFormat] = field(default_factory=dict)
     emphasis: Sequence[int] = ()  # rows drawn bold (a total row)
-    status: Sequence[
-        str | None
-    ] = ()  # per row: a status key (done, on_track, at_risk, behind, overdue) or None
     note: str = ""  # a line under the table (source, what a symbol means)
+    caption: str = ""  # a line over it, kept with it (（一）搬迁村（5项）)
 
 
 @dataclass
@@ -48,6 +48,17 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     appendix: bool = False
     number: int = 0
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        *,
+        caption: str = "",
+        formats: Mapping[object, ColumnFormat] | None = None,
+        note: str = "",
+    ) -> None:
+        """Another table in this section, under a caption of its own (a section of two lists)."""
+        self.tables.append(Table(frame.reset_index(drop=True), formats or {}, (), note, caption))
 
     @property
     def heading(self) -> str:
@@ -66,6 +77,8 @@ class Document:
     scope: str  # 全县 / 赵家沟乡
     as_of: dt.date
     sections: list[Section] = field(default_factory=list)
+    # What is overdue, then what is late with under two weeks left: 总览's banner, over section 一.
+    alerts: list[Alert] = field(default_factory=list)
 
     @property
     def subtitle(self) -> str:
@@ -93,6 +106,12 @@ class Document:
         self.sections.append(section)
         return section
 
+    def appendix_section(self, title: str) -> Section:
+        """An appendix section whose tables are added to it (Section.table)."""
+        section = Section(title, appendix=True, number=len(self.appendix) + 1)
+        self.sections.append(section)
+        return section
+
     def table_section(
         self,
         title: str,
@@ -101,7 +120,6 @@ class Document:
         lead: str = "",
         formats: Mapping[object, ColumnFormat] | None = None,
         emphasis: Sequence[int] = (),
-        status: Sequence[str | None] = (),
         note: str = "",
         appendix: bool = False,
         empty: str = "无。",
@@ -114,7 +132,7 @@ class Document:
         if frame.empty:
             section.paragraphs.append(empty)
         else:
-            section.tables.append(Table(frame.reset_index(drop=True), formats or {}, emphasis, status, note))
+            section.tables.append(Table(frame.reset_index(drop=True), formats or {}, emphasis, note))
         self.sections.append(section)
         return section
 

@@ -19,15 +19,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from tracker.present import theme
 from tracker.present.table_display import AUTO, cell, tidy
 from tracker.weekly.document import Document, Section, Table, header_lines
-from tracker.weekly.document_html import STATUS_CLASS, column_kinds
+from tracker.weekly.document_html import column_kinds, status_colour
 
 LATIN = "Times New Roman"
 TITLE_FONT, BODY_FONT, HEADING_FONT = "宋体", "仿宋", "黑体"
 BODY_PT, TITLE_PT, TABLE_PT, HEAD_PT = 16, 22, 10, 9
-COLOURS = {"ok": theme.DONE, "risk": theme.WARNING, "late": theme.TARGET}
 
 
 def _font(run, east_asia: str, size: float, bold: bool = False, colour: str | None = None) -> None:  # noqa: ANN001
@@ -152,6 +150,10 @@ def _header(table, columns: list[object]) -> int:  # noqa: ANN001
 
 
 def _table(doc, table: Table) -> None:  # noqa: ANN001
+    if table.caption:
+        caption = doc.add_paragraph()
+        caption.paragraph_format.keep_with_next = True  # the caption stays with its table
+        _font(caption.add_run(table.caption), HEADING_FONT, BODY_PT, bold=True)
     shown = tidy(table.frame, dict(table.formats))  # type: ignore[arg-type]
     columns = list(shown.columns)
     kinds = column_kinds(table)
@@ -163,16 +165,12 @@ def _table(doc, table: Table) -> None:  # noqa: ANN001
     for n, record in enumerate(shown.itertuples(index=False, name=None)):
         row = out.rows[first + n]
         _row_flags(row, header=False)
-        status = table.status[n] if n < len(table.status) else None
         for k, (column, kind, value) in enumerate(zip(columns, kinds, record, strict=True)):
             target = row.cells[k]
-            colour = None
-            if header_lines(column)[1] == "状态" and status in STATUS_CLASS:
-                colour = COLOURS[STATUS_CLASS[status]]
+            text = cell(value, table.formats.get(column, AUTO))
+            colour = status_colour(column, text)  # a status word in its colour, bold
             align = WD_ALIGN_PARAGRAPH.RIGHT if kind == "num" else None
-            _write_cell(
-                target, cell(value, table.formats.get(column, AUTO)), n in table.emphasis, align, colour
-            )
+            _write_cell(target, text, n in table.emphasis or colour is not None, align, colour)
             if kind != "wrap":
                 _no_wrap(target)
     if table.note:
@@ -206,6 +204,11 @@ def write_docx(document: Document, path: Path) -> None:
     subtitle = doc.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(subtitle.add_run(document.subtitle), BODY_FONT, 14)
+    for alert in document.alerts:  # 总览's banner over section 一: overdue first, then urgent
+        line = doc.add_paragraph()
+        _font(
+            line.add_run(f"【{alert.heading}】{alert.text}"), HEADING_FONT, 14, bold=True, colour=alert.colour
+        )
     for section in document.sections:
         _section(doc, section)
     doc.core_properties.title = f"{document.title}（{document.scope}，{document.issue}）"

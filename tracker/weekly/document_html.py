@@ -26,7 +26,6 @@ from tracker.weekly.document import Document, Section, Table, header_lines
 KEEP_WHOLE_CHARS = 12
 # A cell that is a figure: 1,052 / 8,236.47 / −3 / +12 / ±0 / 70.0% / — (missing).
 FIGURE = re.compile(r"^([+−\-±]?[\d,]+(\.\d+)?%?|—)$")
-STATUS_CLASS = {"done": "ok", "on_track": "ok", "at_risk": "risk", "behind": "late", "overdue": "late"}
 # The printable width: A4 less the side margins (210 − 28 − 26 mm), in CSS pixels.
 CONTENT_WIDTH_PX = round(156 / 25.4 * 96)
 
@@ -45,6 +44,9 @@ main {{ width: 100%; }}
 h1 {{ font-family: "DocSerif"; font-weight: 700; font-size: 22pt; line-height: 1.5; text-align: center;
       margin: 0 0 4pt; letter-spacing: 1pt; }}
 .subtitle {{ text-align: center; font-size: 14pt; margin: 0 0 14pt; }}
+/* 总览's banner over section 一: what is overdue (red), then what is late with under two weeks left. */
+.alert {{ font-family: "DocSans"; font-weight: 700; font-size: 14pt; line-height: 1.6; text-indent: 0;
+          border-left: 4pt solid; padding: 2pt 0 2pt 8pt; margin: 0 0 6pt; }}
 h2 {{ font-family: "DocSans"; font-weight: 700; font-size: 16pt; margin: 12pt 0 2pt; break-after: avoid;
       page-break-after: avoid; }}
 section.appendix {{ break-before: page; }}
@@ -52,6 +54,7 @@ section.appendix h2 {{ margin-top: 0; }}
 p {{ margin: 0 0 4pt; text-indent: 2em; text-align: justify; orphans: 2; widows: 2; }}
 /* A heading, the paragraph that leads into its table and the table's first rows stay on one page. */
 .lead {{ break-after: avoid; page-break-after: avoid; }}
+p.lead {{ break-inside: avoid; page-break-inside: avoid; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 10pt; line-height: 1.35; margin: 4pt 0 2pt;
          break-before: avoid; }}
 thead {{ display: table-header-group; }}
@@ -60,10 +63,11 @@ th, td {{ border: 0.75pt solid #000; padding: 2.5pt 3pt; vertical-align: middle;
 th {{ font-family: "DocSans"; font-weight: 700; text-align: center; white-space: nowrap; background: #F2F2F2; }}
 td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
 td.keep {{ white-space: nowrap; }}
+/* Longer text wraps between words and at punctuation, not between any two characters (胡宇婷 / （县委常委、/ 县委办公室主任）). */
+td.wrap {{ word-break: keep-all; overflow-wrap: break-word; }}
 tr.emphasis td {{ font-weight: 700; }}
-td.status.ok {{ color: {done}; }}
-td.status.risk {{ color: {at_risk}; }}
-td.status.late {{ color: {late}; font-weight: 700; }}
+td.status {{ font-weight: 700; }}
+.caption {{ font-family: "DocSans"; font-weight: 700; text-indent: 0; margin: 6pt 0 0; }}
 .note {{ font-size: 10.5pt; text-indent: 0; color: #333; margin: 0 0 6pt; }}
 """
 
@@ -112,26 +116,33 @@ def column_kinds(table: Table) -> list[str]:
     return kinds
 
 
+def status_colour(column: object, text: str) -> str | None:
+    """The colour of a cell of a status column (状态): its word's (theme.LABEL_COLOURS), else None."""
+    if not theme.is_status_column(header_lines(column)[1]):
+        return None
+    return theme.LABEL_COLOURS.get(text)
+
+
 def table_html(table: Table, name: str) -> str:
-    """Every row of the table; the status column (状态) coloured by the row's status."""
+    """Every row of the table; a status column's words (状态) in their colours."""
     shown = tidy(table.frame, {c: f for c, f in table.formats.items()})  # type: ignore[misc]
     columns = list(shown.columns)
     kinds = column_kinds(table)
     body = []
     for n, record in enumerate(shown.itertuples(index=False, name=None)):
-        status = table.status[n] if n < len(table.status) else None
         cells = []
         for column, kind, value in zip(columns, kinds, record, strict=True):
-            classes = [kind]
-            if header_lines(column)[1] == "状态" and status in STATUS_CLASS:
-                classes += ["status", STATUS_CLASS[status]]
-            text = html.escape(cell(value, table.formats.get(column, AUTO)))
-            cells.append(f'<td class="{" ".join(classes)}">{text}</td>')
+            text = cell(value, table.formats.get(column, AUTO))
+            colour = status_colour(column, text)
+            style = f' style="color:{colour}"' if colour else ""
+            classes = f"{kind} status" if colour else kind
+            cells.append(f'<td class="{classes}"{style}>{html.escape(text)}</td>')
         row_class = ' class="emphasis"' if n in table.emphasis else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     note = f'<p class="note">{html.escape(table.note)}</p>' if table.note else ""
+    caption = f'<p class="caption lead">{html.escape(table.caption)}</p>' if table.caption else ""
     return (
-        f'<table data-name="{html.escape(name)}" data-rows="{len(shown)}"><thead>{_head(columns)}</thead>'
+        f'{caption}<table data-name="{html.escape(name)}" data-rows="{len(shown)}"><thead>{_head(columns)}</thead>'
         f"<tbody>{''.join(body)}</tbody></table>{note}"
     )
 
@@ -147,20 +158,23 @@ def _section(section: Section) -> str:
     return f'<section class="{kind}">{heading}{"".join(paragraphs)}{"".join(tables)}</section>'
 
 
+def _alerts(doc: Document) -> str:
+    return "".join(
+        f'<p class="alert" style="color:{a.colour};border-color:{a.colour}">'
+        f"【{html.escape(a.heading)}】{html.escape(a.text)}</p>"
+        for a in doc.alerts
+    )
+
+
 def document_html(doc: Document) -> str:
     """The whole document as one HTML page (its fonts by name: Chromium must run with DocumentFonts'
     environment)."""
-    css = _CSS.format(
-        running_head=_css_string(doc.running_head),
-        done=theme.DONE,
-        at_risk=theme.WARNING,
-        late=theme.TARGET,
-    )
+    css = _CSS.format(running_head=_css_string(doc.running_head))
     sections = "".join(_section(s) for s in doc.sections)
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(doc.title)}</title>"
         f"<style>{css}</style></head><body><main><h1>{html.escape(doc.title)}</h1>"
-        f'<div class="subtitle">{html.escape(doc.subtitle)}</div>{sections}</main></body></html>'
+        f'<div class="subtitle">{html.escape(doc.subtitle)}</div>{_alerts(doc)}{sections}</main></body></html>'
     )
 
 
