@@ -17,8 +17,8 @@ import time
 from urllib.parse import quote_plus
 
 from tracker.push.config import Channel
-from tracker.push.delivery import Rejected, Retryable, deliver, post
 from tracker.push.message import Context, Part, fit, overdue_line, size
+from tracker.push.robot import Answers, send_json
 from tracker.push.week import ScopeReport
 
 RATE_LIMITED = 130101
@@ -52,13 +52,7 @@ def markdown(report: ScopeReport, link: str, image: str) -> dict[str, object]:
     return {"msgtype": "markdown", "markdown": {"title": report.title, "text": text}}
 
 
-def _check(answer: dict[str, object]) -> None:
-    code = answer.get("errcode")
-    if code == 0:
-        return
-    if code == RATE_LIMITED:
-        raise Retryable(f"errcode {code}：{answer.get('errmsg', '')}（发送太频繁）")
-    raise Rejected(f"errcode {code}：{answer.get('errmsg', '')}")
+ANSWERS = Answers(("errcode",), "errmsg", RATE_LIMITED)
 
 
 def parts(channel: Channel, report: ScopeReport, context: Context) -> list[Part]:
@@ -66,16 +60,13 @@ def parts(channel: Channel, report: ScopeReport, context: Context) -> list[Part]
     body = markdown(report, context.link(report), context.image_url(report))
 
     def send() -> None:
-        def once() -> None:
-            context.limiter.wait(channel.url)
-            url = signed_url(channel.url, channel.secret, int(time.time() * 1000))  # signed anew each try
-            try:
-                answer = post(context.session, url, context.settings.timeout_s, json=body)
-            finally:
-                context.limiter.sent(channel.url)
-            _check(answer)
-
-        deliver(once, context.settings, context.sleep)
+        # Signed anew each try: the signature holds the time.
+        send_json(
+            context,
+            channel.url,
+            ANSWERS,
+            lambda: (signed_url(channel.url, channel.secret, int(time.time() * 1000)), body),
+        )
 
     image = "，含摘要图链接" if context.image_url(report) else "，无摘要图（未设 public_url）"
     return [Part("markdown", f"markdown（{size(str(body['markdown']))}{image}）", send)]

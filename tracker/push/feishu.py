@@ -15,8 +15,8 @@ import hmac
 import time
 
 from tracker.push.config import Channel
-from tracker.push.delivery import Rejected, Retryable, deliver, post
 from tracker.push.message import Context, Part, fit, overdue_line, size
+from tracker.push.robot import Answers, send_json
 from tracker.push.week import ScopeReport
 
 RATE_LIMITED = 11232
@@ -41,35 +41,24 @@ def post_content(report: ScopeReport, link: str, budget: int = BODY_LIMIT - 2048
     return {"post": {"zh_cn": {"title": report.title, "content": rows}}}
 
 
-def _check(answer: dict[str, object]) -> None:
-    code = answer.get("code", answer.get("StatusCode"))
-    if code == 0:
-        return
-    if code == RATE_LIMITED:
-        raise Retryable(f"code {code}：{answer.get('msg', '')}（发送太频繁）")
-    raise Rejected(f"code {code}：{answer.get('msg', '')}")
+ANSWERS = Answers(("code", "StatusCode"), "msg", RATE_LIMITED)
 
 
 def parts(channel: Channel, report: ScopeReport, context: Context) -> list[Part]:
     """The one message of a Feishu bot for one scope's week."""
     content = post_content(report, context.link(report))
 
-    def send() -> None:
-        def once() -> None:
-            context.limiter.wait(channel.url)
-            stamp = int(time.time())
-            body = {
-                "timestamp": str(stamp),
-                "sign": sign(channel.secret, stamp),
-                "msg_type": "post",
-                "content": content,
-            }
-            try:
-                answer = post(context.session, channel.url, context.settings.timeout_s, json=body)
-            finally:
-                context.limiter.sent(channel.url)
-            _check(answer)
+    def request() -> tuple[str, dict[str, object]]:
+        stamp = int(time.time())  # signed anew each try
+        body: dict[str, object] = {
+            "timestamp": str(stamp),
+            "sign": sign(channel.secret, stamp),
+            "msg_type": "post",
+            "content": content,
+        }
+        return channel.url, body
 
-        deliver(once, context.settings, context.sleep)
+    def send() -> None:
+        send_json(context, channel.url, ANSWERS, request)
 
     return [Part("post", f"post（{size(str(content))}）", send)]

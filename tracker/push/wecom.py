@@ -18,8 +18,9 @@ import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tracker.push.config import Channel
-from tracker.push.delivery import Rejected, Retryable, deliver, post
+from tracker.push.delivery import Rejected, deliver, post
 from tracker.push.message import Context, Part, fit, overdue_line, size
+from tracker.push.robot import Answers, send_json
 from tracker.push.week import ScopeReport
 
 MARKDOWN_LIMIT = 4096
@@ -49,25 +50,11 @@ def upload_url(send_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
-def _check(answer: dict[str, object]) -> dict[str, object]:
-    code = answer.get("errcode")
-    if code == 0:
-        return answer
-    if code == RATE_LIMITED:
-        raise Retryable(f"errcode {code}：{answer.get('errmsg', '')}（发送太频繁）")
-    raise Rejected(f"errcode {code}：{answer.get('errmsg', '')}")
+ANSWERS = Answers(("errcode",), "errmsg", RATE_LIMITED)
 
 
 def _send(context: Context, channel: Channel, body: dict[str, object]) -> None:
-    def once() -> None:
-        context.limiter.wait(channel.url)
-        try:
-            answer = post(context.session, channel.url, context.settings.timeout_s, json=body)
-        finally:
-            context.limiter.sent(channel.url)
-        _check(answer)
-
-    deliver(once, context.settings, context.sleep)
+    send_json(context, channel.url, ANSWERS, lambda: (channel.url, body))
 
 
 def _multipart(name: str, data: bytes, content_type: str) -> tuple[bytes, str]:
@@ -88,7 +75,7 @@ def _send_file(context: Context, channel: Channel, report: ScopeReport) -> None:
     body, content_type = _multipart(report.pdf.name, data, "application/pdf")
 
     def upload() -> str:
-        answer = _check(
+        answer = ANSWERS.check(
             post(context.session, upload_url(channel.url), context.settings.timeout_s, data=body,
                  headers={"Content-Type": content_type})
         )  # fmt: skip
