@@ -101,8 +101,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "township_scope_dropped",
         "the store reader no longer limits a township user's rows",
         "tracker/store/reader.py",
-        "                relation = relation.filter(condition)",
-        "                pass",
+        "            relation = relation.filter(condition)",
+        "            pass",
         ("tests/test_access.py::test_sql_as_a_township_user_returns_only_their_rows",),
     ),
     Mutation(
@@ -186,7 +186,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "summaries_in_memory_unscoped",
         "the reader's in-memory tables (the summaries the weekly series read) no longer limited to its scope",
         "tracker/store/reader.py",
-        "                self._scoped(relation, table).create(name)",
+        "                self._scoped(relation).create(name)",
         "                relation.create(name)",
         (
             "tests/test_access.py::test_sql_as_a_township_user_sees_only_their_rows_of_every_table_and_summary",
