@@ -7,6 +7,7 @@ with plain SQL rather than the page's own named queries.
 
 from __future__ import annotations
 
+import colorsys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from tests.conftest import open_tab, page_text
 from tests.plotly_spec import chart_annotations, figure
 from tracker.contract.paths import SAMPLE_DIR
 from tracker.ingest.importer import import_paths
+from tracker.present import theme
 from tracker.rules import collective
 from tracker.store.reader import Reader
 
@@ -197,3 +199,21 @@ def test_income_bands_put_each_village_in_one_band(income: float | None, band: s
     )  # three villages with that income
     counts = collective.income_bands(frame).set_index("band")["villages"]
     assert counts[band] == 3 and counts.sum() == 3
+
+
+def test_a_township_behind_its_target_is_drawn_in_no_on_track_colour(open_page) -> None:
+    # 赵家沟乡 is at 50 % against 75 %: a leader reads green as "fine", so neither its ranking bar
+    # nor its weekly line may be green; its card says 滞后 and the bar takes that card's colour.
+    at = open_page(PAGE, township=["赵家沟乡"])
+    assert "滞后" in _cards(at)
+    bar = figure(at, "破零率（点击乡镇可筛选）")["data"][0]
+    assert bar["marker"]["color"] == [theme.status_colour("behind")]
+    line = figure(at, "破零率逐周变化")["data"][0]
+    assert not _green(line["line"]["color"]), line["line"]["color"]
+
+
+def _green(colour: str) -> bool:
+    """Whether a #RRGGBB colour is one a reader calls green (hue 75°–165°, not grey)."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    return saturation > 0.25 and 75 <= hue * 360 <= 165

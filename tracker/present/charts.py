@@ -20,6 +20,12 @@ def _base(title: str, height: int = 380) -> go.Figure:
     return figure
 
 
+def rows_height(rows: int, furniture: int) -> int:
+    """The height of a chart of one horizontal bar per row: about 34 px a bar plus its title and axis
+    (`furniture`), so that a single township's chart is one bar of the usual thickness, not a block."""
+    return max(150, 34 * rows + furniture)
+
+
 # Tick steps for a count axis: 1, 2, 5, 10, 20, 50 …, whole numbers only.
 _WHOLE_STEPS = [m * 10**e for e in range(9) for m in (1, 2, 5)]
 
@@ -67,7 +73,7 @@ def township_bars(
     With `status` (a column of tracker.rules.indicators statuses) each bar takes its status's colour
     instead of `colour`; with `target_column` each township's own target is marked on its bar."""
     rows = frame.dropna(subset=[value]).sort_values(value)
-    height = max(260, 34 * len(rows) + 110)
+    height = rows_height(len(rows), 110)
     figure = _base(title, height)
     figure.add_bar(
         y=rows[place],
@@ -113,7 +119,7 @@ def stacked_by_township(
 ) -> go.Figure:
     """Horizontal stacked bars: per township, how many are in each category (stages, modes …)."""
     totals = frame.groupby("township")[value].sum().sort_values()
-    height = max(260, 34 * len(totals) + 130)
+    height = rows_height(len(totals), 130)
     figure = _base(title, height)
     for name in order:
         part = frame[frame[category] == name].set_index("township")[value].reindex(totals.index).fillna(0)
@@ -144,7 +150,9 @@ def progress_over_time(
 ) -> go.Figure:
     """Lines over the weekly snapshots against the target line and its due date."""
     figure = _base(title)
-    colours = [theme.DONE, theme.NEUTRAL, "#7E57C2", "#8D6E63"]
+    # Not green: green means "on track" on every page (the status rule), and a line of a township
+    # that is behind must not read as fine.
+    colours = [theme.NEUTRAL, "#7E57C2", "#8D6E63", theme.MUTED]
     for (column, label), colour in zip(series.items(), colours):
         figure.add_scatter(
             x=frame[day],

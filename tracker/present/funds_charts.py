@@ -65,7 +65,7 @@ def cumulative_by_month(
         y=frame["cumulative_10k"],
         mode="lines+markers",
         name="累计拨付",
-        line={"color": theme.DONE, "width": 3},
+        line={"color": theme.NEUTRAL, "width": 3},  # green is kept for "on track"
         hovertemplate="截至%{x|%Y年%-m月}底 累计：%{y:,.2f} 万元<extra></extra>",
     )
     if target is not None:
@@ -121,7 +121,7 @@ def by_township(frame: pd.DataFrame, title: str) -> go.Figure:
     ordered = [s for s in KNOWN_SOURCES if s in sources] + [s for s in sources if s not in KNOWN_SOURCES]
     colours = source_colours(ordered)
     figure = go.Figure()
-    height = max(260, 34 * len(totals) + 200)
+    height = charts.rows_height(len(totals), 200)
     figure.update_layout(title={"text": title}, height=height)
     for name in ordered:
         part = (
