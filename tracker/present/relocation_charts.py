@@ -20,7 +20,7 @@ from tracker.present import charts, theme
 from tracker.rules import relocation
 
 HOUSEHOLDS_COLOUR = theme.NEUTRAL
-PEOPLE_COLOUR = "#26A69A"
+PEOPLE_COLOUR = "#7E57C2"  # not teal: a green-looking line would read as "on track"
 DAY_FORMAT = "%-m月%-d日"
 
 
