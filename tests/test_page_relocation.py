@@ -260,3 +260,16 @@ def test_a_poor_household_over_the_cap_is_listed_masked(open_page, tmp_path) -> 
     assert list(flagged["户编号"]) == ["1409302080010001"]
     assert "张*根" in set(flagged.astype(str).to_numpy().ravel())
     assert "张海根" not in page_text(at)
+
+
+def _batch_headings(at) -> list[str]:
+    """The batch rows' headings in the order the page draws them."""
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**第") and "批**" in m.value]
+
+
+def test_the_batch_still_open_comes_before_a_finished_one(open_page) -> None:
+    # On 2017-10-13 the first batch has met every target and the second is behind: a leader on a
+    # phone reads the second batch's cards first, not after scrolling past six finished ones.
+    assert _batch_headings(open_page(PAGE)) == ["第二批", "第一批"]
+    # Before the first batch's deadline both are open, and they read in their own order.
+    assert _batch_headings(open_page(PAGE, as_of="2017-06-02")) == ["第一批", "第二批"]

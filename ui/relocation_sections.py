@@ -27,8 +27,9 @@ def stat_card(label: str, value: str, note: str = "", status: str = "no_target")
 
 
 def batch_cards(cards: dict[int, list[indicators.Progress]], targets: pd.DataFrame) -> None:
-    """One row of cards per batch, its deadline in the row's heading."""
-    for batch, row in cards.items():
+    """One row of cards per batch, its deadline in the row's heading; a finished batch comes last."""
+    for batch in relocation.open_batches_first(cards):
+        row = cards[batch]
         due = relocation.due_of(targets, batch)
         deadline = f"（完成时限 {formatting.day(due)}）" if due else "（未下达目标任务）"
         st.markdown(f"**{formatting.batch(batch)}**{deadline}")

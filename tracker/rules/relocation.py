@@ -85,6 +85,18 @@ def cards(
     return out
 
 
+def open_batches_first(cards: dict[int, list[indicators.Progress]]) -> list[int]:
+    """The batches in the order a leader should read them: those with a target still open first
+    (by batch), then those whose every target is met (cards without a target aside), so that a
+    phone does not scroll past a finished first batch to reach the one that is behind."""
+    finished = set()
+    for batch, row in cards.items():
+        measured = [c.status for c in row if c.status != indicators.NO_TARGET]
+        if measured and all(s == indicators.DONE for s in measured):
+            finished.add(batch)
+    return sorted(cards, key=lambda batch: (batch in finished, batch))
+
+
 def due_of(targets: pd.DataFrame, batch: int) -> dt.date | None:
     """The batch's deadline: the due date of its villages target, else of any of its targets."""
     for indicator in ("villages_completed", "households_moved", "people_moved"):
