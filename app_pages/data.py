@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import (
     auth,
+    chart_prefetch,
     consistency_checks,
     filters,
     import_log,
@@ -51,3 +52,4 @@ for section in sections.tabs([label for label, allowed in wanted if allowed]):
             target_split.split_section()
         else:
             report_panel.report_section(f.as_of)
+chart_prefetch.prefetch_charts()  # no charts here: the chart pages opened next find plotly.js loaded

@@ -1,7 +1,8 @@
 """总览: what is overdue, every target at a glance, what changed since last week, and how the townships rank.
 
 No chart library on this page: the cards, the briefing, the overdue line and the ranking are
-HTML built on the server, so the first view a leader opens from a link draws at once.
+HTML built on the server, so the first view a leader opens from a link draws at once; plotly.js
+is loaded after it is drawn (ui/chart_prefetch.py), ready for the chart page clicked next.
 """
 
 import html
@@ -9,7 +10,7 @@ import html
 import streamlit as st
 
 from tracker.rules import freshness, indicators
-from ui import data, ranking, supervision, widgets
+from ui import chart_prefetch, data, ranking, supervision, widgets
 
 f = widgets.dashboard_page("总览")
 
@@ -34,3 +35,4 @@ supervision.draw(f, supervised)  # 督办清单 and 红黑榜 (ui/supervision.py
 fresh = data.query("data_freshness", as_of=f.as_of)
 lagging = data.query("data_freshness_townships", **f.params())
 st.html(f'<div class="freshness">{html.escape(freshness.freshness_line(fresh, lagging))}</div>')
+chart_prefetch.prefetch_charts()  # the chart pages a leader goes on to find plotly.js loaded

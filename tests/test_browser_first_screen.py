@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tracker.weekly.browser import wait_until_drawn
+from tracker.weekly.browser import DRAWN_JS, wait_until_drawn
 from tracker.weekly.report_checks import check
 
 pytestmark = pytest.mark.browser
@@ -146,3 +146,45 @@ def test_the_report_layout_draws_every_row_static(served, browser, width: int) -
         assert len(drawn["rows"]) == 11 and all(r["shown"] and not r["clickable"] for r in drawn["rows"])
     finally:
         context.close()
+
+
+# Set before the page loads: the moment (performance.now) the page was first drawn.
+DRAWN_AT_JS = (
+    "(() => { const drawn = ("
+    + DRAWN_JS
+    + """);
+  const tick = () => {
+    if (document.querySelector('[data-testid="stApp"]') && drawn()) { window.__drawnAt = performance.now(); return; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();"""
+)
+PLOTLY_FETCHED_JS = """() => performance.getEntriesByType('resource')
+  .filter((r) => r.name.includes('/static/js/PlotlyChart.')).map((r) => r.startTime)"""
+
+
+def test_plotly_loads_after_the_overview_is_drawn_and_before_a_chart_page_is_clicked(served, desktop) -> None:
+    # 总览 must not wait for plotly.js, and the chart page a leader clicks next must not wait for it either.
+    desktop.add_init_script(DRAWN_AT_JS)
+    desktop.goto(f"{served}/?as_of=2017-10-13")
+    wait_until_drawn(desktop, "overview")
+    fetched = desktop.wait_for_function(
+        f"() => {{ const s = ({PLOTLY_FETCHED_JS})(); return s.length ? s : null; }}"
+    )
+    drawn_at = desktop.evaluate("window.__drawnAt")
+    assert drawn_at is not None and fetched.json_value()[0] >= drawn_at, "总览 waited for plotly.js"
+    clicked_at = desktop.evaluate("performance.now()")
+    desktop.get_by_test_id("stSidebarNavLink").filter(has_text="整村搬迁").click()
+    desktop.wait_for_function("() => location.pathname.endsWith('/relocation')", timeout=30_000)
+    wait_until_drawn(desktop, "relocation")
+    assert desktop.locator('[data-testid="stPlotlyChart"] .main-svg').count() > 0
+    starts = desktop.evaluate(PLOTLY_FETCHED_JS)
+    assert starts and all(s < clicked_at for s in starts), "the chart page loaded plotly.js after the click"
+
+
+def test_the_report_layout_loads_no_chart_library_it_does_not_draw(served, desktop) -> None:
+    desktop.goto(f"{served}/?report=1&as_of=2017-10-13")
+    wait_until_drawn(desktop, "overview")
+    desktop.wait_for_timeout(2500)  # longer than the dashboard view's wait for an idle moment (at most 2 s)
+    assert desktop.evaluate(PLOTLY_FETCHED_JS) == []
