@@ -54,3 +54,17 @@ def test_every_page_is_timed_until_drawn_on_desktop_and_phone() -> None:
         "grid": 0,
     }
     assert all(floor[k][d]["median_s"] > 0 for k in floor for d in ("desktop", "phone"))
+
+
+def test_two_checkouts_are_timed_side_by_side() -> None:
+    # The same checkout under two names: both drawn, each visit timed, the figures in order.
+    done = subprocess.run(
+        [sys.executable, "bench/ab_pages.py", "a=.", "b=.", "--page", "relocation", "--rounds", "1", "--runs", "1"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["page"] == "relocation" and set(figures["checkouts"]) == {"a", "b"}
+    for r in figures["checkouts"].values():
+        assert r["visits"] == 1
+        assert 0 < r["min_s"] <= r["median_s"] < 120

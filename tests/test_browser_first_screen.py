@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tracker.weekly.browser import DRAWN_JS, wait_until_drawn
+from tracker.weekly.browser import DRAWN_AT_JS, wait_until_drawn
 from tracker.weekly.report_checks import check
 
 pytestmark = pytest.mark.browser
@@ -148,18 +148,6 @@ def test_the_report_layout_draws_every_row_static(served, browser, width: int) -
         context.close()
 
 
-# Set before the page loads: the moment (performance.now) the page was first drawn.
-DRAWN_AT_JS = (
-    "(() => { const drawn = ("
-    + DRAWN_JS
-    + """);
-  const tick = () => {
-    if (document.querySelector('[data-testid="stApp"]') && drawn()) { window.__drawnAt = performance.now(); return; }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})();"""
-)
 PLOTLY_FETCHED_JS = """() => performance.getEntriesByType('resource')
   .filter((r) => r.name.includes('/static/js/PlotlyChart.')).map((r) => r.startTime)"""
 

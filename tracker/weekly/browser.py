@@ -78,6 +78,20 @@ DRAWN_JS = """
 }
 """
 
+# An init script (set before a page loads): window.__drawnAt is the moment (performance.now, from
+# navigation start) the page was first drawn, checked every animation frame.
+DRAWN_AT_JS = (
+    "(() => { const drawn = ("
+    + DRAWN_JS
+    + """);
+  const tick = () => {
+    if (document.querySelector('[data-testid="stApp"]') && drawn()) { window.__drawnAt = performance.now(); return; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();"""
+)
+
 ERRORS_JS = """
 () => Array.from(document.querySelectorAll('[data-testid="stException"]'))
         .map(e => e.innerText.slice(0, 300))

@@ -28,22 +28,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(data_dir: Path, timeout: float = 60.0, report_token: str | None = None) -> Iterator[str]:
+def dashboard(
+    data_dir: Path, timeout: float = 60.0, report_token: str | None = None, checkout: Path = REPO_ROOT
+) -> Iterator[str]:
     """Serve dashboard.py over data_dir on 127.0.0.1; yields the base URL, stops it afterwards.
 
-    With report_token, a browser that sends it (access.REPORT_HEADER) is let in as the report."""
+    With report_token, a browser that sends it (access.REPORT_HEADER) is let in as the report.
+    checkout is the folder whose dashboard.py (and .streamlit config) is served: another
+    worktree's, to compare its code with this one's (bench/ab_pages.py)."""
     port = free_port()
     env = dict(os.environ, TRACKER_DATA_DIR=str(Path(data_dir).resolve()), TZ="Asia/Shanghai")
     env.pop(REPORT_TOKEN_ENV, None)  # never inherited: only the report's own server knows a token
     if report_token:
         env[REPORT_TOKEN_ENV] = report_token
     command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
+        sys.executable, "-m", "streamlit", "run", str(checkout / "dashboard.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     process = subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
     try:
