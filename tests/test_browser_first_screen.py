@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests import screen_checks
 from tracker.weekly.browser import DRAWN_AT_JS, wait_until_drawn
 from tracker.weekly.report_checks import check
 
@@ -176,3 +177,24 @@ def test_the_report_layout_loads_no_chart_library_it_does_not_draw(served, deskt
     wait_until_drawn(desktop, "overview")
     desktop.wait_for_timeout(2500)  # longer than the dashboard view's wait for an idle moment (at most 2 s)
     assert desktop.evaluate(PLOTLY_FETCHED_JS) == []
+
+
+@pytest.mark.parametrize("device", ["电脑", "手机"])
+def test_demo_mode_is_said_once_where_it_can_be_seen(served, browser, device: str) -> None:
+    # A desktop sees the sidebar's warning; a phone, whose sidebar is closed, sees it under the title.
+    phone = device == "手机"
+    context = screen_checks.context(browser, device)
+    page = context.new_page()
+    try:
+        page.goto(f"{served}/?as_of=2017-10-13")
+        wait_until_drawn(page, "overview")
+        seen = [
+            e.inner_text()
+            for e in page.locator("text=演示模式").all()
+            if e.is_visible() and e.bounding_box()["x"] >= 0
+        ]
+        assert len(seen) == 1, seen
+        in_main = page.locator('[data-testid="stMain"]').get_by_text("演示模式").count()
+        assert in_main == (1 if phone else 0)
+    finally:
+        context.close()

@@ -73,7 +73,8 @@ def page_start(title: str, filters: Filters) -> None:
     week = f" · {formatting.week(filters.as_of)}" if filters.as_of else ""
     batch = f" · {formatting.batch(filters.batch)}" if filters.batch else ""
     county = data.county().name
-    if current_user() is DEMO_USER and not report_mode():
+    if current_user() is DEMO_USER and not report_mode() and is_phone():
+        # A desktop shows the sidebar's warning beside the page; a phone keeps its sidebar closed.
         st.caption("演示模式：未配置登录，所有数据对任何访问者可见。")
     st.html(
         f'<div class="report-header">{html.escape(county)} · {html.escape(filters.scope)}{batch}{week}'
