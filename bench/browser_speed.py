@@ -71,7 +71,7 @@ from bench.pages_speed import View, views_for  # noqa: E402
 from bench.quiet import LIMIT, SMOKE_HELP, Quiet  # noqa: E402
 from tracker.contract.paths import SAMPLE_DIR  # noqa: E402
 from tracker.store.manifest import MANIFEST  # noqa: E402
-from tracker.weekly.browser import DRAWN_JS, ERRORS_JS, PageNotReady, launch  # noqa: E402
+from tracker.weekly.browser import DRAWN_JS, ERRORS_JS, PHONE_USER_AGENT, PageNotReady, launch  # noqa: E402
 from tracker.weekly.serve import dashboard, free_port  # noqa: E402
 
 OUT = BENCH / "out"
@@ -86,6 +86,7 @@ DEVICES: dict[str, dict[str, Any]] = {
         "device_scale_factor": 2,
         "is_mobile": True,
         "has_touch": True,
+        "user_agent": PHONE_USER_AGENT,  # the phone layout (charts without a toolbar, tables as cards)
     },
 }
 GOALS = {"county_median_s": 1.0, "county_p95_s": 2.0, "province_median_s": 1.5}

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.weekly.browser import PHONE_USER_AGENT
+
 PROBLEMS_JS = r"""
 ({phone}) => {
   const problems = [];
@@ -147,10 +149,6 @@ def problems(page: Any, phone: bool) -> list[str]:
 
 # The two screens a leader reads on: an office monitor, and a phone (its browser says so: a mobile
 # user agent, a 390 px viewport at twice the pixels).
-PHONE_USER_AGENT = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
 DEVICES: dict[str, dict[str, Any]] = {
     "电脑": {"viewport": {"width": 1600, "height": 1000}},
     "手机": {
