@@ -59,13 +59,14 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
 
 
-# True when the app has finished: no running indicator, no skeleton, charts drawn at their box's width.
 # A phone's browser as the dashboard sees it (ui.layout.is_phone reads "Mobi" in it): the tests and
 # the benchmarks open pages as this phone, so that they get the phone's layout, not a narrow desktop's.
 PHONE_USER_AGENT = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
+
+# True when the app has finished: no running indicator, no skeleton, charts drawn at their box's width.
 DRAWN_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
