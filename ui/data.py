@@ -9,7 +9,6 @@ page never shows a mix of old and new.
 from __future__ import annotations
 
 import logging
-import os
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +20,8 @@ import streamlit as st
 
 from tracker.contract import paths
 from tracker.contract.county import County, load_county
-from tracker.store import queries
-from tracker.store.manifest import MANIFEST, StoreProblem
+from tracker.store import manifest, queries
+from tracker.store.manifest import StoreProblem
 from tracker.store.reader import Reader
 from ui.session import chosen_county, current_user
 
@@ -36,11 +35,7 @@ def data_dir() -> Path:
 
 def version() -> str:
     """A stamp that changes whenever a snapshot lands."""
-    try:
-        stat = os.stat(data_dir() / MANIFEST)
-    except FileNotFoundError:
-        return "empty"
-    return f"{stat.st_mtime_ns}-{stat.st_size}"
+    return manifest.stamp(data_dir())
 
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from tracker.contract import schema
 from tracker.store import summaries
 from tracker.store.files import file_facts
 
@@ -35,6 +38,23 @@ def read_manifest(data_dir: Path) -> dict[str, Any]:
             f"数据存储清单 {path} 已损坏；运行 python -m tracker check --repair 从备份恢复，"
             "或删除数据目录后重新导入原始台账"
         ) from None
+
+
+def stamp(data_dir: Path) -> str:
+    """A stamp that changes whenever a snapshot lands (the manifest file's modification time and size)."""
+    try:
+        facts = os.stat(Path(data_dir) / MANIFEST)
+    except FileNotFoundError:
+        return "empty"
+    return f"{facts.st_mtime_ns}-{facts.st_size}"
+
+
+def ledger_days(manifest: dict[str, Any]) -> list[dt.date]:
+    """Every day any weekly ledger has a snapshot for in a manifest, newest first: the weeks there are to show."""
+    snapshots = manifest.get("snapshots", {})
+    return sorted(
+        {dt.date.fromisoformat(d) for t in schema.LEDGERS for d in snapshots.get(t, {})}, reverse=True
+    )
 
 
 def current_generation(data_dir: Path) -> int:

@@ -19,6 +19,7 @@ The common parameters:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -96,3 +97,20 @@ def run(cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataF
     """Run a named query on a cursor; extra parameters (shared filters) are ignored."""
     sql, bound = bind(name, params)
     return cursor.execute(sql, bound).df()
+
+
+def memoized(cursor: duckdb.DuckDBPyConnection) -> Callable[..., pd.DataFrame]:
+    """`query(name, **params)` on a cursor, each distinct query run once (for one thread's use).
+
+    For a run over one store version that reads the same query for many scopes (the weekly report,
+    总览's first view). A result is shared, never changed in place (pandas' copy-on-write copies
+    what a caller changes)."""
+    done: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def query(name: str, **params: Any) -> pd.DataFrame:
+        key = (name, repr(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
+        if key not in done:
+            done[key] = run(cursor, name, **params)
+        return done[key]
+
+    return query

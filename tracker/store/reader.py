@@ -20,7 +20,13 @@ from tracker.rules import macros
 from tracker.store import summaries
 from tracker.store.commit import REJECTS
 from tracker.store.files import file_facts
-from tracker.store.manifest import StoreProblem, current_generation, read_manifest, summary_usable
+from tracker.store.manifest import (
+    StoreProblem,
+    current_generation,
+    ledger_days,
+    read_manifest,
+    summary_usable,
+)
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,7 @@ class Reader:
 
     def ledger_days(self) -> list[dt.date]:
         """Every day any weekly ledger has a snapshot for, newest first: the weeks there are to show."""
-        return sorted({d for table in schema.LEDGERS for d in self.snapshot_days(table)}, reverse=True)
+        return ledger_days(self.manifest)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for the calling thread."""

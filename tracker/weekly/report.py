@@ -116,18 +116,9 @@ def latest_day(data_dir: Path) -> dt.date:
 def gather_weeks(data_dir: Path, day: dt.date, townships: list[str]) -> list[ScopeWeek]:
     """The county's week and each named township's, from the store."""
     county = load_county(data_dir)
-    cursor = Reader(data_dir).cursor()
     # Every township's week also reads the county's (its county row, the 红黑榜, the targets): each
-    # distinct query runs once for the run. A result is shared, never changed in place (pandas'
-    # copy-on-write copies what a caller changes).
-    done: dict[tuple[str, str], Any] = {}
-
-    def query(name: str, **params: Any) -> Any:
-        key = (name, repr(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
-        if key not in done:
-            done[key] = queries.run(cursor, name, **params)
-        return done[key]
-
+    # distinct query runs once for the run.
+    query = queries.memoized(Reader(data_dir).cursor())
     whole = gather(query, county.name, day)
     return [whole] + [gather(query, county.name, day, t, county_week=whole) for t in townships]
 
