@@ -27,7 +27,7 @@ browser:
 
 run: $(STAMP)
 	@[ -f "$(DATA_DIR)/manifest.json" ] || $(PY) -m tracker --data-dir "$(DATA_DIR)" import sample_data
-	TRACKER_DATA_DIR="$(DATA_DIR)" $(VENV)/bin/streamlit run dashboard.py \
+	TRACKER_DATA_DIR="$(DATA_DIR)" $(VENV)/bin/streamlit run server.py \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP) browser

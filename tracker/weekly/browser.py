@@ -66,8 +66,9 @@ PHONE_USER_AGENT = (
     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
 
-# True when the app has finished: no running indicator, no skeleton, charts drawn at their box's width.
-DRAWN_JS = """
+# True when Streamlit has drawn the page: no running indicator, no skeleton, charts drawn at their
+# box's width (总览's first view, tracker.first_view, steps aside when this holds).
+STREAMLIT_DRAWN_JS = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return false;
@@ -84,6 +85,9 @@ DRAWN_JS = """
   return true;
 }
 """
+
+# True when a person sees the drawn page: Streamlit has drawn it and 总览's first view is gone.
+DRAWN_JS = "() => !document.getElementById('first-view') && (" + STREAMLIT_DRAWN_JS + ")()"
 
 # An init script (set before a page loads): window.__drawnAt is the moment (performance.now, from
 # navigation start) the page was first drawn, checked every animation frame.

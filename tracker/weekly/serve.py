@@ -31,18 +31,20 @@ def free_port() -> int:
 def dashboard(
     data_dir: Path, timeout: float = 60.0, report_token: str | None = None, checkout: Path = REPO_ROOT
 ) -> Iterator[str]:
-    """Serve dashboard.py over data_dir on 127.0.0.1; yields the base URL, stops it afterwards.
+    """Serve the dashboard over data_dir on 127.0.0.1; yields the base URL, stops it afterwards.
 
-    With report_token, a browser that sends it (access.REPORT_HEADER) is let in as the report.
-    checkout is the folder whose dashboard.py (and .streamlit config) is served: another
-    worktree's, to compare its code with this one's (bench/ab_pages.py)."""
+    It is served as `make run` serves it: server.py (dashboard.py with 总览's first view). With
+    report_token, a browser that sends it (access.REPORT_HEADER) is let in as the report.
+    checkout is the folder whose server.py (or, in a checkout from before it, dashboard.py) and
+    .streamlit config are served: another worktree's, to compare its code with this one's
+    (bench/ab_pages.py)."""
     port = free_port()
     env = dict(os.environ, TRACKER_DATA_DIR=str(Path(data_dir).resolve()), TZ="Asia/Shanghai")
     env.pop(REPORT_TOKEN_ENV, None)  # never inherited: only the report's own server knows a token
     if report_token:
         env[REPORT_TOKEN_ENV] = report_token
     command = [
-        sys.executable, "-m", "streamlit", "run", str(checkout / "dashboard.py"),
+        sys.executable, "-m", "streamlit", "run", str(_entry(checkout)),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -59,6 +61,11 @@ def dashboard(
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _entry(checkout: Path) -> Path:
+    server = checkout / "server.py"
+    return server if server.exists() else checkout / "dashboard.py"
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

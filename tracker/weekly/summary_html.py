@@ -197,19 +197,22 @@ def _board(week: ScopeWeek) -> str:
     )
 
 
-def summary_fragment(week: ScopeWeek) -> str:
-    """The summary as an HTML fragment (its own CSS included)."""
+REPORT_FOOT = "详见周报全文（打印版、可编辑版）；数据来自各乡镇报送的台账。"
+
+
+def summary_fragment(week: ScopeWeek, title: str | None = None, foot: str = REPORT_FOOT) -> str:
+    """The summary as an HTML fragment (its own CSS included); title: the report's (周报) unless given."""
     cards = "".join(_card(c) for c in key_cards(week.cards))
     cards_html = f'<h2>关键指标</h2><div class="cards">{cards}</div>' if cards else ""
     return (
         f'<style>{CSS}</style><div class="wk-sum">'
-        f'<div class="title">{html.escape(week.county)}脱贫攻坚周报</div>'
+        f'<div class="title">{html.escape(title or f"{week.county}脱贫攻坚周报")}</div>'
         f'<div class="scope-line">{html.escape(week.scope)} · {formatting.week(week.as_of)} · '
         f"数据截至{formatting.day(week.as_of)}</div>"
         f"{deadlines.banner_html(week.alerts)}"
         f'<h2>本周简报</h2><p class="briefing">{html.escape(week.briefing)}</p>'
         f"{cards_html}{_late(week)}{_ranking(week)}{_board(week)}"
-        '<div class="foot">详见周报全文（打印版、可编辑版）；数据来自各乡镇报送的台账。</div></div>'
+        f'<div class="foot">{html.escape(foot)}</div></div>'
     )
 
 
