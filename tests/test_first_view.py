@@ -71,6 +71,7 @@ def test_the_first_view_is_the_week_of_the_scope_and_day_the_address_asks_for(sa
     county, private = view.page({}, None, wait=WAIT)
     assert private and 'id="first-view"' in county
     assert _scope_line(county) == "全县 · 2017年第41周 · 数据截至2017年10月13日"
+    assert "演示模式" in county  # no users file: demo mode, said here as on every page
     assert "截至2017年10月13日，全县" in _briefing(county)
     # Chinese from the first byte: the page's language and the county's title, not "Streamlit".
     assert '<html lang="zh-CN">' in county and "<title>河曲县脱贫攻坚进度看板</title>" in county
@@ -114,7 +115,7 @@ def test_with_sign_in_configured_the_first_view_needs_a_live_sign_in(signed_in_s
 
     token = session_tokens.issue(signed_in_store, "county")
     page, private = view.page({}, token, wait=WAIT)
-    assert private and _scope_line(page).startswith("全县 · ")
+    assert private and _scope_line(page).startswith("全县 · ") and "演示模式" not in page
     session_tokens.revoke(signed_in_store, token)  # 退出登录
     page, private = view.page({}, token, wait=WAIT)
     assert not private and "本周简报" not in page

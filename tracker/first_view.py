@@ -36,6 +36,7 @@ import pandas as pd
 
 from tracker import access, session_tokens
 from tracker.contract.county import County, load_county
+from tracker.present import theme
 from tracker.store import manifest, queries
 from tracker.store.reader import Reader
 from tracker.weekly.browser import STREAMLIT_DRAWN_JS
@@ -119,6 +120,8 @@ class FirstView:
             user = None if skip or len(county.counties) > 1 else viewer(self.data_dir, cookie)
             if user is not None:
                 fragment = self._fragment(stamp, county, user, params, wait)
+            if fragment and user is access.DEMO_USER:  # demo mode says so on every page, this one too
+                fragment = DEMO_NOTE + fragment
         except Exception as problem:  # noqa: BLE001 - the live page reports a store problem in Chinese
             _LOG.warning("总览首屏未写入：%s", type(problem).__name__)  # the type only: no figure, no name
             fragment = ""
@@ -192,10 +195,14 @@ def _summary(folder: str, stamp: str, scope: Scope, county: str, wanted: Asked, 
     )
 
 
-STYLE = """
-#first-view { position: fixed; inset: 0; z-index: 1000100; background: #FFFFFF; overflow-y: auto;
-              padding: 12px 8px 32px; }
-#first-view .wk-sum { margin: 0 auto; }
+DEMO_NOTE = '<div class="fv-demo">演示模式：未配置登录，所有数据对任何访问者可见。</div>'
+
+STYLE = f"""
+#first-view {{ position: fixed; inset: 0; z-index: 1000100; background: #FFFFFF; overflow-y: auto;
+               padding: 12px 8px 32px; }}
+#first-view .wk-sum {{ margin: 0 auto; }}
+#first-view .fv-demo {{ max-width: 540px; margin: 0 auto; padding: 4px 18px; font-size: 14px; color: #7A5C00;
+                        background: #FFF8E1; font-family: {theme.FONT_STACK}; }}
 """
 
 # Takes the first view away once Streamlit has drawn the page itself (every page, the sign-in form
