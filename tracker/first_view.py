@@ -201,7 +201,7 @@ STYLE = f"""
 #first-view {{ position: fixed; inset: 0; z-index: 1000100; background: #FFFFFF; overflow-y: auto;
                padding: 12px 8px 32px; }}
 #first-view .wk-sum {{ margin: 0 auto; }}
-#first-view .fv-demo {{ max-width: 540px; margin: 0 auto; padding: 4px 18px; font-size: 14px; color: #7A5C00;
+#first-view .fv-demo {{ box-sizing: border-box; max-width: 540px; margin: 0 auto; padding: 4px 18px; font-size: 14px; color: #7A5C00;
                         background: #FFF8E1; font-family: {theme.FONT_STACK}; }}
 """
 
