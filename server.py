@@ -18,7 +18,8 @@ from streamlit import file_util
 
 from tracker import access
 from tracker.contract import paths
-from tracker.first_view import COOKIE, PRIVATE_HEADERS, FirstView
+from tracker.first_view import PRIVATE_HEADERS, FirstView
+from tracker.session_tokens import COOKIE
 
 _FIRST_VIEW = FirstView(
     paths.data_dir().resolve(), (Path(file_util.get_static_dir()) / "index.html").read_text(encoding="utf-8")

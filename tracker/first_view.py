@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from tracker import access, session_tokens
+from tracker.contract import formatting
 from tracker.contract.county import County, load_county
 from tracker.present import theme
 from tracker.store import manifest, queries
@@ -44,9 +45,6 @@ from tracker.weekly.scope_week import ScopeWeek, gather
 from tracker.weekly.summary_html import summary_fragment
 
 _LOG = logging.getLogger(__name__)
-COOKIE = "tracker_session"  # the cookie ui/auth.py keeps the sign-in token in
-ALL_BATCHES = "全部批次"  # the batch box's "no batch chosen" (ui/filters.py)
-LATEST = "最新一期"  # the day box's "newest" (ui/filters.py)
 # Longer than any page takes here (p95 under 4 s): past this the first view goes whatever happens,
 # so a page that cannot connect shows Streamlit's own message instead.
 GIVE_UP_MS = 20000
@@ -77,14 +75,14 @@ def asked(
     first view cannot show it (another county, a batch, several townships, a clerk)."""
     if user.role not in ("county", "township") or "county" in params or not days:
         return None
-    if any(b != ALL_BATCHES for b in params.get("batch", [])):
+    if any(b != formatting.ALL_BATCHES for b in params.get("batch", [])):
         return None
     allowed = [t for t in county.township_names if not user.townships or t in user.townships]
     # As the filter box does: a name that is not among the user's options is dropped, never used.
     townships = [t for t in params.get("township", []) if t in allowed] or list(user.townships)
     if len(townships) > 1:
         return None
-    wanted = (params.get("as_of") or [LATEST])[-1]
+    wanted = (params.get("as_of") or [formatting.LATEST])[-1]
     as_of = next((d for d in days if d.isoformat() == wanted), days[0])
     return Asked(townships[0] if townships else None, as_of)
 

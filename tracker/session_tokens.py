@@ -38,6 +38,7 @@ from typing import Any
 
 from tracker import access
 
+COOKIE = "tracker_session"  # the browser's cookie that keeps the token (set by ui/auth.py)
 KEY_FILE = "session.key"
 SESSIONS_FILE = "sessions.json"
 _lock = threading.Lock()

@@ -28,7 +28,7 @@ from ui import data
 from ui.session import SESSION
 from ui.session import current_user as current_user  # noqa: F401 - app_pages/data.py calls auth.current_user
 
-COOKIE = "tracker_session"
+COOKIE = session_tokens.COOKIE
 TOKEN = "session_token"  # this browser session's token (session_state)
 SET_COOKIE = "session_cookie_pending"  # a token the browser has not stored yet (session_state)
 

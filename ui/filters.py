@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from tracker.contract import formatting
+from tracker.contract.formatting import ALL_BATCHES, LATEST
 from ui import data
 from ui.session import current_user
 
-ALL_BATCHES = "全部批次"
-LATEST = "最新一期"
 ALL_COUNTIES = "全部县"
 
 

@@ -87,10 +87,16 @@ def signed(value: Any, unit: str = "", digits: int = 0) -> str:
     return f"{sign}{body}{(' ' + unit) if unit else ''}"
 
 
+# The filters' words for "no batch chosen" and "the newest snapshot" (the sidebar's boxes and the
+# address keep them; 总览's first view reads the address as the boxes do).
+ALL_BATCHES = "全部批次"
+LATEST = "最新一期"
+
+
 def batch(value: Any) -> str:
     """第一批, 第二批 …"""
     if is_missing(value):
-        return "全部批次"
+        return ALL_BATCHES
     names = "一二三四五六七八九十"
     number = int(value)
     return f"第{names[number - 1]}批" if 1 <= number <= 10 else f"第{number}批"
