@@ -20,17 +20,11 @@ from tracker import access
 from tracker.contract import paths
 from tracker.first_view import PRIVATE_HEADERS, FirstView
 from tracker.session_tokens import COOKIE
+from ui import auth
 
 _FIRST_VIEW = FirstView(
     paths.data_dir().resolve(), (Path(file_util.get_static_dir()) / "index.html").read_text(encoding="utf-8")
 )
-
-
-def _oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file (or a malformed one) means no OIDC here
-        return False
 
 
 async def overview(request: Request) -> HTMLResponse:
@@ -38,9 +32,9 @@ async def overview(request: Request) -> HTMLResponse:
     report = "report" in request.query_params or request.headers.get(access.REPORT_HEADER) is not None
     params = {key: request.query_params.getlist(key) for key in request.query_params}
     # An OIDC sign-in is Streamlit's cookie to check, so such a deployment opens as before.
-    skip = report or _oidc_configured()
-    # The summary reads the store (a DuckDB query or two on a new week): off the event loop, which
-    # carries every session's websocket.
+    skip = report or auth.oidc_configured()
+    # The page reads the users and sessions files to check the cookie: off the event loop, which
+    # carries every session's websocket (the summary itself is made by FirstView's worker).
     page, private = await run_in_threadpool(_FIRST_VIEW.page, params, request.cookies.get(COOKIE), skip)
     headers = PRIVATE_HEADERS if private else {"Cache-Control": "no-cache"}
     return HTMLResponse(page, headers=headers)

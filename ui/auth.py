@@ -33,7 +33,8 @@ TOKEN = "session_token"  # this browser session's token (session_state)
 SET_COOKIE = "session_cookie_pending"  # a token the browser has not stored yet (session_state)
 
 
-def _oidc_configured() -> bool:
+def oidc_configured() -> bool:
+    """Whether st.login (OIDC) is configured in the secrets; the sign-in is then Streamlit's."""
     try:
         return "auth" in st.secrets
     except FileNotFoundError:
@@ -48,7 +49,7 @@ def known_user() -> access.User | None:
     if access.is_report_browser(st.context.headers.get(access.REPORT_HEADER)):
         st.session_state[SESSION] = access.start_session(access.REPORT_USER)
         return access.REPORT_USER
-    if _oidc_configured():
+    if oidc_configured():
         return _oidc_user()
     if not access.sign_in_required(data.data_dir()):
         st.session_state.pop(SESSION, None)
@@ -145,6 +146,6 @@ def sidebar_identity(user: access.User) -> None:
         access.audit(data.data_dir(), user.login, "sign_out", {})
         session_tokens.revoke(data.data_dir(), st.session_state.pop(TOKEN, None))
         st.session_state.pop(SESSION, None)
-        if _oidc_configured():
+        if oidc_configured():
             st.logout()
         st.rerun()
